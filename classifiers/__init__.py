@@ -1,0 +1,1 @@
+"""Content classifiers (offensive, hate, threat, misleading) — arrive with their own issue."""

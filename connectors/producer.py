@@ -1,0 +1,103 @@
+"""The Kafka producer every connector uses: acks=all, idempotent, and a flush that raises.
+
+A connector must only advance its cursor after :meth:`RecordProducer.flush`
+returned, because only then has every message been acknowledged by the
+broker. If anything was not delivered, ``flush`` raises
+:class:`DeliveryError` and the cursor stays where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+
+from schemas.errors import SocmonError
+from schemas.kafka_codec import KafkaMessage, encode_record
+from schemas.records import Record
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(SocmonError):
+    """Some messages were not acknowledged by the broker."""
+
+    def __init__(self, topic: str, failed: int, sent: int, first_error: BaseException) -> None:
+        super().__init__(
+            f"{failed} of {sent} messages to {topic} were not delivered; first error: "
+            f"{type(first_error).__name__}: {first_error}"
+        )
+        self.topic = topic
+        self.failed = failed
+        self.sent = sent
+        self.first_error = first_error
+
+
+class RecordProducer:
+    """Sends messages to one topic and knows, at each flush, whether all arrived."""
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic: str,
+        *,
+        client_id: str = "socmon-producer",
+        request_timeout_ms: int = 30_000,
+    ) -> None:
+        from kafka import KafkaProducer
+
+        self.topic = topic
+        self._producer = KafkaProducer(
+            bootstrap_servers=bootstrap_servers,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=20,
+            batch_size=512 * 1024,
+            # Room for the largest record we accept plus headers; larger ones
+            # are refused here rather than by the broker.
+            max_request_size=2 * 1024 * 1024,
+            request_timeout_ms=request_timeout_ms,
+        )
+        self._pending: list[Any] = []
+
+    def send(self, message: KafkaMessage) -> None:
+        """Queue one message; delivery is confirmed by :meth:`flush`."""
+        future = self._producer.send(
+            self.topic, key=message.key, value=message.value, headers=list(message.headers)
+        )
+        self._pending.append(future)
+
+    def send_records(self, records: Iterable[Record], connector: str) -> int:
+        """Queue records encoded as schema messages; return how many."""
+        count = 0
+        for record in records:
+            self.send(encode_record(record, connector))
+            count += 1
+        return count
+
+    def flush(self, timeout_s: float = 60.0) -> int:
+        """Wait for every queued message; return how many were delivered, or raise."""
+        self._producer.flush(timeout=timeout_s)
+        pending, self._pending = self._pending, []
+        failures = [future.exception for future in pending if not future.succeeded()]
+        if failures:
+            first = failures[0] or TimeoutError("not acknowledged before the flush timeout")
+            raise DeliveryError(self.topic, len(failures), len(pending), first)
+        return len(pending)
+
+    def close(self) -> None:
+        """Close the client; unflushed messages are not guaranteed."""
+        self._producer.close(timeout=10)
+
+    def __enter__(self) -> RecordProducer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,196 @@
+"""The ``socmon`` command line.
+
+Exit codes a scheduler understands: 0 success, 1 failure (retry), 2 bad
+usage or configuration (do not retry). Heavy modules are imported inside
+the commands so ``socmon --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from schemas.errors import SocmonError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_CONFIG = 2
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _settings(context: click.Context) -> Any:
+    from pipelines.config import load_settings
+
+    return load_settings(context.obj["config"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="TOML config file (default: $SOCMON_CONFIG or ./socmon.toml).",
+)
+@click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING, ERROR.")
+@click.option("--log-json", is_flag=True, help="Log JSON lines instead of text.")
+@click.version_option(package_name="social-monitor")
+@click.pass_context
+def cli(context: click.Context, config_path: Path | None, log_level: str, log_json: bool) -> None:
+    """social-monitor: watch a university's official social-media accounts."""
+    from pipelines.logs import configure_logging
+
+    configure_logging(log_level.upper(), log_json)
+    context.obj = {"config": config_path}
+
+
+@cli.command()
+@click.option("--port", type=int, default=9092, show_default=True, help="Loopback port.")
+@click.pass_context
+def broker(context: click.Context, port: int) -> None:
+    """Run the embedded Kafka-compatible broker (Tansu, memory only) until stopped."""
+    from connectors.broker import EmbeddedBroker
+    from connectors.topics import ensure_social_monitor_topics
+
+    settings = _settings(context)
+    embedded = EmbeddedBroker(port=port).start()
+    try:
+        ensure_social_monitor_topics(embedded.bootstrap_servers, settings.kafka)
+        click.echo(
+            f"Kafka-compatible broker listening on {embedded.bootstrap_servers} (memory only: "
+            "everything is lost when it stops).\n"
+            f"Use it with: export SOCMON_KAFKA__BOOTSTRAP_SERVERS={embedded.bootstrap_servers}\n"
+            "Stop with Ctrl-C."
+        )
+        embedded.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        embedded.stop()
+
+
+@cli.command()
+@click.option(
+    "--replay",
+    "replay_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="JSONL file of records to replay (repeatable; default: ingest.replay_files).",
+)
+@click.pass_context
+def ingest(context: click.Context, replay_files: tuple[Path, ...]) -> None:
+    """Bring new items into the records topic."""
+    from pipelines.ingest import ingest as run_ingest
+    from pipelines.process import require_bootstrap
+
+    settings = _settings(context)
+    result = run_ingest(settings, require_bootstrap(settings), replay_files)
+    click.echo(f"delivered {result.total} message(s) to {settings.kafka.records_topic.name}")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def process(context: click.Context, runner_options: tuple[str, ...]) -> None:
+    """Run the Beam pipeline over new offsets and commit the result.
+
+    Beam runner options go after `--`, e.g. `socmon process -- --runner=FlinkRunner`.
+    """
+    from pipelines.process import process as run_process
+
+    settings = _settings(context)
+    result = run_process(settings, runner_options)
+    click.echo(_result_line(result))
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
+    """One scheduler tick: ingest, then process (embedded broker if none is configured)."""
+    from pipelines.tick import run_tick
+
+    settings = _settings(context)
+    result = run_tick(settings, runner_options)
+    click.echo(f"ingested {result.ingest.total} message(s); " + _result_line(result.process))
+
+
+@cli.command()
+@click.option(
+    "--workdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Where the warehouse and staging files go.",
+)
+def demo(workdir: Path) -> None:
+    """Run one tick on bundled synthetic data with an embedded broker and DuckDB."""
+    from pipelines.demo import run_demo
+
+    _, text = run_demo(workdir)
+    click.echo(text)
+
+
+@cli.command()
+@click.option("--limit", default=10, show_default=True, help="How many recent runs.")
+@click.pass_context
+def runs(context: click.Context, limit: int) -> None:
+    """List recent runs with their counts and status."""
+    from pipelines.warehouse import open_warehouse
+
+    warehouse = open_warehouse(_settings(context).warehouse)
+    try:
+        rows = warehouse.query(
+            "SELECT run_id, status, records_read, records_stored, duplicates, dead_letters, error "
+            "FROM runs ORDER BY started_at DESC LIMIT ?",
+            (limit,),
+        )
+    finally:
+        warehouse.close()
+    click.echo(f"{'run':<26} {'status':<10} {'read':>8} {'stored':>8} {'dups':>6} {'dead':>6}")
+    for run_id, status, read, stored, dups, dead, error in rows:
+        line = f"{run_id:<26} {status:<10} {_n(read):>8} {_n(stored):>8} {_n(dups):>6} {_n(dead):>6}"
+        click.echo(line + (f"  {error[:80]}" if error else ""))
+
+
+def _n(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _result_line(result: Any) -> str:
+    return (
+        f"run {result.run_id}: read {result.records_read}, stored {result.records_stored} "
+        f"(new {result.counts.inserted}, updated {result.counts.updated}, "
+        f"unchanged {result.counts.unchanged}), duplicates {result.duplicates}, "
+        f"dead letters {result.dead_letters}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``socmon`` console script."""
+    from pipelines.config import ConfigError
+
+    try:
+        cli.main(args=argv, prog_name="socmon", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_FAILURE)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_BAD_CONFIG)
+    except ConfigError as error:
+        click.echo(f"socmon: configuration error: {error}", err=True)
+        sys.exit(EXIT_BAD_CONFIG)
+    except SocmonError as error:
+        click.echo(f"socmon: {type(error).__name__}: {error}", err=True)
+        sys.exit(EXIT_FAILURE)
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""The composed configuration: one TOML file, typed and validated once, with ``SOCMON_`` overrides.
+
+Precedence, highest first: environment variables (``SOCMON_KAFKA__BOOTSTRAP_SERVERS``,
+nested keys joined by ``__``), then the TOML file. Secrets are read only from
+the environment: a secret found in the file is an error, so it never sits in
+a file that is copied, committed or backed up.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from connectors.config import KafkaSettings
+from schemas.errors import SocmonError
+
+DEFAULT_CONFIG_PATH = Path("socmon.toml")
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+#: Keys that hold secrets: accepted from the environment only.
+SECRET_KEYS = {("warehouse", "password")}
+
+
+class ConfigError(SocmonError):
+    """The configuration is invalid; the message names the key."""
+
+
+class OfficialAccount(BaseModel):
+    """An official university account that social-monitor watches."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z0-9_]{1,64}$", description="Our name for the account.")
+    platform: Literal["x", "facebook"]
+    platform_id: str = Field(min_length=1, description="The platform's user or page id.")
+    handle: str = Field(min_length=1, description="Public handle or page name.")
+    owner_email: str = Field(pattern=EMAIL_PATTERN)
+    line_manager_email: str = Field(pattern=EMAIL_PATTERN)
+
+
+class WarehouseSettings(BaseModel):
+    """Where the warehouse is: a DuckDB file or a PostgreSQL database."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str = Field(
+        default="duckdb:///socmon-data/warehouse.duckdb",
+        description="duckdb:///relative/or//absolute/path.duckdb, or postgresql://user@host:port/db",
+    )
+    db_schema: str = Field(
+        default="public",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="PostgreSQL schema holding the tables (ignored for DuckDB).",
+    )
+    password: SecretStr | None = Field(
+        default=None, description="PostgreSQL password; environment only (SOCMON_WAREHOUSE__PASSWORD)."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if not url.startswith(("duckdb://", "postgresql://", "postgres://")):
+            raise ValueError("must start with duckdb:// or postgresql://")
+        if url.startswith(("postgresql://", "postgres://")) and ":" in url.split("//", 1)[1].split(
+            "@", 1
+        )[0] and "@" in url:
+            raise ValueError(
+                "must not contain a password; set SOCMON_WAREHOUSE__PASSWORD in the environment"
+            )
+        return url
+
+
+class PipelineSettings(BaseModel):
+    """How `socmon process` runs the Beam pipeline."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    staging_dir: Path = Field(
+        default=Path("socmon-data/staging"), description="Run output is staged here before commit."
+    )
+    read_batch_size: int = Field(
+        default=5000, ge=1, le=100_000, description="Messages per batch element in the pipeline."
+    )
+    id_buckets: int = Field(
+        default=4, ge=1, le=1024, description="Deduplication shards (records hashed by id)."
+    )
+    max_range_span: int = Field(
+        default=200_000, ge=1000, description="Offsets per read task; larger ranges are split."
+    )
+    poll_timeout_s: float = Field(
+        default=30.0, gt=0, description="Give up on a partition that yields nothing this long."
+    )
+    runner_options: tuple[str, ...] = Field(
+        default=("--runner=DirectRunner",),
+        description="Beam pipeline options; arguments after `--` on the command line are added.",
+    )
+
+
+class IngestSettings(BaseModel):
+    """What `socmon ingest` brings in (replay files for now)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    replay_files: tuple[Path, ...] = Field(
+        default=(), description="JSONL files of records replayed by `socmon ingest`."
+    )
+
+
+class Settings(BaseSettings):
+    """All of social-monitor's configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SOCMON_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    accounts: tuple[OfficialAccount, ...] = Field(
+        default=(), description="The official accounts to monitor."
+    )
+    kafka: KafkaSettings = KafkaSettings()
+    warehouse: WarehouseSettings = WarehouseSettings()
+    pipeline: PipelineSettings = PipelineSettings()
+    ingest: IngestSettings = IngestSettings()
+
+    @field_validator("accounts")
+    @classmethod
+    def _unique_keys(cls, accounts: tuple[OfficialAccount, ...]) -> tuple[OfficialAccount, ...]:
+        keys = [account.key for account in accounts]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"account keys must be unique; repeated: {', '.join(duplicates)}")
+        return accounts
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = _TOML_PATH.get("path")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+    def account(self, key: str) -> OfficialAccount:
+        """The account with this key."""
+        for account in self.accounts:
+            if account.key == key:
+                return account
+        raise KeyError(key)
+
+
+# Which TOML file the next Settings() reads. Set only inside load_settings.
+_TOML_PATH: dict[str, Path | None] = {"path": None}
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read and validate the configuration once; raise ``ConfigError`` naming the bad key.
+
+    ``path`` defaults to ``$SOCMON_CONFIG`` or ``./socmon.toml`` when that exists.
+    Keyword ``overrides`` take precedence over everything (used by `socmon demo`).
+    """
+    import os
+
+    if path is None:
+        env_path = os.environ.get("SOCMON_CONFIG")
+        path = Path(env_path) if env_path else (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
+    if path is not None:
+        _check_file(path)
+    _TOML_PATH["path"] = path
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, path)) from None
+    finally:
+        _TOML_PATH["path"] = None
+
+
+def _check_file(path: Path) -> None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    for section, key in SECRET_KEYS:
+        if isinstance(data.get(section), dict) and key in data[section]:
+            raise ConfigError(
+                f"{path}: {section}.{key}: secrets are read only from the environment "
+                f"(SOCMON_{section.upper()}__{key.upper()})"
+            )
+
+
+def _describe(error: ValidationError, path: Path | None) -> str:
+    where = f"{path}: " if path else ""
+    problems = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(root)"
+        problems.append(f"{key}: {item['msg']}")
+    return where + "; ".join(problems)

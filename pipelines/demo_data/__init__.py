@@ -1,0 +1,1 @@
+"""Bundled demo data: synthetic records of three official university accounts."""

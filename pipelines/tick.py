@@ -1,0 +1,51 @@
+"""`socmon run`: one scheduler tick of every stage, with an embedded broker if none is configured."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from connectors.broker import EmbeddedBroker
+from pipelines.config import Settings
+from pipelines.ingest import IngestResult, ingest
+from pipelines.process import ProcessResult, process
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """What one tick did."""
+
+    bootstrap_servers: str
+    embedded_broker: bool
+    ingest: IngestResult
+    process: ProcessResult
+
+
+@contextlib.contextmanager
+def broker_for(settings: Settings) -> Iterator[tuple[Settings, bool]]:
+    """The configured broker, or an embedded one for the duration of the block."""
+    if settings.kafka.bootstrap_servers:
+        yield settings, False
+        return
+    with EmbeddedBroker() as broker:
+        kafka = settings.kafka.model_copy(update={"bootstrap_servers": broker.bootstrap_servers})
+        yield settings.model_copy(update={"kafka": kafka}), True
+
+
+def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> TickResult:
+    """Ingest, then process, against the configured or an embedded broker."""
+    with broker_for(settings) as (effective, embedded):
+        bootstrap = effective.kafka.bootstrap_servers
+        assert bootstrap is not None
+        if embedded:
+            log.warning(
+                "no kafka.bootstrap_servers configured: using an embedded in-memory broker "
+                "for this tick only"
+            )
+        ingested = ingest(effective, bootstrap)
+        processed = process(effective, extra_runner_options)
+        return TickResult(bootstrap, embedded, ingested, processed)

@@ -1,0 +1,355 @@
+"""The warehouse interface and the SQL both back ends share.
+
+Subclasses supply a connection, the parameter style and the bulk load of
+staged records; everything else — migrations, the one commit transaction,
+offsets and run bookkeeping — is written once here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.staging import DEAD_LETTER_COLUMNS, RECORD_COLUMNS, StagedRun
+from pipelines.warehouse.migrations import available_migrations
+from schemas.errors import SocmonError
+
+log = logging.getLogger(__name__)
+
+
+class WarehouseError(SocmonError):
+    """The warehouse refused an operation."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommitCounts:
+    """What a commit changed."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+    dead_letters_new: int
+
+    @property
+    def stored(self) -> int:
+        """Distinct records the run wrote or found already stored."""
+        return self.inserted + self.updated + self.unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDeadLetter:
+    """A dead letter not yet copied to the dead-letter topic."""
+
+    topic: str
+    kafka_partition: int
+    kafka_offset: int
+    reason: str
+    detail: str
+    value_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOffset:
+    """The next offset to read for one partition, as the warehouse has it."""
+
+    consumer_group: str
+    topic: str
+    kafka_partition: int
+    next_offset: int
+    cluster_id: str | None
+
+
+_UPDATABLE = [column for column in RECORD_COLUMNS if column != "id"]
+_UPSERT_RECORDS = f"""
+INSERT INTO records ({", ".join(RECORD_COLUMNS)}, first_run_id, last_run_id)
+SELECT {", ".join(RECORD_COLUMNS)}, ?, ? FROM staged_records
+ON CONFLICT (id) DO UPDATE SET
+    {", ".join(f"{column} = excluded.{column}" for column in _UPDATABLE)},
+    last_run_id = excluded.last_run_id
+WHERE excluded.observed_at > records.observed_at
+"""
+_COUNT_CHANGES = """
+SELECT count(*), count(r.id),
+       count(*) FILTER (WHERE r.id IS NOT NULL AND s.observed_at > r.observed_at)
+FROM staged_records s LEFT JOIN records r ON r.id = s.id
+"""
+_INSERT_DEAD_LETTER = f"""
+INSERT INTO dead_letters ({", ".join(DEAD_LETTER_COLUMNS)}, run_id, created_at)
+VALUES ({", ".join("?" for _ in DEAD_LETTER_COLUMNS)}, ?, ?)
+ON CONFLICT (topic, value_sha256) DO NOTHING
+"""
+_UPSERT_OFFSET = """
+INSERT INTO offsets (consumer_group, topic, kafka_partition, next_offset, cluster_id, run_id,
+                     updated_at, kafka_committed)
+VALUES (?, ?, ?, ?, ?, ?, ?, FALSE)
+ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE SET
+    next_offset = excluded.next_offset, cluster_id = excluded.cluster_id, run_id = excluded.run_id,
+    updated_at = excluded.updated_at, kafka_committed = FALSE
+"""
+
+
+class Warehouse(ABC):
+    """Where records, dead letters, runs and consumed offsets are kept."""
+
+    #: Human name of the back end, for logs and summaries.
+    kind: str
+
+    # -- what subclasses provide -------------------------------------------------
+    @abstractmethod
+    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement with ``?`` placeholders; return its rows (empty if none)."""
+
+    @abstractmethod
+    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row of parameters."""
+
+    @abstractmethod
+    def _begin(self) -> None: ...
+
+    @abstractmethod
+    def _commit(self) -> None: ...
+
+    @abstractmethod
+    def _rollback(self) -> None: ...
+
+    @abstractmethod
+    def _load_staged_records(self, table: pa.Table) -> None:
+        """Create the temporary table ``staged_records`` (RECORD_COLUMNS) holding ``table``."""
+
+    @abstractmethod
+    def _prepare_schema(self) -> None:
+        """Make sure the place the tables live in exists."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close the connection."""
+
+    # -- schema ----------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        """Apply every migration not yet applied; return the versions applied now."""
+        self._prepare_schema()
+        self._execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        done = {row[0] for row in self._execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for migration in available_migrations():
+            if migration.version in done:
+                continue
+            self._begin()
+            try:
+                for statement in migration.statements:
+                    self._execute(statement)
+                self._execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, _now()),
+                )
+                self._commit()
+            except Exception:
+                self._rollback()
+                raise
+            applied.append(migration.version)
+            log.info("applied warehouse migration %04d_%s", migration.version, migration.name)
+        return applied
+
+    # -- offsets ---------------------------------------------------------------
+    def stored_offsets(self, consumer_group: str, topic: str) -> dict[int, tuple[int, str | None]]:
+        """Next offset to read, and the cluster it belongs to, per partition read before."""
+        rows = self._execute(
+            "SELECT kafka_partition, next_offset, cluster_id FROM offsets "
+            "WHERE consumer_group = ? AND topic = ?",
+            (consumer_group, topic),
+        )
+        return {int(partition): (int(offset), cluster) for partition, offset, cluster in rows}
+
+    def offsets_not_in_kafka(self, consumer_group: str) -> list[StoredOffset]:
+        """Offsets committed here but not yet copied to the Kafka consumer group."""
+        rows = self._execute(
+            "SELECT consumer_group, topic, kafka_partition, next_offset, cluster_id FROM offsets "
+            "WHERE consumer_group = ? AND NOT kafka_committed ORDER BY topic, kafka_partition",
+            (consumer_group,),
+        )
+        return [StoredOffset(row[0], row[1], int(row[2]), int(row[3]), row[4]) for row in rows]
+
+    def mark_offsets_in_kafka(self, offsets: Sequence[StoredOffset]) -> None:
+        """Flag offsets as copied to Kafka, unless a later run has moved them since."""
+        self._execute_many(
+            "UPDATE offsets SET kafka_committed = TRUE WHERE consumer_group = ? AND topic = ? "
+            "AND kafka_partition = ? AND next_offset = ?",
+            [(o.consumer_group, o.topic, o.kafka_partition, o.next_offset) for o in offsets],
+        )
+
+    # -- runs ------------------------------------------------------------------
+    def start_run(self, run_id: str, command: str, versions: dict[str, str]) -> None:
+        """Record that a run began; earlier runs still marked running were killed."""
+        abandoned = self._execute(
+            "UPDATE runs SET status = 'abandoned', finished_at = ? WHERE status = 'running' "
+            "RETURNING run_id",
+            (_now(),),
+        )
+        for (stale,) in abandoned:
+            log.warning("run %s never finished (killed?); marked abandoned", stale)
+        self._execute(
+            "INSERT INTO runs (run_id, command, status, started_at, versions) "
+            "VALUES (?, ?, 'running', ?, ?)",
+            (run_id, command, _now(), json.dumps(versions, sort_keys=True)),
+        )
+
+    def fail_run(self, run_id: str, error: str) -> None:
+        """Mark a run failed with a one-line reason."""
+        self._execute(
+            "UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE run_id = ?",
+            (_now(), error[:2000], run_id),
+        )
+
+    def run_row(self, run_id: str) -> dict[str, Any]:
+        """One run's row as a dict."""
+        rows = self._query_dicts("SELECT * FROM runs WHERE run_id = ?", (run_id,))
+        if not rows:
+            raise WarehouseError(f"no run {run_id}")
+        return rows[0]
+
+    # -- the commit transaction -------------------------------------------------
+    def commit_run(
+        self, staged: StagedRun, consumer_group: str, cluster_id: str | None
+    ) -> CommitCounts:
+        """Write a staged run in ONE transaction: records, dead letters, offsets, run row."""
+        records = _read_tables(staged.record_files)
+        dead_letters = _read_tables(staged.dead_letter_files)
+        now = _now()
+        self._begin()
+        try:
+            inserted = updated = unchanged = 0
+            if records is not None and records.num_rows:
+                self._load_staged_records(records.select(list(RECORD_COLUMNS)))
+                total, existing, newer = self._execute(_COUNT_CHANGES)[0]
+                inserted, updated, unchanged = total - existing, newer, existing - newer
+                self._execute(_UPSERT_RECORDS, (staged.run_id, staged.run_id))
+                self._execute("DROP TABLE staged_records")
+            before = self._count("dead_letters")
+            if dead_letters is not None and dead_letters.num_rows:
+                rows = [
+                    (*row, staged.run_id, now)
+                    for row in zip(
+                        *(dead_letters.column(name).to_pylist() for name in DEAD_LETTER_COLUMNS),
+                        strict=True,
+                    )
+                ]
+                self._execute_many(_INSERT_DEAD_LETTER, rows)
+            dead_new = self._count("dead_letters") - before
+            self._execute_many(
+                _UPSERT_OFFSET,
+                [
+                    (
+                        consumer_group,
+                        piece.topic,
+                        piece.partition,
+                        piece.end,
+                        cluster_id,
+                        staged.run_id,
+                        now,
+                    )
+                    for piece in _furthest_ends(staged.ranges)
+                ],
+            )
+            counts = CommitCounts(inserted, updated, unchanged, dead_new)
+            self._execute(
+                "UPDATE runs SET status = 'succeeded', finished_at = ?, records_read = ?, "
+                "records_stored = ?, records_inserted = ?, records_updated = ?, "
+                "records_unchanged = ?, duplicates = ?, dead_letters = ?, ranges = ? "
+                "WHERE run_id = ?",
+                (
+                    _now(),
+                    staged.records_read,
+                    counts.stored,
+                    inserted,
+                    updated,
+                    unchanged,
+                    staged.duplicates,
+                    staged.dead_letters,
+                    json.dumps([piece.to_json() for piece in staged.ranges]),
+                    staged.run_id,
+                ),
+            )
+            self._commit()
+        except Exception:
+            self._rollback()
+            raise
+        return counts
+
+    def finish_empty_run(self, run_id: str, ranges: Sequence[Any]) -> None:
+        """Mark a run that found nothing new as succeeded with zero counts."""
+        self._execute(
+            "UPDATE runs SET status = 'succeeded', finished_at = ?, records_read = 0, "
+            "records_stored = 0, records_inserted = 0, records_updated = 0, "
+            "records_unchanged = 0, duplicates = 0, dead_letters = 0, ranges = ? WHERE run_id = ?",
+            (_now(), json.dumps([piece.to_json() for piece in ranges]), run_id),
+        )
+
+    # -- dead letters ----------------------------------------------------------
+    def unpublished_dead_letters(self) -> list[PendingDeadLetter]:
+        """Dead letters not yet copied to the dead-letter topic, oldest first."""
+        rows = self._execute(
+            "SELECT topic, kafka_partition, kafka_offset, reason, detail, value_sha256 "
+            "FROM dead_letters WHERE dlq_status IS NULL "
+            "ORDER BY topic, kafka_partition, kafka_offset"
+        )
+        return [PendingDeadLetter(r[0], int(r[1]), int(r[2]), r[3], r[4], r[5]) for r in rows]
+
+    def mark_dead_letters(self, letters: Sequence[PendingDeadLetter], status: str) -> None:
+        """Record what became of copying dead letters: ``published`` or ``source_gone``."""
+        if status not in ("published", "source_gone"):
+            raise WarehouseError(f"unknown dead-letter status {status!r}")
+        now = _now()
+        self._execute_many(
+            "UPDATE dead_letters SET dlq_status = ?, dlq_updated_at = ? WHERE topic = ? "
+            "AND value_sha256 = ?",
+            [(status, now, letter.topic, letter.value_sha256) for letter in letters],
+        )
+
+    # -- reading ---------------------------------------------------------------
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read-only query (``?`` placeholders) and return its rows."""
+        return self._execute(sql, parameters)
+
+    @abstractmethod
+    def _query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query and return rows as dicts keyed by column name."""
+
+    def _count(self, table: str) -> int:
+        return int(self._execute(f"SELECT count(*) FROM {table}")[0][0])
+
+    def count(self, table: str) -> int:
+        """Rows in one of our tables."""
+        if table not in {"records", "dead_letters", "runs", "offsets", "schema_migrations"}:
+            raise WarehouseError(f"unknown table {table!r}")
+        return self._count(table)
+
+
+def _furthest_ends(ranges: Sequence[Any]) -> list[Any]:
+    # A partition split into several pieces advances to the end of its last piece.
+    furthest: dict[tuple[str, int], Any] = {}
+    for piece in ranges:
+        key = (piece.topic, piece.partition)
+        if key not in furthest or piece.end > furthest[key].end:
+            furthest[key] = piece
+    return list(furthest.values())
+
+
+def _read_tables(paths: Sequence[Any]) -> pa.Table | None:
+    if not paths:
+        return None
+    return pa.concat_tables([pq.read_table(path) for path in paths])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

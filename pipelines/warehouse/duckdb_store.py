@@ -1,0 +1,74 @@
+"""The default warehouse: one DuckDB file, written by one process at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.config import WarehouseSettings
+from pipelines.warehouse.base import Warehouse, WarehouseError
+
+
+def duckdb_path(url: str) -> Path:
+    """The file named by ``duckdb:///path`` (relative) or ``duckdb:////abs/path``."""
+    return Path(url.removeprefix("duckdb:///"))
+
+
+class DuckDBWarehouse(Warehouse):
+    """DuckDB back end. Analysts read a copy, or use PostgreSQL for shared access."""
+
+    kind = "duckdb"
+
+    def __init__(self, settings: WarehouseSettings) -> None:
+        self.path = duckdb_path(settings.url)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._connection = duckdb.connect(str(self.path))
+        except duckdb.IOException as error:
+            raise WarehouseError(
+                f"cannot open {self.path}: {error} (DuckDB allows one writer at a time)"
+            ) from None
+        self._connection.execute("SET TimeZone = 'UTC'")
+
+    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self._connection.execute(sql, list(parameters))
+        if cursor.description is None:
+            return []
+        return cursor.fetchall()
+
+    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._connection.executemany(sql, [list(row) for row in rows])
+
+    def _query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._connection.execute(sql, list(parameters))
+        names = [column[0] for column in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _begin(self) -> None:
+        self._connection.execute("BEGIN TRANSACTION")
+
+    def _commit(self) -> None:
+        self._connection.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self._connection.execute("ROLLBACK")
+
+    def _load_staged_records(self, table: pa.Table) -> None:
+        self._connection.register("staged_records_arrow", table)
+        try:
+            self._connection.execute(
+                "CREATE TEMP TABLE staged_records AS SELECT * FROM staged_records_arrow"
+            )
+        finally:
+            self._connection.unregister("staged_records_arrow")
+
+    def _prepare_schema(self) -> None:
+        """DuckDB keeps the tables in the file's main schema."""
+
+    def close(self) -> None:
+        self._connection.close()

@@ -1,0 +1,40 @@
+"""Finds the versioned migration files shipped in :mod:`schemas.migrations`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+_FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One migration: its version, name and SQL statements."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+def available_migrations() -> list[Migration]:
+    """Every migration, in version order."""
+    migrations = []
+    for entry in resources.files("schemas.migrations").iterdir():
+        match = _FILE_NAME.match(entry.name)
+        if not match:
+            continue
+        sql = entry.read_text(encoding="utf-8")
+        migrations.append(Migration(int(match[1]), match[2], tuple(split_statements(sql))))
+    migrations.sort(key=lambda migration: migration.version)
+    versions = [migration.version for migration in migrations]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migrations share a version: {versions}")
+    return migrations
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a migration file into statements (no semicolons inside our literals)."""
+    without_comments = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [statement.strip() for statement in without_comments.split(";") if statement.strip()]

@@ -1,0 +1,91 @@
+"""The shared warehouse: PostgreSQL, same schema and SQL as DuckDB."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+import pyarrow as pa
+from psycopg import sql as pgsql
+
+from pipelines.config import WarehouseSettings
+from pipelines.staging import RECORD_COLUMNS
+from pipelines.warehouse.base import Warehouse, WarehouseError
+
+
+class PostgresWarehouse(Warehouse):
+    """PostgreSQL back end; tables live in the configured schema."""
+
+    kind = "postgresql"
+
+    def __init__(self, settings: WarehouseSettings) -> None:
+        self.schema = settings.db_schema
+        password = settings.password.get_secret_value() if settings.password else None
+        try:
+            self._connection = psycopg.connect(
+                settings.url, password=password, autocommit=True, connect_timeout=10
+            )
+        except psycopg.OperationalError as error:
+            # The message names host and port; the password never appears in it.
+            raise WarehouseError(f"cannot connect to PostgreSQL: {error}".strip()) from None
+        self._connection.execute("SET TIME ZONE 'UTC'")
+        self._transaction: psycopg.Transaction | None = None
+
+    @staticmethod
+    def _placeholders(statement: str) -> str:
+        # Our SQL uses DuckDB's "?" placeholders; psycopg wants "%s" (and "%%" for "%").
+        return statement.replace("%", "%%").replace("?", "%s")
+
+    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self._connection.execute(self._placeholders(sql), list(parameters))  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description is not None else []
+
+    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            with self._connection.cursor() as cursor:
+                cursor.executemany(self._placeholders(sql), [list(row) for row in rows])  # type: ignore[arg-type]
+
+    def _query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._connection.execute(self._placeholders(sql), list(parameters))  # type: ignore[arg-type]
+        names = [column.name for column in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _begin(self) -> None:
+        self._transaction = self._connection.transaction()
+        self._transaction.__enter__()
+
+    def _commit(self) -> None:
+        transaction, self._transaction = self._transaction, None
+        if transaction is not None:
+            transaction.__exit__(None, None, None)
+
+    def _rollback(self) -> None:
+        transaction, self._transaction = self._transaction, None
+        if transaction is not None:
+            transaction.__exit__(RuntimeError, RuntimeError("rollback"), None)
+
+    def _load_staged_records(self, table: pa.Table) -> None:
+        self._connection.execute(
+            "CREATE TEMP TABLE staged_records AS SELECT "
+            + ", ".join(RECORD_COLUMNS)
+            + " FROM records WITH NO DATA"
+        )
+        columns = [table.column(name).to_pylist() for name in RECORD_COLUMNS]
+        copy_sql = pgsql.SQL("COPY staged_records ({}) FROM STDIN").format(
+            pgsql.SQL(", ").join(pgsql.Identifier(name) for name in RECORD_COLUMNS)
+        )
+        with self._connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for row in zip(*columns, strict=True):
+                copy.write_row(row)
+
+    def _prepare_schema(self) -> None:
+        self._connection.execute(
+            pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(self.schema))
+        )
+        self._connection.execute(
+            pgsql.SQL("SET search_path TO {}").format(pgsql.Identifier(self.schema))
+        )
+
+    def close(self) -> None:
+        self._connection.close()

@@ -1,0 +1,254 @@
+"""Conversion between records and Kafka messages, and validation of what comes in.
+
+Every message on ``socmon.records.v1`` is the UTF-8 JSON of one record,
+keyed by the record id, with headers naming the schema version and the
+connector that produced it. :func:`decode_record` is the one gate a message
+passes to become a :class:`~schemas.records.Record`; anything it rejects
+raises :class:`~schemas.errors.RecordRejected` with a stable reason code and
+a sentence that describes the problem without quoting the message's values
+(they may hold personal data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+
+import fastjsonschema
+
+from schemas import RECORD_SCHEMA_VERSION
+from schemas.errors import RecordRejected
+from schemas.records import Author, DeadLetter, Record
+
+#: Messages above this size are rejected before they are parsed. The schema
+#: caps text at 64 Ki characters; even fully escaped that stays below 1 MiB.
+MAX_MESSAGE_BYTES = 1 << 20
+
+SCHEMA_VERSION_HEADER = "schema_version"
+CONNECTOR_HEADER = "connector"
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaMessage:
+    """What a producer sends: key, value and headers, all bytes."""
+
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+def load_json_schema(name: str) -> dict[str, Any]:
+    """Load one of the JSON Schema files shipped in this package."""
+    text = resources.files("schemas").joinpath(name).read_text(encoding="utf-8")
+    return cast(dict[str, Any], json.loads(text))
+
+
+@cache
+def _record_validator() -> Any:
+    return fastjsonschema.compile(load_json_schema("record.schema.json"))
+
+
+def record_to_json(record: Record) -> dict[str, Any]:
+    """The JSON form of a record, as the schema describes it."""
+    return {
+        "id": record.id,
+        "platform": record.platform,
+        "kind": record.kind,
+        "account": record.account,
+        "accounts": list(record.accounts),
+        "native_id": record.native_id,
+        "parent_id": record.parent_id,
+        "conversation_id": record.conversation_id,
+        "author": {
+            "id": record.author.id,
+            "handle": record.author.handle,
+            "is_official": record.author.is_official,
+        },
+        "text": record.text,
+        "lang": record.lang,
+        "created_at": _format_timestamp(record.created_at),
+        "observed_at": _format_timestamp(record.observed_at),
+        "url": record.url,
+        "deleted": record.deleted,
+        "schema_version": record.schema_version,
+    }
+
+
+def encode_record(record: Record, connector: str) -> KafkaMessage:
+    """Turn a record into the message a connector produces."""
+    value = json.dumps(record_to_json(record), ensure_ascii=False, separators=(",", ":"))
+    return KafkaMessage(
+        key=record.id.encode("utf-8"),
+        value=value.encode("utf-8"),
+        headers=(
+            (SCHEMA_VERSION_HEADER, str(record.schema_version).encode("ascii")),
+            (CONNECTOR_HEADER, connector.encode("utf-8")),
+        ),
+    )
+
+
+def decode_record(value: bytes | None, key: bytes | None = None) -> Record:
+    """Parse and validate one message value; raise ``RecordRejected`` if it is not a record."""
+    if value is None:
+        raise RecordRejected("invalid_json", "message has no value (null)")
+    if len(value) > MAX_MESSAGE_BYTES:
+        raise RecordRejected(
+            "too_large", f"message of {len(value)} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit"
+        )
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RecordRejected(
+            "invalid_utf8", f"value is not valid UTF-8 (bad byte at position {error.start})"
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RecordRejected(
+            "invalid_json", f"value is not valid JSON: {error.msg} at position {error.pos}"
+        ) from None
+    if isinstance(data, dict) and data.get("schema_version") not in (None, RECORD_SCHEMA_VERSION):
+        raise RecordRejected(
+            "unsupported_version",
+            f"schema_version {data.get('schema_version')!r} is not supported "
+            f"(this build reads {RECORD_SCHEMA_VERSION})",
+        )
+    if isinstance(data, dict):
+        missing = [name for name in _required_fields() if name not in data]
+        if missing:
+            raise RecordRejected("schema_violation", f"missing field(s): {', '.join(missing)}")
+    try:
+        _record_validator()(data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise RecordRejected("schema_violation", _describe_violation(error)) from None
+    return _record_from_valid_json(data, key)
+
+
+def _record_from_valid_json(data: dict[str, Any], key: bytes | None) -> Record:
+    record_id: str = data["id"]
+    platform = data["platform"]
+    if record_id != f"{platform}:{data['native_id']}":
+        raise RecordRejected("inconsistent", "id is not '<platform>:<native_id>'")
+    if key is not None and key != record_id.encode("utf-8"):
+        raise RecordRejected("inconsistent", "message key does not match the record id")
+    if data["account"] not in data["accounts"]:
+        raise RecordRejected("inconsistent", "account is not listed in accounts")
+    author = data["author"]
+    return Record(
+        id=record_id,
+        platform=platform,
+        kind=data["kind"],
+        account=data["account"],
+        accounts=tuple(data["accounts"]),
+        native_id=data["native_id"],
+        parent_id=data["parent_id"],
+        conversation_id=data["conversation_id"],
+        author=Author(id=author["id"], handle=author["handle"], is_official=author["is_official"]),
+        text=data["text"],
+        lang=data["lang"],
+        created_at=_parse_timestamp(data["created_at"], "created_at"),
+        observed_at=_parse_timestamp(data["observed_at"], "observed_at"),
+        url=data["url"],
+        deleted=data["deleted"],
+        schema_version=data["schema_version"],
+    )
+
+
+def dead_letter_for(
+    error: RecordRejected,
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    value: bytes | None,
+) -> DeadLetter:
+    """Describe a rejected message without keeping its bytes."""
+    raw = value or b""
+    return DeadLetter(
+        topic=topic,
+        kafka_partition=partition,
+        kafka_offset=offset,
+        kafka_key=None if key is None else key[:256].decode("utf-8", errors="replace"),
+        reason=error.reason,
+        detail=error.detail[:500],
+        value_sha256=hashlib.sha256(raw).hexdigest(),
+        value_size=len(raw),
+        preview=message_shape(raw),
+    )
+
+
+def message_shape(value: bytes) -> str:
+    """A preview that shows a message's structure but none of its values.
+
+    Field names that the record schema knows are shown with the type and
+    length of their value; unknown names are only counted, since a stray key
+    could itself be personal data.
+    """
+    if len(value) > MAX_MESSAGE_BYTES:
+        return f"<{len(value)} bytes, not parsed>"
+    try:
+        data = json.loads(value.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return f"<{len(value)} bytes, not JSON>"
+    if not isinstance(data, dict):
+        return f"<JSON {type(data).__name__}>"
+    known = set(load_json_schema_properties())
+    parts = [f"{name}: {_shape_of(item)}" for name, item in data.items() if name in known]
+    unknown = sum(1 for name in data if name not in known)
+    if unknown:
+        parts.append(f"+{unknown} unknown field(s)")
+    return ("{" + ", ".join(parts) + "}")[:500]
+
+
+@cache
+def _required_fields() -> tuple[str, ...]:
+    return tuple(load_json_schema("record.schema.json")["required"])
+
+
+@cache
+def load_json_schema_properties() -> tuple[str, ...]:
+    """Names of the top-level fields of a record."""
+    return tuple(load_json_schema("record.schema.json")["properties"])
+
+
+def _shape_of(item: object) -> str:
+    if isinstance(item, str):
+        return f"str({len(item)})"
+    if isinstance(item, dict):
+        return f"object({len(item)} keys)"
+    if isinstance(item, list):
+        return f"array({len(item)})"
+    if item is None:
+        return "null"
+    return type(item).__name__
+
+
+def _describe_violation(error: fastjsonschema.JsonSchemaValueException) -> str:
+    # fastjsonschema names the path as "data.author.id"; say "field author.id".
+    message = str(error.message)
+    if message.startswith("data."):
+        field_path, _, rest = message[len("data.") :].partition(" ")
+        return f"field {field_path}: {rest}"[:500]
+    if message.startswith("data "):
+        return f"record: {message[len('data ') :]}"[:500]
+    return message[:500]
+
+
+def _parse_timestamp(text: str, field_name: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordRejected("inconsistent", f"field {field_name}: not a valid date-time") from None
+    return parsed.astimezone(UTC)
+
+
+def _format_timestamp(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
