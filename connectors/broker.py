@@ -71,7 +71,11 @@ class EmbeddedBroker:
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                stderr = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
+                stderr = (
+                    self._process.stderr.read().decode(errors="replace")
+                    if self._process.stderr
+                    else ""
+                )
                 raise BrokerStartError(f"embedded broker exited at start: {stderr.strip()[:500]}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()

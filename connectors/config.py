@@ -16,7 +16,9 @@ class TopicSettings(BaseModel):
         default=1, ge=1, le=16, description="Replicas when created (3 on a production cluster)."
     )
     retention_ms: int = Field(
-        default=7 * 24 * 3600 * 1000, ge=60_000, description="Retention set when the topic is created."
+        default=7 * 24 * 3600 * 1000,
+        ge=60_000,
+        description="Retention set when the topic is created.",
     )
 
 

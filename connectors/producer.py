@@ -79,7 +79,14 @@ class RecordProducer:
 
     def flush(self, timeout_s: float = 60.0) -> int:
         """Wait for every queued message; return how many were delivered, or raise."""
-        self._producer.flush(timeout=timeout_s)
+        from kafka.errors import KafkaTimeoutError
+
+        try:
+            self._producer.flush(timeout=timeout_s)
+        except KafkaTimeoutError as timeout:
+            pending, self._pending = self._pending, []
+            failed = sum(1 for future in pending if not future.succeeded())
+            raise DeliveryError(self.topic, failed, len(pending), timeout) from None
         pending, self._pending = self._pending, []
         failures = [future.exception for future in pending if not future.succeeded()]
         if failures:

@@ -41,4 +41,3 @@ def ensure_topics(bootstrap_servers: str, topics: tuple[TopicSettings, ...]) -> 
 def ensure_social_monitor_topics(bootstrap_servers: str, kafka: KafkaSettings) -> list[str]:
     """Create the records, alerts and dead-letter topics if missing."""
     return ensure_topics(bootstrap_servers, kafka.topics())
-

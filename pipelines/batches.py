@@ -1,29 +1,42 @@
 """Plain functions the pipeline applies to batches of messages: parse, shard, keep the latest.
 
-No Beam here, so they are tested directly; :mod:`pipelines.transforms`
+Batches travel between pipeline steps as Arrow tables: one element per
+thousands of records, serialised as a few buffers instead of field by field.
+No Beam here, so these are tested directly; :mod:`pipelines.transforms`
 wraps them in DoFns.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.kafka_source import RawMessage
-from pipelines.staging import RECORD_COLUMNS, StagedRow, dead_letter_to_row, record_to_row
+from pipelines.staging import (
+    DEAD_LETTER_ARROW_SCHEMA,
+    RECORD_ARROW_SCHEMA,
+    StagedRow,
+    dead_letter_to_row,
+    record_to_row,
+    rows_to_table,
+)
 from schemas.errors import RecordRejected
 from schemas.kafka_codec import dead_letter_for, decode_record
 
-_ID = RECORD_COLUMNS.index("id")
-_OBSERVED_AT = RECORD_COLUMNS.index("observed_at")
-_PARTITION = RECORD_COLUMNS.index("source_partition")
-_OFFSET = RECORD_COLUMNS.index("source_offset")
+#: Order that puts the version to keep first within each id.
+_LATEST_FIRST = [
+    ("id", "ascending"),
+    ("observed_at", "descending"),
+    ("source_partition", "descending"),
+    ("source_offset", "descending"),
+]
 
 
-def parse_messages(
-    messages: Iterable[RawMessage], topic: str
-) -> tuple[list[StagedRow], list[StagedRow]]:
-    """Split messages into warehouse rows of valid records and rows of dead letters."""
+def parse_messages(messages: Iterable[RawMessage], topic: str) -> tuple[pa.Table, pa.Table]:
+    """Split messages into a table of valid records and a table of dead letters."""
     records: list[StagedRow] = []
     dead_letters: list[StagedRow] = []
     for message in messages:
@@ -41,7 +54,10 @@ def parse_messages(
             dead_letters.append(dead_letter_to_row(dead_letter))
             continue
         records.append(record_to_row(record, message.partition, message.offset))
-    return records, dead_letters
+    return (
+        rows_to_table(records, RECORD_ARROW_SCHEMA),
+        rows_to_table(dead_letters, DEAD_LETTER_ARROW_SCHEMA),
+    )
 
 
 def id_bucket(record_id: str, buckets: int) -> int:
@@ -49,26 +65,32 @@ def id_bucket(record_id: str, buckets: int) -> int:
     return zlib.crc32(record_id.encode("utf-8")) % buckets
 
 
-def split_by_bucket(rows: Sequence[StagedRow], buckets: int) -> dict[int, list[StagedRow]]:
-    """Group rows by the shard of their id."""
-    shards: dict[int, list[StagedRow]] = {}
-    for row in rows:
-        shards.setdefault(id_bucket(row[_ID], buckets), []).append(row)
+def split_by_bucket(records: pa.Table, buckets: int) -> dict[int, pa.Table]:
+    """Split a table of records by the shard of their id; empty shards are left out."""
+    shard_of_row = pa.array(
+        [id_bucket(record_id, buckets) for record_id in records.column("id").to_pylist()],
+        type=pa.int32(),
+    )
+    shards = {}
+    for bucket in range(buckets):
+        shard = records.filter(pc.equal(shard_of_row, bucket))
+        if shard.num_rows:
+            shards[bucket] = shard
     return shards
 
 
-def keep_latest(rows: Iterable[StagedRow]) -> tuple[list[StagedRow], int]:
-    """One row per id: the latest observed (ties: the later offset). Returns (rows, duplicates)."""
-    latest: dict[str, StagedRow] = {}
-    seen = 0
-    for row in rows:
-        seen += 1
-        current = latest.get(row[_ID])
-        if current is None or _version(row) > _version(current):
-            latest[row[_ID]] = row
-    kept = sorted(latest.values(), key=lambda row: row[_ID])
-    return kept, seen - len(kept)
+def keep_latest(tables: Iterable[pa.Table]) -> tuple[pa.Table, int]:
+    """One row per id: the latest observed (ties: the later partition and offset).
 
-
-def _version(row: StagedRow) -> tuple[object, int, int]:
-    return (row[_OBSERVED_AT], row[_PARTITION], row[_OFFSET])
+    Returns the kept rows, sorted by id, and how many duplicates were dropped.
+    """
+    combined = pa.concat_tables(list(tables) or [RECORD_ARROW_SCHEMA.empty_table()])
+    if combined.num_rows == 0:
+        return combined, 0
+    ordered = combined.sort_by(_LATEST_FIRST)
+    ids = ordered.column("id").combine_chunks()
+    first_of_id = pa.concat_arrays(
+        [pa.array([True]), pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))]
+    )
+    kept = ordered.filter(first_of_id)
+    return kept, combined.num_rows - kept.num_rows

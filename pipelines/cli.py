@@ -154,7 +154,9 @@ def runs(context: click.Context, limit: int) -> None:
         warehouse.close()
     click.echo(f"{'run':<26} {'status':<10} {'read':>8} {'stored':>8} {'dups':>6} {'dead':>6}")
     for run_id, status, read, stored, dups, dead, error in rows:
-        line = f"{run_id:<26} {status:<10} {_n(read):>8} {_n(stored):>8} {_n(dups):>6} {_n(dead):>6}"
+        line = (
+            f"{run_id:<26} {status:<10} {_n(read):>8} {_n(stored):>8} {_n(dups):>6} {_n(dead):>6}"
+        )
         click.echo(line + (f"  {error[:80]}" if error else ""))
 
 

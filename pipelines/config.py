@@ -61,7 +61,8 @@ class WarehouseSettings(BaseModel):
         description="PostgreSQL schema holding the tables (ignored for DuckDB).",
     )
     password: SecretStr | None = Field(
-        default=None, description="PostgreSQL password; environment only (SOCMON_WAREHOUSE__PASSWORD)."
+        default=None,
+        description="PostgreSQL password; environment only (SOCMON_WAREHOUSE__PASSWORD).",
     )
 
     @field_validator("url")
@@ -69,9 +70,11 @@ class WarehouseSettings(BaseModel):
     def _known_scheme(cls, url: str) -> str:
         if not url.startswith(("duckdb://", "postgresql://", "postgres://")):
             raise ValueError("must start with duckdb:// or postgresql://")
-        if url.startswith(("postgresql://", "postgres://")) and ":" in url.split("//", 1)[1].split(
-            "@", 1
-        )[0] and "@" in url:
+        if (
+            url.startswith(("postgresql://", "postgres://"))
+            and ":" in url.split("//", 1)[1].split("@", 1)[0]
+            and "@" in url
+        ):
             raise ValueError(
                 "must not contain a password; set SOCMON_WAREHOUSE__PASSWORD in the environment"
             )
@@ -175,7 +178,11 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
 
     if path is None:
         env_path = os.environ.get("SOCMON_CONFIG")
-        path = Path(env_path) if env_path else (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
+        path = (
+            Path(env_path)
+            if env_path
+            else (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
+        )
     if path is not None:
         _check_file(path)
     _TOML_PATH["path"] = path

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam.metrics import Metrics
 
 from pipelines.ranges import PartitionRange
@@ -40,6 +41,41 @@ class RawMessage:
     offset: int
     key: bytes | None
     value: bytes | None
+
+
+#: A batch of raw messages as it travels through the pipeline: four Arrow
+#: columns, cheap to hand between steps (a list of objects would be encoded
+#: one object at a time whenever the runner samples element sizes).
+RAW_BATCH_SCHEMA = pa.schema(
+    [
+        ("partition", pa.int32()),
+        ("offset", pa.int64()),
+        ("key", pa.binary()),
+        ("value", pa.binary()),
+    ]
+)
+
+
+def raw_batch(
+    partition: int, offsets: list[int], keys: list[bytes | None], values: list[bytes | None]
+) -> pa.Table:
+    """Pack messages of one partition into a raw batch table."""
+    return pa.Table.from_arrays(
+        [
+            pa.array([partition] * len(offsets), type=pa.int32()),
+            pa.array(offsets, type=pa.int64()),
+            pa.array(keys, type=pa.binary()),
+            pa.array(values, type=pa.binary()),
+        ],
+        schema=RAW_BATCH_SCHEMA,
+    )
+
+
+def raw_messages(batch: pa.Table) -> Iterator[RawMessage]:
+    """Unpack a raw batch table into messages."""
+    columns = [batch.column(name).to_pylist() for name in RAW_BATCH_SCHEMA.names]
+    for partition, offset, key, value in zip(*columns, strict=True):
+        yield RawMessage(partition, offset, key, value)
 
 
 def consumer_settings(bootstrap_servers: str, client_id: str) -> dict[str, Any]:
@@ -126,15 +162,28 @@ def fix_ranges(
         start = first
         if partition in stored:
             offset, stored_cluster = stored[partition]
-            if stored_cluster is not None and cluster_id is not None and stored_cluster != cluster_id:
+            if (
+                stored_cluster is not None
+                and cluster_id is not None
+                and stored_cluster != cluster_id
+            ):
                 log.warning(
                     "%s[%d]: stored offset %d is from cluster %s, broker is %s; reading from %d",
-                    topic, partition, offset, stored_cluster, cluster_id, first,
+                    topic,
+                    partition,
+                    offset,
+                    stored_cluster,
+                    cluster_id,
+                    first,
                 )
             elif offset > end:
                 log.warning(
                     "%s[%d]: stored offset %d is beyond the end %d (new broker?); reading from %d",
-                    topic, partition, offset, end, first,
+                    topic,
+                    partition,
+                    offset,
+                    end,
+                    first,
                 )
             else:
                 start = max(offset, first)
@@ -143,7 +192,7 @@ def fix_ranges(
 
 
 class ReadPartitionRange(beam.DoFn):  # type: ignore[misc]
-    """Reads one fixed offset range and emits lists of :class:`RawMessage`."""
+    """Reads one fixed offset range and emits raw batch tables (``RAW_BATCH_SCHEMA``)."""
 
     def __init__(self, bootstrap_servers: str, batch_size: int, poll_timeout_s: float) -> None:
         self.bootstrap_servers = bootstrap_servers
@@ -161,15 +210,15 @@ class ReadPartitionRange(beam.DoFn):  # type: ignore[misc]
         if self._consumer is not None:
             self._consumer.close()
 
-    def process(self, piece: PartitionRange) -> Iterator[list[RawMessage]]:
+    def process(self, piece: PartitionRange) -> Iterator[pa.Table]:
         for batch in read_range(self._consumer, piece, self.batch_size, self.poll_timeout_s):
-            self.messages_read.inc(len(batch))
+            self.messages_read.inc(batch.num_rows)
             yield batch
 
 
 def read_range(
     consumer: Any, piece: PartitionRange, batch_size: int, poll_timeout_s: float
-) -> Iterator[list[RawMessage]]:
+) -> Iterator[pa.Table]:
     """Read ``piece`` with an assigned consumer, in batches of at most ``batch_size``."""
     from kafka import TopicPartition
 
@@ -178,7 +227,9 @@ def read_range(
     partition = TopicPartition(piece.topic, piece.partition)
     consumer.assign([partition])
     consumer.seek(partition, piece.start)
-    batch: list[RawMessage] = []
+    offsets: list[int] = []
+    keys: list[bytes | None] = []
+    values: list[bytes | None] = []
     last_progress = time.monotonic()
     position = piece.start
     while position < piece.end:
@@ -189,15 +240,17 @@ def read_range(
         for message in messages:
             if message.offset >= piece.end:
                 break
-            batch.append(RawMessage(piece.partition, message.offset, message.key, message.value))
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
+            offsets.append(message.offset)
+            keys.append(message.key)
+            values.append(message.value)
+            if len(offsets) >= batch_size:
+                yield raw_batch(piece.partition, offsets, keys, values)
+                offsets, keys, values = [], [], []
         position = consumer.position(partition)
         if time.monotonic() - last_progress > poll_timeout_s:
             raise KafkaReadError(
                 f"{piece.topic}[{piece.partition}] stalled at offset {position}, "
                 f"range ends at {piece.end}"
             )
-    if batch:
-        yield batch
+    if offsets:
+        yield raw_batch(piece.partition, offsets, keys, values)

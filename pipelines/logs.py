@@ -36,7 +36,9 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     """Configure the root logger once for a command."""
     handler = logging.StreamHandler()
     handler.setFormatter(
-        JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        JsonFormatter()
+        if json_lines
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     root = logging.getLogger()
     handler.addFilter(_DropImportNoise())

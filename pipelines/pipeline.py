@@ -77,7 +77,8 @@ class StageRun(beam.PTransform):  # type: ignore[misc]
             >> beam.ParDo(
                 ReadPartitionRange(self.bootstrap_servers, self.batch_size, self.poll_timeout_s)
             )
-            | "Parse" >> beam.ParDo(ParseBatch(self.topic)).with_outputs(DEAD_LETTERS, main="records")
+            | "Parse"
+            >> beam.ParDo(ParseBatch(self.topic)).with_outputs(DEAD_LETTERS, main="records")
         )
         staged_records = (
             parsed.records
@@ -87,7 +88,7 @@ class StageRun(beam.PTransform):  # type: ignore[misc]
         )
         staged_dead_letters = (
             parsed[DEAD_LETTERS]
-            | "OneGroup" >> beam.Map(lambda rows: (0, rows))
+            | "OneGroup" >> beam.Map(lambda table: (0, table))
             | "GatherDeadLetters" >> beam.GroupByKey()
             | "StageDeadLetters" >> beam.ParDo(StageDeadLetters(self.directory))
         )

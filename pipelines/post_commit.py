@@ -112,7 +112,9 @@ def _fetch_originals(
     for letter in pending:
         wanted[(letter.topic, letter.kafka_partition)][letter.kafka_offset] = letter
     found: dict[tuple[str, int, int], tuple[bytes | None, bytes]] = {}
-    consumer: Any = KafkaConsumer(**consumer_settings(bootstrap_servers, "socmon-deadletter-reader"))
+    consumer: Any = KafkaConsumer(
+        **consumer_settings(bootstrap_servers, "socmon-deadletter-reader")
+    )
     try:
         for (topic, partition), letters in wanted.items():
             tp = TopicPartition(topic, partition)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -71,7 +72,7 @@ def record_to_row(record: Record, partition: int, offset: int) -> StagedRow:
         record.platform,
         record.kind,
         record.account,
-        json.dumps(list(record.accounts)),
+        orjson.dumps(record.accounts).decode(),
         record.native_id,
         record.parent_id,
         record.conversation_id,

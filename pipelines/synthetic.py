@@ -120,8 +120,10 @@ def _public_author(rng: random.Random) -> Author:
 def _url(platform: Platform, handle: str, native_id: str, is_official: bool) -> str:
     if platform == "x":
         # A handle in a URL is only kept for official accounts; others use the id form.
-        return f"https://x.com/{handle}/status/{native_id}" if is_official else (
-            f"https://x.com/i/web/status/{native_id}"
+        return (
+            f"https://x.com/{handle}/status/{native_id}"
+            if is_official
+            else (f"https://x.com/i/web/status/{native_id}")
         )
     return f"https://www.facebook.com/{native_id}"
 

@@ -7,48 +7,43 @@ from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
+import pyarrow as pa
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
 from pipelines.batches import keep_latest, parse_messages, split_by_bucket
-from pipelines.kafka_source import RawMessage
-from pipelines.staging import (
-    DEAD_LETTER_ARROW_SCHEMA,
-    RECORD_ARROW_SCHEMA,
-    StagedRow,
-    rows_to_table,
-    write_staged_table,
-)
+from pipelines.kafka_source import raw_messages
+from pipelines.staging import DEAD_LETTER_ARROW_SCHEMA, write_staged_table
 
 DEAD_LETTERS = "dead_letters"
 
 
 class ParseBatch(beam.DoFn):  # type: ignore[misc]
-    """Valid records go to the main output (a list of rows); the rest to ``dead_letters``."""
+    """Valid records go to the main output (an Arrow table); the rest to ``dead_letters``."""
 
     def __init__(self, topic: str) -> None:
         self.topic = topic
         self.valid = Metrics.counter("socmon", "records_valid")
         self.rejected = Metrics.counter("socmon", "dead_letters")
 
-    def process(self, batch: list[RawMessage]) -> Iterator[Any]:
-        records, dead_letters = parse_messages(batch, self.topic)
-        self.valid.inc(len(records))
-        self.rejected.inc(len(dead_letters))
-        if records:
+    def process(self, batch: pa.Table) -> Iterator[Any]:
+        records, dead_letters = parse_messages(raw_messages(batch), self.topic)
+        self.valid.inc(records.num_rows)
+        self.rejected.inc(dead_letters.num_rows)
+        if records.num_rows:
             yield records
-        if dead_letters:
+        if dead_letters.num_rows:
             yield pvalue.TaggedOutput(DEAD_LETTERS, dead_letters)
 
 
 class ShardById(beam.DoFn):  # type: ignore[misc]
-    """Splits a batch of rows into (shard, rows) so that each id meets its duplicates."""
+    """Splits a table of records into (shard, table) so that each id meets its duplicates."""
 
     def __init__(self, buckets: int) -> None:
         self.buckets = buckets
 
-    def process(self, rows: list[StagedRow]) -> Iterator[tuple[int, list[StagedRow]]]:
-        yield from split_by_bucket(rows, self.buckets).items()
+    def process(self, records: pa.Table) -> Iterator[tuple[int, pa.Table]]:
+        yield from split_by_bucket(records, self.buckets).items()
 
 
 class StageLatestRecords(beam.DoFn):  # type: ignore[misc]
@@ -58,24 +53,27 @@ class StageLatestRecords(beam.DoFn):  # type: ignore[misc]
         self.directory = directory
         self.duplicates = Metrics.counter("socmon", "duplicates")
 
-    def process(self, shard: tuple[int, Iterable[list[StagedRow]]]) -> Iterator[str]:
-        bucket, batches = shard
-        rows, duplicates = keep_latest(row for batch in batches for row in batch)
+    def process(self, shard: tuple[int, Iterable[pa.Table]]) -> Iterator[str]:
+        bucket, tables = shard
+        kept, duplicates = keep_latest(tables)
         self.duplicates.inc(duplicates)
         path = Path(self.directory) / f"records-{bucket:04d}.parquet"
-        write_staged_table(rows_to_table(rows, RECORD_ARROW_SCHEMA), path, duplicates)
+        write_staged_table(kept, path, duplicates)
         yield str(path)
 
 
 class StageDeadLetters(beam.DoFn):  # type: ignore[misc]
-    """Stages every dead letter of the run as one Parquet file."""
+    """Stages every dead letter of the run as one Parquet file, in offset order."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
 
-    def process(self, grouped: tuple[int, Iterable[list[StagedRow]]]) -> Iterator[str]:
-        _, batches = grouped
-        rows = sorted((row for batch in batches for row in batch), key=lambda row: (row[1], row[2]))
+    def process(self, grouped: tuple[int, Iterable[pa.Table]]) -> Iterator[str]:
+        _, tables = grouped
+        combined = pa.concat_tables(list(tables) or [DEAD_LETTER_ARROW_SCHEMA.empty_table()])
+        ordered = combined.sort_by(
+            [("kafka_partition", "ascending"), ("kafka_offset", "ascending")]
+        )
         path = Path(self.directory) / "dead_letters-0000.parquet"
-        write_staged_table(rows_to_table(rows, DEAD_LETTER_ARROW_SCHEMA), path)
+        write_staged_table(ordered, path)
         yield str(path)

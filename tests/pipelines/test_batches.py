@@ -1,0 +1,91 @@
+"""Parsing, sharding and keeping the latest version, on Arrow batches, without any service."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pyarrow as pa
+
+from pipelines.batches import id_bucket, keep_latest, parse_messages, split_by_bucket
+from pipelines.kafka_source import RawMessage
+from pipelines.staging import RECORD_ARROW_SCHEMA, record_to_row, rows_to_table
+from pipelines.synthetic import generate_records
+from schemas.kafka_codec import encode_record
+
+RECORDS = list(generate_records(30))
+
+
+def table_of(rows: list[tuple[object, ...]]) -> pa.Table:
+    return rows_to_table(rows, RECORD_ARROW_SCHEMA)
+
+
+def test_parse_separates_records_from_dead_letters() -> None:
+    messages = [
+        RawMessage(0, offset, record.id.encode(), encode_record(record, "t").value)
+        for offset, record in enumerate(RECORDS[:5])
+    ]
+    messages.append(RawMessage(1, 9, None, b"{not json"))
+    records, dead = parse_messages(messages, "topic-a")
+    assert records.column("id").to_pylist() == [record.id for record in RECORDS[:5]]
+    assert records.column("source_offset").to_pylist() == [0, 1, 2, 3, 4]
+    assert dead.num_rows == 1
+    assert dead.column("reason").to_pylist() == ["invalid_json"]
+    assert dead.column("kafka_partition").to_pylist() == [1]
+    assert dead.column("topic").to_pylist() == ["topic-a"]
+
+
+def test_stored_rows_drop_the_author_handle() -> None:
+    assert "author_handle" not in RECORD_ARROW_SCHEMA.names
+    row = record_to_row(RECORDS[1], 0, 0)
+    assert RECORDS[1].author.handle not in [value for value in row if isinstance(value, str)]
+
+
+def test_keep_latest_prefers_the_latest_observation_then_the_later_offset() -> None:
+    original = RECORDS[0]
+    edited = dataclasses.replace(
+        original, text="edited", observed_at=original.observed_at + timedelta(hours=1)
+    )
+    rows = [
+        record_to_row(edited, 0, 5),
+        record_to_row(original, 0, 9),  # an older version read later still loses
+        record_to_row(RECORDS[1], 1, 1),
+        record_to_row(RECORDS[1], 2, 7),  # same observation: the later partition/offset wins
+    ]
+    kept, duplicates = keep_latest([table_of(rows[:2]), table_of(rows[2:])])
+    assert duplicates == 2
+    by_id = {row["id"]: row for row in kept.to_pylist()}
+    assert by_id[original.id]["text"] == "edited"
+    assert by_id[RECORDS[1].id]["source_partition"] == 2
+
+
+def test_keep_latest_of_nothing_is_empty() -> None:
+    kept, duplicates = keep_latest([])
+    assert kept.num_rows == 0
+    assert duplicates == 0
+
+
+def test_shards_are_stable_and_cover_every_row() -> None:
+    table = table_of([record_to_row(record, 0, i) for i, record in enumerate(RECORDS)])
+    shards = split_by_bucket(table, 4)
+    assert sum(shard.num_rows for shard in shards.values()) == len(RECORDS)
+    for bucket, shard in shards.items():
+        assert all(id_bucket(record_id, 4) == bucket for record_id in shard.column("id").to_pylist())
+
+
+def test_shards_do_not_depend_on_the_process_hash_seed() -> None:
+    program = "from pipelines.batches import id_bucket; print(id_bucket('x:123', 1024))"
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert answers == {str(id_bucket("x:123", 1024))}

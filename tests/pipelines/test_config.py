@@ -1,0 +1,108 @@
+"""Configuration: validated once, environment overrides, secrets only from the environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import ConfigError, load_settings
+
+GOOD = """
+[[accounts]]
+key = "uni_main"
+platform = "x"
+platform_id = "1500000001"
+handle = "UniOfficial"
+owner_email = "comms@university.example"
+line_manager_email = "head@university.example"
+
+[kafka]
+bootstrap_servers = "127.0.0.1:9092"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "socmon.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_good_file_loads(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, GOOD))
+    assert settings.account("uni_main").handle == "UniOfficial"
+    assert settings.kafka.records_topic.name == "socmon.records.v1"
+    assert settings.warehouse.url.startswith("duckdb://")
+
+
+def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCMON_KAFKA__BOOTSTRAP_SERVERS", "broker.internal:9093")
+    monkeypatch.setenv("SOCMON_PIPELINE__READ_BATCH_SIZE", "1234")
+    settings = load_settings(write(tmp_path, GOOD))
+    assert settings.kafka.bootstrap_servers == "broker.internal:9093"
+    assert settings.pipeline.read_batch_size == 1234
+
+
+@pytest.mark.parametrize(
+    ("change", "named_key"),
+    [
+        (('platform = "x"', 'platform = "tiktok"'), "accounts.0.platform"),
+        (('owner_email = "comms@university.example"', 'owner_email = "nobody"'), "accounts.0.owner_email"),
+        (('[kafka]', '[kafka]\nunknown_setting = 1'), "kafka.unknown_setting"),
+        (('key = "uni_main"', 'key = "Uni Main"'), "accounts.0.key"),
+    ],
+)
+def test_a_bad_value_names_its_key(tmp_path: Path, change: tuple[str, str], named_key: str) -> None:
+    with pytest.raises(ConfigError, match=named_key.replace(".", r"\.")):
+        load_settings(write(tmp_path, GOOD.replace(*change)))
+
+
+def test_repeated_account_keys_are_refused(tmp_path: Path) -> None:
+    doubled = GOOD + GOOD.split("[kafka]")[0]
+    with pytest.raises(ConfigError, match="repeated: uni_main"):
+        load_settings(write(tmp_path, doubled))
+
+
+def test_secrets_in_the_file_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="SOCMON_WAREHOUSE__PASSWORD"):
+        load_settings(write(tmp_path, GOOD + '\n[warehouse]\npassword = "hunter2"\n'))
+    with pytest.raises(ConfigError, match="must not contain a password"):
+        load_settings(
+            write(tmp_path, GOOD + '\n[warehouse]\nurl = "postgresql://u:hunter2@db/x"\n')
+        )
+
+
+def test_the_password_comes_from_the_environment_and_stays_hidden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCMON_WAREHOUSE__PASSWORD", "hunter2")
+    settings = load_settings(write(tmp_path, GOOD))
+    assert settings.warehouse.password is not None
+    assert settings.warehouse.password.get_secret_value() == "hunter2"
+    assert "hunter2" not in repr(settings)
+
+
+def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('platform = "x"', 'platform = "tiktok"'))
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "--config", str(path), "process"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 2
+    assert "accounts.0.platform" in completed.stderr
+
+
+def test_cli_exits_2_when_no_broker_is_configured(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('bootstrap_servers = "127.0.0.1:9092"', ""))
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "--config", str(path), "process"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 2
+    assert "kafka.bootstrap_servers" in completed.stderr

@@ -1,0 +1,73 @@
+"""The pipeline's DoFns on a TestPipeline: parse, shard, deduplicate and stage, without Kafka."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from pathlib import Path
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+from apache_beam.testing import test_pipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipelines.kafka_source import raw_batch
+from pipelines.staging import summarise_staged_files
+from pipelines.synthetic import generate_records
+from pipelines.transforms import (
+    DEAD_LETTERS,
+    ParseBatch,
+    ShardById,
+    StageDeadLetters,
+    StageLatestRecords,
+)
+from schemas.kafka_codec import encode_record
+
+
+def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path) -> None:
+    records = list(generate_records(40))
+    edited = dataclasses.replace(
+        records[3], text="edited", observed_at=records[3].observed_at + timedelta(minutes=5)
+    )
+    first = [encode_record(record, "t") for record in records[:25]]
+    second = [encode_record(record, "t") for record in [*records[20:], edited]]
+    batches = [
+        raw_batch(0, list(range(len(first))), [m.key for m in first], [m.value for m in first]),
+        raw_batch(
+            1,
+            list(range(len(second) + 1)),
+            [m.key for m in second] + [None],
+            [m.value for m in second] + [b"\xff not utf-8"],
+        ),
+    ]
+    directory = str(tmp_path)
+    with test_pipeline.TestPipeline() as pipeline:
+        parsed = (
+            pipeline
+            | beam.Create(batches)
+            | beam.ParDo(ParseBatch("records")).with_outputs(DEAD_LETTERS, main="records")
+        )
+        staged = (
+            parsed.records
+            | beam.ParDo(ShardById(3))
+            | beam.GroupByKey()
+            | beam.ParDo(StageLatestRecords(directory))
+            | "Count" >> beam.combiners.Count.Globally()
+        )
+        dead = (
+            parsed[DEAD_LETTERS]
+            | beam.Map(lambda table: (0, table))
+            | "GroupDead" >> beam.GroupByKey()
+            | beam.ParDo(StageDeadLetters(directory))
+            | beam.Map(lambda path: Path(path).name)
+        )
+        assert_that(staged, equal_to([3]), label="three shards staged")
+        assert_that(dead, equal_to(["dead_letters-0000.parquet"]), label="dead letters staged")
+
+    record_files, dead_files, staged_rows, duplicates, dead_count = summarise_staged_files(tmp_path)
+    assert staged_rows == 40  # 25 + 21 - 5 overlapping - 1 edit of an id already there
+    assert duplicates == 6
+    assert dead_count == 1
+    rows = [row for path in record_files for row in pq.read_table(path).to_pylist()]
+    assert next(row for row in rows if row["id"] == records[3].id)["text"] == "edited"
+    assert len({row["id"] for row in rows}) == 40
