@@ -94,9 +94,21 @@ class RecordProducer:
             raise DeliveryError(self.topic, len(failures), len(pending), first)
         return len(pending)
 
-    def close(self) -> None:
-        """Close the client; unflushed messages are not guaranteed."""
-        self._producer.close(timeout=10)
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Close the client; messages not flushed by then are dropped (and were never confirmed)."""
+        from kafka.errors import KafkaTimeoutError
+
+        try:
+            self._producer.close(timeout=timeout_s)
+        except KafkaTimeoutError:
+            # kafka-python's close() flushes first and, if that times out, raises
+            # before stopping its sender thread; stop it here so nothing leaks.
+            log.warning("closing producer for %s with undelivered messages", self.topic)
+            sender = getattr(self._producer, "_sender", None)
+            if sender is not None:
+                sender.force_close()
+                sender.join(timeout_s)
+            self._producer._closed = True
 
     def __enter__(self) -> RecordProducer:
         return self

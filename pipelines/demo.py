@@ -69,8 +69,8 @@ def summary(settings: Settings, result: TickResult) -> str:
         lines.append("")
         lines.append(
             f"warehouse: {settings.warehouse.url.removeprefix('duckdb:///')} "
-            f"({warehouse.count('records')} records, {warehouse.count('dead_letters')} dead letters,"
-            f" {warehouse.count('runs')} runs)"
+            f"({warehouse.count('records')} records, "
+            f"{warehouse.count('dead_letters')} dead letters, {warehouse.count('runs')} runs)"
         )
     finally:
         warehouse.close()

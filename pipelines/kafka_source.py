@@ -21,7 +21,7 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
-from apache_beam.metrics import Metrics
+from apache_beam.metrics.metric import Metrics
 
 from pipelines.ranges import PartitionRange
 from schemas.errors import SocmonError
@@ -191,7 +191,7 @@ def fix_ranges(
     return ranges
 
 
-class ReadPartitionRange(beam.DoFn):  # type: ignore[misc]
+class ReadPartitionRange(beam.DoFn):
     """Reads one fixed offset range and emits raw batch tables (``RAW_BATCH_SCHEMA``)."""
 
     def __init__(self, bootstrap_servers: str, batch_size: int, poll_timeout_s: float) -> None:

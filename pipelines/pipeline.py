@@ -6,8 +6,8 @@ those into warehouse rows in one transaction.
 
 Shape::
 
-    ranges ─ Reshuffle ─ ReadPartitionRange ─ ParseBatch ─┬─ ShardById ─ GroupByKey ─ StageLatestRecords
-                                                          └─ (dead letters) ─ GroupByKey ─ StageDeadLetters
+    ranges ─ Reshuffle ─ Read ─ Parse ─┬─ ShardById ─ GroupByKey ─ StageLatestRecords
+                                       └─ dead letters ─ GroupByKey ─ StageDeadLetters
 
 Elements are batches of messages, not single messages, so the runner's
 per-element overhead is paid once per batch. Deduplication shards rows by a
@@ -28,6 +28,7 @@ from pathlib import Path
 import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.pvalue import PCollection
 
 from pipelines.kafka_source import ReadPartitionRange
 from pipelines.ranges import PartitionRange, split_range
@@ -48,7 +49,7 @@ class ReconciliationError(SocmonError):
     """What the pipeline read does not add up to what it staged."""
 
 
-class StageRun(beam.PTransform):  # type: ignore[misc]
+class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
     """Turns offset ranges into staged Parquet files; outputs the staged paths."""
 
     def __init__(
@@ -69,7 +70,7 @@ class StageRun(beam.PTransform):  # type: ignore[misc]
         self.buckets = buckets
         self.poll_timeout_s = poll_timeout_s
 
-    def expand(self, ranges: beam.PCollection) -> beam.PCollection:
+    def expand(self, ranges: PCollection[PartitionRange]) -> PCollection[str]:
         parsed = (
             ranges
             | "Spread" >> beam.Reshuffle()
@@ -92,7 +93,10 @@ class StageRun(beam.PTransform):  # type: ignore[misc]
             | "GatherDeadLetters" >> beam.GroupByKey()
             | "StageDeadLetters" >> beam.ParDo(StageDeadLetters(self.directory))
         )
-        return (staged_records, staged_dead_letters) | "StagedFiles" >> beam.Flatten()
+        staged: PCollection[str] = (staged_records, staged_dead_letters) | "StagedFiles" >> (
+            beam.Flatten()
+        )
+        return staged
 
 
 def run_pipeline(

@@ -127,9 +127,12 @@ def _fetch_originals(
                     polled = consumer.poll(timeout_ms=200).get(tp, [])
                     empty_polls = 0 if polled else empty_polls + 1
                     for message in polled:
-                        letter = letters.get(message.offset)
+                        wanted_letter = letters.get(message.offset)
                         value = message.value or b""
-                        if letter and hashlib.sha256(value).hexdigest() == letter.value_sha256:
+                        if (
+                            wanted_letter
+                            and hashlib.sha256(value).hexdigest() == wanted_letter.value_sha256
+                        ):
                             found[(topic, partition, message.offset)] = (message.key, value)
             except OffsetOutOfRangeError:
                 log.warning("%s[%d]: dead-letter offsets are out of range", topic, partition)

@@ -66,7 +66,7 @@ StagedRow = tuple[Any, ...]
 
 
 def record_to_row(record: Record, partition: int, offset: int) -> StagedRow:
-    """The warehouse row of a record, in ``RECORD_COLUMNS`` order. The author's handle is dropped."""
+    """A record's warehouse row, in ``RECORD_COLUMNS`` order; the author's handle is dropped."""
     return (
         record.id,
         record.platform,
@@ -170,7 +170,10 @@ class StagedRun:
 
 
 def summarise_staged_files(directory: Path) -> tuple[list[Path], list[Path], int, int, int]:
-    """List the staged files and count their rows: (record files, dead-letter files, staged, duplicates, dead)."""
+    """List staged files and count rows.
+
+    Returns (record files, dead-letter files, records staged, duplicates, dead letters).
+    """
     record_files = sorted(directory.glob("records-*.parquet"))
     dead_files = sorted(directory.glob("dead_letters-*.parquet"))
     staged = duplicates = dead = 0

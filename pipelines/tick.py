@@ -1,4 +1,4 @@
-"""`socmon run`: one scheduler tick of every stage, with an embedded broker if none is configured."""
+"""`socmon run`: one scheduler tick of every stage (embedded broker if none is configured)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any
 import apache_beam as beam
 import pyarrow as pa
 from apache_beam import pvalue
-from apache_beam.metrics import Metrics
+from apache_beam.metrics.metric import Metrics
 
 from pipelines.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.kafka_source import raw_messages
@@ -18,7 +18,7 @@ from pipelines.staging import DEAD_LETTER_ARROW_SCHEMA, write_staged_table
 DEAD_LETTERS = "dead_letters"
 
 
-class ParseBatch(beam.DoFn):  # type: ignore[misc]
+class ParseBatch(beam.DoFn):
     """Valid records go to the main output (an Arrow table); the rest to ``dead_letters``."""
 
     def __init__(self, topic: str) -> None:
@@ -36,7 +36,7 @@ class ParseBatch(beam.DoFn):  # type: ignore[misc]
             yield pvalue.TaggedOutput(DEAD_LETTERS, dead_letters)
 
 
-class ShardById(beam.DoFn):  # type: ignore[misc]
+class ShardById(beam.DoFn):
     """Splits a table of records into (shard, table) so that each id meets its duplicates."""
 
     def __init__(self, buckets: int) -> None:
@@ -46,7 +46,7 @@ class ShardById(beam.DoFn):  # type: ignore[misc]
         yield from split_by_bucket(records, self.buckets).items()
 
 
-class StageLatestRecords(beam.DoFn):  # type: ignore[misc]
+class StageLatestRecords(beam.DoFn):
     """Keeps the latest version of each id in a shard and stages it as one Parquet file."""
 
     def __init__(self, directory: str) -> None:
@@ -62,7 +62,7 @@ class StageLatestRecords(beam.DoFn):  # type: ignore[misc]
         yield str(path)
 
 
-class StageDeadLetters(beam.DoFn):  # type: ignore[misc]
+class StageDeadLetters(beam.DoFn):
     """Stages every dead letter of the run as one Parquet file, in offset order."""
 
     def __init__(self, directory: str) -> None:

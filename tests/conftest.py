@@ -19,7 +19,9 @@ from connectors.broker import EmbeddedBroker
 from pipelines.config import Settings
 from pipelines.synthetic import DEMO_ACCOUNTS
 
-POSTGRES_URL = os.environ.get("SOCMON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "SOCMON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 def unique(prefix: str) -> str:

@@ -30,7 +30,6 @@ class PostgresWarehouse(Warehouse):
             # The message names host and port; the password never appears in it.
             raise WarehouseError(f"cannot connect to PostgreSQL: {error}".strip()) from None
         self._connection.execute("SET TIME ZONE 'UTC'")
-        self._transaction: psycopg.Transaction | None = None
 
     @staticmethod
     def _placeholders(statement: str) -> str:
@@ -38,32 +37,29 @@ class PostgresWarehouse(Warehouse):
         return statement.replace("%", "%%").replace("?", "%s")
 
     def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        cursor = self._connection.execute(self._placeholders(sql), list(parameters))  # type: ignore[arg-type]
+        cursor = self._connection.execute(self._placeholders(sql), list(parameters))
         return cursor.fetchall() if cursor.description is not None else []
 
     def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             with self._connection.cursor() as cursor:
-                cursor.executemany(self._placeholders(sql), [list(row) for row in rows])  # type: ignore[arg-type]
+                cursor.executemany(self._placeholders(sql), [list(row) for row in rows])
 
     def _query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cursor = self._connection.execute(self._placeholders(sql), list(parameters))  # type: ignore[arg-type]
+        cursor = self._connection.execute(self._placeholders(sql), list(parameters))
         names = [column.name for column in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    # The connection is in autocommit mode; a transaction is opened explicitly
+    # around the statements that must land together.
     def _begin(self) -> None:
-        self._transaction = self._connection.transaction()
-        self._transaction.__enter__()
+        self._connection.execute("BEGIN")
 
     def _commit(self) -> None:
-        transaction, self._transaction = self._transaction, None
-        if transaction is not None:
-            transaction.__exit__(None, None, None)
+        self._connection.execute("COMMIT")
 
     def _rollback(self) -> None:
-        transaction, self._transaction = self._transaction, None
-        if transaction is not None:
-            transaction.__exit__(RuntimeError, RuntimeError("rollback"), None)
+        self._connection.execute("ROLLBACK")
 
     def _load_staged_records(self, table: pa.Table) -> None:
         self._connection.execute(

@@ -79,7 +79,9 @@ def settings_environment(settings: Settings) -> dict[str, str]:
     return environment
 
 
-def run_cli(settings: Settings, *args: str, failpoint: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    settings: Settings, *args: str, failpoint: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``socmon`` in a subprocess with these settings (and maybe a failpoint)."""
     environment = settings_environment(settings)
     if failpoint:

@@ -73,7 +73,9 @@ def test_shards_are_stable_and_cover_every_row() -> None:
     shards = split_by_bucket(table, 4)
     assert sum(shard.num_rows for shard in shards.values()) == len(RECORDS)
     for bucket, shard in shards.items():
-        assert all(id_bucket(record_id, 4) == bucket for record_id in shard.column("id").to_pylist())
+        assert all(
+            id_bucket(record_id, 4) == bucket for record_id in shard.column("id").to_pylist()
+        )
 
 
 def test_shards_do_not_depend_on_the_process_hash_seed() -> None:

@@ -49,8 +49,11 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     ("change", "named_key"),
     [
         (('platform = "x"', 'platform = "tiktok"'), "accounts.0.platform"),
-        (('owner_email = "comms@university.example"', 'owner_email = "nobody"'), "accounts.0.owner_email"),
-        (('[kafka]', '[kafka]\nunknown_setting = 1'), "kafka.unknown_setting"),
+        (
+            ('owner_email = "comms@university.example"', 'owner_email = "nobody"'),
+            "accounts.0.owner_email",
+        ),
+        (("[kafka]", "[kafka]\nunknown_setting = 1"), "kafka.unknown_setting"),
         (('key = "uni_main"', 'key = "Uni Main"'), "accounts.0.key"),
     ],
 )

@@ -64,7 +64,7 @@ def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path)
         assert_that(staged, equal_to([3]), label="three shards staged")
         assert_that(dead, equal_to(["dead_letters-0000.parquet"]), label="dead letters staged")
 
-    record_files, dead_files, staged_rows, duplicates, dead_count = summarise_staged_files(tmp_path)
+    record_files, _, staged_rows, duplicates, dead_count = summarise_staged_files(tmp_path)
     assert staged_rows == 40  # 25 + 21 - 5 overlapping - 1 edit of an id already there
     assert duplicates == 6
     assert dead_count == 1

@@ -74,7 +74,12 @@ def test_timestamps_are_normalised_to_utc() -> None:
 
 
 BAD_MESSAGES = [
-    pytest.param(b'{"id": "x:1", "text": "unterminated', "invalid_json", "not valid JSON", id="malformed-json"),
+    pytest.param(
+        b'{"id": "x:1", "text": "unterminated',
+        "invalid_json",
+        "not valid JSON",
+        id="malformed-json",
+    ),
     pytest.param(b"caf\xe9 \xff", "invalid_utf8", "not valid UTF-8", id="invalid-utf8"),
     pytest.param(b"", "invalid_json", "not valid JSON", id="empty"),
     pytest.param(b"[1, 2]", "schema_violation", "expected object", id="not-an-object"),
@@ -84,29 +89,52 @@ BAD_MESSAGES = [
         "missing field author",
         id="missing-field",
     ),
-    pytest.param(encoded(sample_json(deleted="no")), "schema_violation", "deleted: wrong type", id="wrong-type"),
-    pytest.param(encoded(sample_json(kind="tweet")), "schema_violation", "kind: not one of", id="unknown-kind"),
+    pytest.param(
+        encoded(sample_json(deleted="no")),
+        "schema_violation",
+        "deleted: wrong type",
+        id="wrong-type",
+    ),
+    pytest.param(
+        encoded(sample_json(kind="tweet")),
+        "schema_violation",
+        "kind: not one of",
+        id="unknown-kind",
+    ),
     pytest.param(
         encoded(sample_json(text="a" * 1_000_000)),
         "schema_violation",
         "text: must have at most 65536 characters",
         id="1MB-text",
     ),
-    pytest.param(b"{" + b" " * MAX_MESSAGE_BYTES + b"}", "too_large", "exceeds", id="over-size-limit"),
-    pytest.param(encoded(sample_json(schema_version=2)), "unsupported_version", "not supported", id="future-version"),
-    pytest.param(encoded(sample_json(id="x:999")), "inconsistent", "<platform>:<native_id>", id="id-mismatch"),
+    pytest.param(
+        b"{" + b" " * MAX_MESSAGE_BYTES + b"}", "too_large", "exceeds", id="over-size-limit"
+    ),
+    pytest.param(
+        encoded(sample_json(schema_version=2)),
+        "unsupported_version",
+        "not supported",
+        id="future-version",
+    ),
+    pytest.param(
+        encoded(sample_json(id="x:999")), "inconsistent", "<platform>:<native_id>", id="id-mismatch"
+    ),
     pytest.param(
         encoded(sample_json(created_at="2026-02-30T00:00:00Z")),
         "inconsistent",
         "created_at",
         id="impossible-date",
     ),
-    pytest.param(encoded(sample_json(account="other")), "inconsistent", "accounts", id="account-not-listed"),
+    pytest.param(
+        encoded(sample_json(account="other")), "inconsistent", "accounts", id="account-not-listed"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("value", "reason", "detail"), BAD_MESSAGES)
-def test_bad_messages_are_rejected_with_a_clear_reason(value: bytes, reason: str, detail: str) -> None:
+def test_bad_messages_are_rejected_with_a_clear_reason(
+    value: bytes, reason: str, detail: str
+) -> None:
     with pytest.raises(RecordRejected) as rejected:
         decode_record(value)
     assert rejected.value.reason == reason
@@ -124,14 +152,19 @@ def test_rejection_details_and_previews_never_quote_values() -> None:
     value = encoded(data)
     with pytest.raises(RecordRejected) as rejected:
         decode_record(value)
-    letter = dead_letter_for(rejected.value, topic="t", partition=0, offset=0, key=None, value=value)
+    letter = dead_letter_for(
+        rejected.value, topic="t", partition=0, offset=0, key=None, value=value
+    )
     assert secret not in letter.detail
     assert secret not in letter.preview
     assert "text: str(60000)" in letter.preview
 
 
 def test_preview_counts_unknown_fields_without_naming_them() -> None:
-    assert message_shape(b'{"id": "x:1", "jane@example.com": 1}') == "{id: str(3), +1 unknown field(s)}"
+    assert (
+        message_shape(b'{"id": "x:1", "jane@example.com": 1}')
+        == "{id: str(3), +1 unknown field(s)}"
+    )
 
 
 def test_record_ids_follow_platform_and_native_id() -> None:

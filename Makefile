@@ -1,0 +1,42 @@
+# social-monitor — developer entry points. `make demo` and `make test` work on a fresh machine.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test unit lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/socmon demo --workdir demo-output
+
+# Lint, types, then every test (unit and integration, against the embedded broker and PostgreSQL).
+test: lint
+	$(BIN)/python -m pytest
+
+# Only the tests that need no service.
+unit: install
+	$(BIN)/python -m pytest -m "not integration"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python benchmarks/process_throughput.py
+
+clean:
+	rm -rf $(VENV) demo-output socmon-data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""The README's promises: `socmon demo` works on a fresh directory and twice adds no rows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+
+def socmon(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
+
+
+def row_counts(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            for table in ("records", "dead_letters")
+        }
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_demo_twice_on_the_same_directory_adds_no_rows(tmp_path: Path) -> None:
+    workdir = tmp_path / "demo"
+    first = socmon("demo", "--workdir", str(workdir), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "reconciles                   : yes" in first.stdout
+    counts = row_counts(workdir / "warehouse.duckdb")
+    assert counts == {"records": 2000, "dead_letters": 6}
+
+    second = socmon("demo", "--workdir", str(workdir), cwd=tmp_path)
+
+    assert second.returncode == 0, second.stderr
+    assert "(0/0/2000)" in second.stdout  # nothing new, nothing updated, all already stored
+    assert row_counts(workdir / "warehouse.duckdb") == counts
+
+
+def test_help_does_not_import_the_heavy_parts(tmp_path: Path) -> None:
+    heavy = "('apache_beam', 'kafka', 'duckdb', 'pyarrow')"
+    program = "import sys; from pipelines import cli; "
+    program += f"print(sorted(m for m in {heavy} if m in sys.modules))"
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert completed.stdout.strip() == "[]"
+    assert socmon("--help", cwd=tmp_path).returncode == 0
+
+
+def test_unknown_command_exits_2(tmp_path: Path) -> None:
+    completed = socmon("frobnicate", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "No such command" in completed.stderr
