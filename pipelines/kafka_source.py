@@ -129,6 +129,9 @@ def high_water_marks(
             marks = {tp.partition: consumer.highwater(tp) for tp in partitions}
             if all(mark is not None for mark in marks.values()):
                 break
+            # A partition whose mark is known is paused, so its buffered records are not
+            # drained one poll at a time and the next fetches go to the others.
+            consumer.pause(*(tp for tp in partitions if marks[tp.partition] is not None))
             if time.monotonic() > deadline:
                 missing = sorted(number for number, mark in marks.items() if mark is None)
                 raise KafkaReadError(f"no fetch response for {topic} partitions {missing}")

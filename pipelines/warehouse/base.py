@@ -122,7 +122,11 @@ class Warehouse(ABC):
 
     @abstractmethod
     def _load_staged_records(self, table: pa.Table) -> None:
-        """Create the temporary table ``staged_records`` (RECORD_COLUMNS) holding ``table``."""
+        """Make ``table`` queryable as ``staged_records`` (columns RECORD_COLUMNS)."""
+
+    @abstractmethod
+    def _drop_staged_records(self) -> None:
+        """Remove what ``_load_staged_records`` created."""
 
     @abstractmethod
     def _prepare_schema(self) -> None:
@@ -234,7 +238,7 @@ class Warehouse(ABC):
                 total, existing, newer = self._execute(_COUNT_CHANGES)[0]
                 inserted, updated, unchanged = total - existing, newer, existing - newer
                 self._execute(_UPSERT_RECORDS, (staged.run_id, staged.run_id))
-                self._execute("DROP TABLE staged_records")
+                self._drop_staged_records()
             before = self._count("dead_letters")
             if dead_letters is not None and dead_letters.num_rows:
                 rows = [

@@ -59,13 +59,11 @@ class DuckDBWarehouse(Warehouse):
         self._connection.execute("ROLLBACK")
 
     def _load_staged_records(self, table: pa.Table) -> None:
-        self._connection.register("staged_records_arrow", table)
-        try:
-            self._connection.execute(
-                "CREATE TEMP TABLE staged_records AS SELECT * FROM staged_records_arrow"
-            )
-        finally:
-            self._connection.unregister("staged_records_arrow")
+        # DuckDB reads the Arrow table in place: no copy into a temporary table.
+        self._connection.register("staged_records", table)
+
+    def _drop_staged_records(self) -> None:
+        self._connection.unregister("staged_records")
 
     def _prepare_schema(self) -> None:
         """DuckDB keeps the tables in the file's main schema."""

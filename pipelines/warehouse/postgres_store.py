@@ -75,6 +75,9 @@ class PostgresWarehouse(Warehouse):
             for row in zip(*columns, strict=True):
                 copy.write_row(row)
 
+    def _drop_staged_records(self) -> None:
+        self._connection.execute("DROP TABLE staged_records")
+
     def _prepare_schema(self) -> None:
         self._connection.execute(
             pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(self.schema))
