@@ -191,3 +191,23 @@ def test_a_crash_after_commit_is_finished_by_the_next_run_without_duplicates(
     finally:
         group.close()
     assert committed == ends
+
+
+@pytest.mark.slow
+def test_runner_options_pass_through_to_a_multi_process_run(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    replay(settings, DEMO, tmp_path / "demo.jsonl")
+
+    completed = run_cli(
+        settings,
+        "process",
+        "--",
+        "--direct_running_mode=multi_processing",
+        "--direct_num_workers=2",
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert f"read {len(DEMO)}, stored 600" in completed.stdout
+    assert query(settings, "SELECT count(*) FROM records") == [(600,)]
