@@ -73,3 +73,22 @@ class DeadLetter:
     value_size: int
     preview: str
     schema_version: int = field(default=DEAD_LETTER_SCHEMA_VERSION)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """Something a detector found in a record that a rule may turn into an alert.
+
+    ``evidence`` is JSON that never holds personal data (entity types and counts,
+    model versions, matched rule names).
+    """
+
+    detection_id: str
+    record_id: str
+    account: str
+    category: str
+    policy_clause: str
+    score: float
+    evidence: str
+    detector: str
+    detector_version: str

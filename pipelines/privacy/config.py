@@ -1,0 +1,53 @@
+"""Privacy settings: which recognizers run, what stays unredacted, the pseudonym key."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+DEFAULT_RECOGNIZERS = (
+    "email",
+    "phone",
+    "handle",
+    "ip_address",
+    "ni_number",
+    "student_id",
+    "card",
+    "iban",
+    "postcode",
+    "street_address",
+    "person_namelist",
+)
+
+
+class PrivacySettings(BaseModel):
+    """How personal data is found, redacted and pseudonymised."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key for author pseudonyms; environment only (SOCMON_PRIVACY__PSEUDONYM_KEY).",
+    )
+    recognizers: tuple[str, ...] = Field(
+        default=DEFAULT_RECOGNIZERS, description="Recognizers to run, by name."
+    )
+    allow_list: tuple[str, ...] = Field(
+        default=(),
+        description="Public contact details of the university that stay in text (case-insensitive).",
+    )
+    student_id_pattern: str = Field(default=r"\b\d{7,9}\b", description="Regex of a student/staff number.")
+    student_id_context: tuple[str, ...] = Field(
+        default=("student", "staff", "id", "number", "no", "matric"),
+        description="Words that make a matching number a student/staff number when near it.",
+    )
+    phone_region: str = Field(default="GB", pattern=r"^[A-Z]{2}$")
+
+    @field_validator("recognizers")
+    @classmethod
+    def _known(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        from pipelines.privacy.recognizers import REGISTRY
+
+        unknown = [name for name in names if name not in REGISTRY]
+        if unknown:
+            raise ValueError(f"unknown recognizer(s) {unknown}; known: {sorted(REGISTRY)}")
+        return names

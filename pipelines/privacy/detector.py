@@ -1,0 +1,62 @@
+"""Runs the configured recognizers over a text and settles their findings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pipelines.privacy.config import PrivacySettings
+from pipelines.privacy.findings import Finding, resolve_overlaps
+from pipelines.privacy.recognizers import recognizer_class
+from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.privacy.recognizers.contact import PhoneRecognizer
+from pipelines.privacy.recognizers.identifiers import StudentIdRecognizer
+
+_SEPARATORS = re.compile(r"[\s().\-]")
+
+
+def _normalised(value: str) -> str:
+    return _SEPARATORS.sub("", value).lower()
+
+
+def build_recognizers(settings: PrivacySettings) -> list[Recognizer]:
+    """Instantiate the recognizers named in config, with their settings."""
+    recognizers: list[Recognizer] = []
+    for name in settings.recognizers:
+        cls = recognizer_class(name)
+        if cls is StudentIdRecognizer:
+            recognizers.append(
+                StudentIdRecognizer(settings.student_id_pattern, settings.student_id_context)
+            )
+        elif cls is PhoneRecognizer:
+            recognizers.append(PhoneRecognizer(settings.phone_region))
+        else:
+            recognizers.append(cls())
+    return recognizers
+
+
+class PiiDetector:
+    """Finds personal data in text; allow-listed values (official handles, public contacts) stay."""
+
+    def __init__(self, settings: PrivacySettings, official_handles: Iterable[str] = ()) -> None:
+        self.recognizers = build_recognizers(settings)
+        allowed = list(settings.allow_list)
+        for handle in official_handles:
+            allowed += [handle, f"@{handle.lstrip('@')}"]
+        self.allowed = frozenset(_normalised(value) for value in allowed)
+
+    def detect(self, text: str) -> list[Finding]:
+        """Non-overlapping findings in text order."""
+        findings = [
+            finding
+            for recognizer in self.recognizers
+            if recognizer.could_match(text)
+            for finding in recognizer.find(text)
+        ]
+        if self.allowed:
+            findings = [
+                finding
+                for finding in findings
+                if _normalised(text[finding.start : finding.end]) not in self.allowed
+            ]
+        return resolve_overlaps(findings)

@@ -1,0 +1,29 @@
+"""The interface every recognizer implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+from pipelines.privacy.findings import Finding
+
+
+class Recognizer(ABC):
+    """Finds one kind of personal data in a text.
+
+    ``could_match`` is a cheap test (a character or a digit present) that lets
+    the detector skip the costlier ``find`` for the many texts without a chance.
+    """
+
+    #: Unique name, used in config to enable or disable the recognizer.
+    name: str
+    #: The entity type it reports.
+    entity_type: str
+
+    def could_match(self, text: str) -> bool:
+        """Cheap test: False means ``find`` would find nothing."""
+        return True
+
+    @abstractmethod
+    def find(self, text: str) -> Iterator[Finding]:
+        """Every occurrence in ``text``."""

@@ -1,0 +1,90 @@
+"""Recognizers for ways to reach a person: email, phone, @handle, IP address."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from pipelines.privacy.findings import EMAIL, HANDLE, IP_ADDRESS, PHONE, Finding
+from pipelines.privacy.recognizers.base import Recognizer
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# A digit run long enough to be a phone number, allowing the usual separators.
+_PHONE_SHAPED = re.compile(r"\d[\d\s().-]{5,}\d")
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_]{1,30}\b")
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IPV6_CANDIDATE = re.compile(r"(?<![\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?![\w:])")
+
+
+class EmailRecognizer(Recognizer):
+    """Email addresses."""
+
+    name = "email"
+    entity_type = EMAIL
+
+    def could_match(self, text: str) -> bool:
+        return "@" in text
+
+    def find(self, text: str) -> Iterator[Finding]:
+        for match in _EMAIL.finditer(text):
+            yield Finding(EMAIL, match.start(), match.end(), 0.99)
+
+
+class PhoneRecognizer(Recognizer):
+    """Phone numbers in UK and international formats, parsed by Google's libphonenumber port."""
+
+    name = "phone"
+    entity_type = PHONE
+
+    def __init__(self, default_region: str = "GB") -> None:
+        self.default_region = default_region
+
+    def could_match(self, text: str) -> bool:
+        return _PHONE_SHAPED.search(text) is not None
+
+    def find(self, text: str) -> Iterator[Finding]:
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text, self.default_region, leniency=phonenumbers.Leniency.POSSIBLE
+        )
+        for match in matcher:
+            confidence = 0.95 if phonenumbers.is_valid_number(match.number) else 0.7
+            yield Finding(PHONE, match.start, match.end, confidence)
+
+
+class HandleRecognizer(Recognizer):
+    """@handles. Official accounts' handles are on the allow list and stay."""
+
+    name = "handle"
+    entity_type = HANDLE
+
+    def could_match(self, text: str) -> bool:
+        return "@" in text
+
+    def find(self, text: str) -> Iterator[Finding]:
+        for match in _HANDLE.finditer(text):
+            yield Finding(HANDLE, match.start(), match.end(), 0.9)
+
+
+class IpAddressRecognizer(Recognizer):
+    """IPv4 and IPv6 addresses, checked with :mod:`ipaddress`."""
+
+    name = "ip_address"
+    entity_type = IP_ADDRESS
+
+    def could_match(self, text: str) -> bool:
+        return "." in text or ":" in text
+
+    def find(self, text: str) -> Iterator[Finding]:
+        for pattern in (_IPV4, _IPV6_CANDIDATE):
+            for match in pattern.finditer(text):
+                candidate = match.group()
+                if pattern is _IPV6_CANDIDATE and candidate.count(":") < 2:
+                    continue
+                try:
+                    ipaddress.ip_address(candidate)
+                except ValueError:
+                    continue
+                yield Finding(IP_ADDRESS, match.start(), match.end(), 0.95)
