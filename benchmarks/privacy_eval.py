@@ -26,13 +26,19 @@ from pipelines.privacy.redaction import redact
 
 Spans = list[tuple[str, int, int]]
 STRUCTURED = {
-    types.EMAIL, types.PHONE, types.CARD, types.IBAN, types.NI_NUMBER,
-    types.STUDENT_ID, types.POSTCODE, types.IP_ADDRESS,
+    types.EMAIL,
+    types.PHONE,
+    types.CARD,
+    types.IBAN,
+    types.NI_NUMBER,
+    types.STUDENT_ID,
+    types.POSTCODE,
+    types.IP_ADDRESS,
 }
 
 
 def ours(person: str) -> Callable[[str], Spans]:
-    names = tuple(name for name in DEFAULT_RECOGNIZERS if not name.startswith("person")) + (person,)
+    names = (*(name for name in DEFAULT_RECOGNIZERS if not name.startswith("person")), person)
     detector = PiiDetector(PrivacySettings(recognizers=names))
     return lambda text: [(f.entity_type, f.start, f.end) for f in detector.detect(text)]
 
@@ -44,23 +50,35 @@ def presidio() -> Callable[[str], Spans] | None:
     except ImportError:
         return None
     provider = NlpEngineProvider(
-        nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "blank:en"}]}
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": "blank:en"}],
+        }
     )
     engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
     mapping = {
-        "EMAIL_ADDRESS": types.EMAIL, "PHONE_NUMBER": types.PHONE, "CREDIT_CARD": types.CARD,
-        "IBAN_CODE": types.IBAN, "IP_ADDRESS": types.IP_ADDRESS, "UK_NINO": types.NI_NUMBER,
-        "PERSON": types.PERSON, "LOCATION": types.STREET_ADDRESS,
+        "EMAIL_ADDRESS": types.EMAIL,
+        "PHONE_NUMBER": types.PHONE,
+        "CREDIT_CARD": types.CARD,
+        "IBAN_CODE": types.IBAN,
+        "IP_ADDRESS": types.IP_ADDRESS,
+        "UK_NINO": types.NI_NUMBER,
+        "PERSON": types.PERSON,
+        "LOCATION": types.STREET_ADDRESS,
     }
 
     def analyse(text: str) -> Spans:
         results = engine.analyze(text=text, language="en")
-        return [(mapping[r.entity_type], r.start, r.end) for r in results if r.entity_type in mapping]
+        return [
+            (mapping[r.entity_type], r.start, r.end) for r in results if r.entity_type in mapping
+        ]
 
     return analyse
 
 
-def score(name: str, detect: Callable[[str], Spans], texts: Sequence[LabelledText]) -> dict[str, tuple[float, float, int, int]]:
+def score(
+    name: str, detect: Callable[[str], Spans], texts: Sequence[LabelledText]
+) -> dict[str, tuple[float, float, int, int]]:
     true_positive: Counter[str] = Counter()
     truth: Counter[str] = Counter()
     predicted: Counter[str] = Counter()
@@ -114,7 +132,8 @@ def person_recall_by_list(detect: Callable[[str], Spans], texts: Sequence[Labell
     for in_list in (True, False):
         if totals[in_list]:
             label = "in the name list" if in_list else "NOT in the name list (held out)"
-            print(f"  person recall, first name {label}: {hits[in_list] / totals[in_list]:.3f} (n={totals[in_list]})")
+            recall = hits[in_list] / totals[in_list]
+            print(f"  person recall, first name {label}: {recall:.3f} (n={totals[in_list]})")
 
 
 def main() -> None:

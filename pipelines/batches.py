@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.kafka_source import RawMessage
+from pipelines.privacy.protect import RecordProtector
 from pipelines.staging import (
     DEAD_LETTER_ARROW_SCHEMA,
+    DETECTION_ARROW_SCHEMA,
+    OUT_OF_SCOPE_ARROW_SCHEMA,
     RECORD_ARROW_SCHEMA,
     StagedRow,
     dead_letter_to_row,
+    detection_to_row,
     record_to_row,
     rows_to_table,
 )
@@ -35,10 +40,24 @@ _LATEST_FIRST = [
 ]
 
 
-def parse_messages(messages: Iterable[RawMessage], topic: str) -> tuple[pa.Table, pa.Table]:
-    """Split messages into a table of valid records and a table of dead letters."""
+@dataclass(frozen=True)
+class ParsedBatch:
+    """A batch split four ways: stored records, dead letters, out of scope, detections."""
+
+    records: pa.Table
+    dead_letters: pa.Table
+    out_of_scope: pa.Table
+    detections: pa.Table
+
+
+def parse_messages(
+    messages: Iterable[RawMessage], topic: str, protector: RecordProtector
+) -> ParsedBatch:
+    """Validate, scope and protect each message; the raw text never leaves this function."""
     records: list[StagedRow] = []
     dead_letters: list[StagedRow] = []
+    out_of_scope: list[StagedRow] = []
+    detections: list[StagedRow] = []
     for message in messages:
         try:
             record = decode_record(message.value, message.key)
@@ -53,10 +72,22 @@ def parse_messages(messages: Iterable[RawMessage], topic: str) -> tuple[pa.Table
             )
             dead_letters.append(dead_letter_to_row(dead_letter))
             continue
-        records.append(record_to_row(record, message.partition, message.offset))
-    return (
-        rows_to_table(records, RECORD_ARROW_SCHEMA),
-        rows_to_table(dead_letters, DEAD_LETTER_ARROW_SCHEMA),
+        if not protector.in_scope(record):
+            out_of_scope.append((record.id, record.account, message.partition, message.offset))
+            continue
+        protected = protector.protect(record)
+        records.append(
+            record_to_row(
+                protected.record, message.partition, message.offset, protected.pii_entities
+            )
+        )
+        if protected.detection is not None:
+            detections.append(detection_to_row(protected.detection))
+    return ParsedBatch(
+        records=rows_to_table(records, RECORD_ARROW_SCHEMA),
+        dead_letters=rows_to_table(dead_letters, DEAD_LETTER_ARROW_SCHEMA),
+        out_of_scope=rows_to_table(out_of_scope, OUT_OF_SCOPE_ARROW_SCHEMA),
+        detections=rows_to_table(detections, DETECTION_ARROW_SCHEMA),
     )
 
 

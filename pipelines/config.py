@@ -21,12 +21,13 @@ from pydantic_settings import (
 )
 
 from connectors.config import KafkaSettings
+from pipelines.privacy.config import PrivacySettings
 from schemas.errors import SocmonError
 
 DEFAULT_CONFIG_PATH = Path("socmon.toml")
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 #: Keys that hold secrets: accepted from the environment only.
-SECRET_KEYS = {("warehouse", "password")}
+SECRET_KEYS = {("warehouse", "password"), ("privacy", "pseudonym_key")}
 
 
 class ConfigError(SocmonError):
@@ -107,6 +108,18 @@ class PipelineSettings(BaseModel):
     )
 
 
+class RetentionSettings(BaseModel):
+    """How long `socmon retention` keeps rows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    content_days: int = Field(
+        default=365, ge=1, description="Records, detections and dead letters."
+    )
+    runs_days: int = Field(default=730, ge=1, description="The runs table.")
+    audit_days: int = Field(default=2557, ge=365, description="The audit log (7 years by default).")
+
+
 class IngestSettings(BaseModel):
     """What `socmon ingest` brings in (replay files for now)."""
 
@@ -131,6 +144,8 @@ class Settings(BaseSettings):
     warehouse: WarehouseSettings = WarehouseSettings()
     pipeline: PipelineSettings = PipelineSettings()
     ingest: IngestSettings = IngestSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    retention: RetentionSettings = RetentionSettings()
 
     @field_validator("accounts")
     @classmethod
@@ -155,6 +170,15 @@ class Settings(BaseSettings):
         if toml_path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
         return tuple(sources)
+
+    def digest(self) -> str:
+        """SHA-256 of the configuration without its secrets, for the audit log."""
+        import hashlib
+
+        public = self.model_dump_json(
+            exclude={"warehouse": {"password"}, "privacy": {"pseudonym_key"}}
+        )
+        return hashlib.sha256(public.encode()).hexdigest()
 
     def account(self, key: str) -> OfficialAccount:
         """The account with this key."""

@@ -10,12 +10,17 @@ change nothing.
 
 from __future__ import annotations
 
+import logging
+import os
 from importlib import resources
 from pathlib import Path
 
 from pipelines.config import Settings, load_settings
+from pipelines.privacy.pseudonyms import KEY_VARIABLE
 from pipelines.tick import TickResult, run_tick
 from pipelines.warehouse import open_warehouse
+
+log = logging.getLogger(__name__)
 
 
 def demo_settings(workdir: Path) -> Settings:
@@ -32,11 +37,22 @@ def demo_settings(workdir: Path) -> Settings:
         )
 
 
+#: Used only by `socmon demo` when no key is set: the demo's data is synthetic.
+DEMO_PSEUDONYM_KEY = "demo-only-pseudonym-key-not-for-real-data"
+
+
 def run_demo(workdir: Path) -> tuple[TickResult, str]:
     """Run one demo tick and return it with a printable summary."""
+    if not os.environ.get(KEY_VARIABLE):
+        log.warning("%s is not set: using the demo-only pseudonym key", KEY_VARIABLE)
+        os.environ[KEY_VARIABLE] = DEMO_PSEUDONYM_KEY
     settings = demo_settings(workdir)
     result = run_tick(settings)
     return result, summary(settings, result)
+
+
+def _entity_summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {count}" for kind, count in counts.items()) or "none"
 
 
 def summary(settings: Settings, result: TickResult) -> str:
@@ -49,7 +65,9 @@ def summary(settings: Settings, result: TickResult) -> str:
         f"  stored (new/updated/same)    : {processed.records_stored} "
         f"({processed.counts.inserted}/{processed.counts.updated}/{processed.counts.unchanged})",
         f"  duplicates within the run    : {processed.duplicates}",
+        f"  out of scope                 : {processed.out_of_scope}",
         f"  dead letters                 : {processed.dead_letters}",
+        f"  personal data redacted       : {_entity_summary(processed.counts.entity_counts)}",
         f"  reconciles                   : {'yes' if processed.reconciles() else 'NO'}",
         "",
         f"{'account':<14} {'kind':<8} {'records':>8}",

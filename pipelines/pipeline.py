@@ -6,8 +6,14 @@ those into warehouse rows in one transaction.
 
 Shape::
 
-    ranges ─ Reshuffle ─ Read ─ Parse ─┬─ ShardById ─ GroupByKey ─ StageLatestRecords
-                                       └─ dead letters ─ GroupByKey ─ StageDeadLetters
+    ranges ─ Reshuffle ─ Read ─ Parse+Protect ─┬─ ShardById ─ GroupByKey ─ StageLatestRecords
+                                               ├─ dead letters ─ GroupByKey ─ StageSideTable
+                                               ├─ out of scope ─ GroupByKey ─ StageSideTable
+                                               └─ detections ─── GroupByKey ─ StageSideTable
+
+Parse+Protect validates each message, drops records of unregistered accounts,
+detects personal data in the raw text (in memory only), and emits redacted
+text with pseudonymous authors: nothing raw is staged.
 
 Elements are batches of messages, not single messages, so the runner's
 per-element overhead is paid once per batch. Deduplication shards rows by a
@@ -31,14 +37,17 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.pvalue import PCollection
 
 from pipelines.kafka_source import ReadPartitionRange
+from pipelines.privacy.spec import ProtectionSpec
 from pipelines.ranges import PartitionRange, split_range
-from pipelines.staging import StagedRun, summarise_staged_files
+from pipelines.staging import StagedRun, staged_run_from_files
 from pipelines.transforms import (
     DEAD_LETTERS,
+    DETECTIONS,
+    OUT_OF_SCOPE,
     ParseBatch,
     ShardById,
-    StageDeadLetters,
     StageLatestRecords,
+    StageSideTable,
 )
 from schemas.errors import SocmonError
 
@@ -61,8 +70,10 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
         batch_size: int,
         buckets: int,
         poll_timeout_s: float,
+        protection: ProtectionSpec,
     ) -> None:
         super().__init__()
+        self.protection = protection
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
         self.directory = str(directory)
@@ -78,8 +89,10 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
             >> beam.ParDo(
                 ReadPartitionRange(self.bootstrap_servers, self.batch_size, self.poll_timeout_s)
             )
-            | "Parse"
-            >> beam.ParDo(ParseBatch(self.topic)).with_outputs(DEAD_LETTERS, main="records")
+            | "ParseAndProtect"
+            >> beam.ParDo(ParseBatch(self.topic, self.protection)).with_outputs(
+                DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS, main="records"
+            )
         )
         staged_records = (
             parsed.records
@@ -87,13 +100,14 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
             | "GroupShards" >> beam.GroupByKey()
             | "StageRecords" >> beam.ParDo(StageLatestRecords(self.directory))
         )
-        staged_dead_letters = (
-            parsed[DEAD_LETTERS]
-            | "OneGroup" >> beam.Map(lambda table: (0, table))
-            | "GatherDeadLetters" >> beam.GroupByKey()
-            | "StageDeadLetters" >> beam.ParDo(StageDeadLetters(self.directory))
-        )
-        staged: PCollection[str] = (staged_records, staged_dead_letters) | "StagedFiles" >> (
+        staged_side_tables = [
+            parsed[name]
+            | f"Key{name}" >> beam.Map(lambda table: (0, table))
+            | f"Gather{name}" >> beam.GroupByKey()
+            | f"Stage{name}" >> beam.ParDo(StageSideTable(self.directory, name))
+            for name in (DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS)
+        ]
+        staged: PCollection[str] = (staged_records, *staged_side_tables) | "StagedFiles" >> (
             beam.Flatten()
         )
         return staged
@@ -110,6 +124,7 @@ def run_pipeline(
     max_range_span: int,
     poll_timeout_s: float,
     runner_options: Sequence[str],
+    protection: ProtectionSpec,
 ) -> StagedRun:
     """Run the pipeline over ``ranges`` and return the manifest of what it staged."""
     directory = staging_dir / run_id
@@ -128,30 +143,19 @@ def run_pipeline(
             batch_size=batch_size,
             buckets=buckets,
             poll_timeout_s=poll_timeout_s,
+            protection=protection,
         )
     )
     result = pipeline.run()
     result.wait_until_finish()
-    records_read = _counter(result, "records_read")
-    record_files, dead_files, staged, duplicates, dead = summarise_staged_files(directory)
-    if records_read is None:
-        # Some runners do not report metrics back; the staged files still add up.
-        records_read = staged + duplicates + dead
-    manifest = StagedRun(
-        run_id=run_id,
-        directory=directory,
-        ranges=tuple(ranges),
-        record_files=tuple(record_files),
-        dead_letter_files=tuple(dead_files),
-        records_read=records_read,
-        records_staged=staged,
-        duplicates=duplicates,
-        dead_letters=dead,
+    manifest = staged_run_from_files(
+        run_id, directory, tuple(ranges), _counter(result, "records_read")
     )
     if not manifest.reconciles():
         raise ReconciliationError(
-            f"run {run_id}: read {records_read} but staged {staged} + duplicates {duplicates} "
-            f"+ dead letters {dead}"
+            f"run {run_id}: read {manifest.records_read} but staged {manifest.records_staged} "
+            f"+ duplicates {manifest.duplicates} + out of scope {manifest.out_of_scope} "
+            f"+ dead letters {manifest.dead_letters}"
         )
     manifest.save()
     return manifest

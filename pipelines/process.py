@@ -14,6 +14,7 @@ after 4 leaves flags that step 1 of the next run acts on.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import platform
 import shutil
@@ -30,9 +31,11 @@ from pipelines.failpoints import failpoint
 from pipelines.kafka_source import cluster_id_of, fix_ranges, high_water_marks
 from pipelines.pipeline import run_pipeline
 from pipelines.post_commit import commit_group_offsets, publish_dead_letters
+from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
+from pipelines.privacy.spec import ProtectionSpec
 from pipelines.ranges import PartitionRange
 from pipelines.warehouse import open_warehouse
-from pipelines.warehouse.base import CommitCounts, Warehouse
+from pipelines.warehouse.base import AuditEntry, CommitCounts, Warehouse
 from schemas import RECORD_SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ class ProcessResult:
     records_read: int
     duplicates: int
     dead_letters: int
+    out_of_scope: int
     counts: CommitCounts
 
     @property
@@ -55,8 +59,15 @@ class ProcessResult:
         return self.counts.stored
 
     def reconciles(self) -> bool:
-        """Records read = stored + duplicates + dead letters."""
-        return self.records_read == self.records_stored + self.duplicates + self.dead_letters
+        """Records read = stored + suppressed + duplicates + out of scope + dead letters."""
+        accounted = (
+            self.records_stored
+            + self.counts.suppressed
+            + self.duplicates
+            + self.out_of_scope
+            + self.dead_letters
+        )
+        return self.records_read == accounted
 
 
 def component_versions() -> dict[str, str]:
@@ -86,9 +97,44 @@ def require_bootstrap(settings: Settings) -> str:
     return settings.kafka.bootstrap_servers
 
 
+def protection_spec(settings: Settings) -> ProtectionSpec:
+    """What the pipeline needs to protect records; checks the pseudonym key is set."""
+    try:
+        key_from_environment()
+    except PseudonymKeyError as error:
+        raise ConfigError(f"privacy.pseudonym_key: {error}") from None
+    return ProtectionSpec(
+        privacy=settings.privacy,
+        account_keys=tuple(account.key for account in settings.accounts),
+        official_handles=tuple(account.handle for account in settings.accounts),
+    )
+
+
+def audit_entry(settings: Settings, command: str) -> AuditEntry:
+    """The audit facts of a command run with these settings."""
+    return AuditEntry(
+        command=command,
+        accounts=tuple(account.key for account in settings.accounts),
+        versions=component_versions(),
+        config_digest=settings.digest(),
+        operator=_operator(),
+    )
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> ProcessResult:
     """Run one pass; raise on failure after marking the run failed."""
     bootstrap = require_bootstrap(settings)
+    protection = protection_spec(settings)
+    if not settings.accounts:
+        raise ConfigError("accounts: no official accounts are configured; nothing is in scope")
+    audit = audit_entry(settings, "process")
     kafka = settings.kafka
     topic = kafka.records_topic.name
     warehouse = open_warehouse(settings.warehouse)
@@ -106,8 +152,8 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             ", ".join(f"{r.topic}[{r.partition}] {r.start}..{r.end}" for r in ranges),
         )
         if sum(piece.size for piece in ranges) == 0:
-            warehouse.finish_empty_run(run_id, ranges)
-            return ProcessResult(run_id, ranges, 0, 0, 0, CommitCounts(0, 0, 0, 0))
+            warehouse.finish_empty_run(run_id, ranges, audit)
+            return ProcessResult(run_id, ranges, 0, 0, 0, 0, CommitCounts(0, 0, 0, 0))
         _remove_old_staging(settings.pipeline.staging_dir, keep=run_id)
         staged = run_pipeline(
             run_id=run_id,
@@ -119,18 +165,25 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             max_range_span=settings.pipeline.max_range_span,
             poll_timeout_s=settings.pipeline.poll_timeout_s,
             runner_options=[*settings.pipeline.runner_options, *extra_runner_options],
+            protection=protection,
         )
         failpoint("after_staging")
-        counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id)
+        counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id, audit)
         failpoint("after_commit")
         _finish_after_commit(warehouse, bootstrap, settings, cluster_id)
         shutil.rmtree(staged.directory, ignore_errors=True)
         result = ProcessResult(
-            run_id, ranges, staged.records_read, staged.duplicates, staged.dead_letters, counts
+            run_id,
+            ranges,
+            staged.records_read,
+            staged.duplicates,
+            staged.dead_letters,
+            staged.out_of_scope,
+            counts,
         )
         log.info(
             "run %s: read %d, stored %d (new %d, updated %d, unchanged %d), duplicates %d, "
-            "dead letters %d",
+            "out of scope %d, erased earlier %d, dead letters %d; personal data redacted: %s",
             run_id,
             result.records_read,
             counts.stored,
@@ -138,7 +191,10 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             counts.updated,
             counts.unchanged,
             result.duplicates,
+            result.out_of_scope,
+            counts.suppressed,
             result.dead_letters,
+            counts.entity_counts or "none",
         )
         return result
     except BaseException as error:

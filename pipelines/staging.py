@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.ranges import PartitionRange
-from schemas.records import DeadLetter, Record
+from schemas.records import DeadLetter, Detection, Record
 
 MANIFEST_NAME = "manifest.json"
 DUPLICATES_METADATA_KEY = b"socmon.duplicates"
@@ -43,6 +43,7 @@ RECORD_ARROW_SCHEMA = pa.schema(
         ("schema_version", pa.int32()),
         ("source_partition", pa.int32()),
         ("source_offset", pa.int64()),
+        ("pii_entities", pa.string()),
     ]
 )
 RECORD_COLUMNS: tuple[str, ...] = tuple(RECORD_ARROW_SCHEMA.names)
@@ -62,10 +63,44 @@ DEAD_LETTER_ARROW_SCHEMA = pa.schema(
 )
 DEAD_LETTER_COLUMNS: tuple[str, ...] = tuple(DEAD_LETTER_ARROW_SCHEMA.names)
 
+#: Records of accounts that are not registered: only where they were, never their content.
+OUT_OF_SCOPE_ARROW_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("account", pa.string()),
+        ("kafka_partition", pa.int32()),
+        ("kafka_offset", pa.int64()),
+    ]
+)
+
+DETECTION_ARROW_SCHEMA = pa.schema(
+    [
+        ("detection_id", pa.string()),
+        ("record_id", pa.string()),
+        ("account", pa.string()),
+        ("category", pa.string()),
+        ("policy_clause", pa.string()),
+        ("score", pa.float64()),
+        ("evidence", pa.string()),
+        ("detector", pa.string()),
+        ("detector_version", pa.string()),
+    ]
+)
+DETECTION_COLUMNS: tuple[str, ...] = tuple(DETECTION_ARROW_SCHEMA.names)
+
+#: The staged tables besides records: file prefix → schema.
+SIDE_TABLES = {
+    "dead_letters": DEAD_LETTER_ARROW_SCHEMA,
+    "out_of_scope": OUT_OF_SCOPE_ARROW_SCHEMA,
+    "detections": DETECTION_ARROW_SCHEMA,
+}
+
 StagedRow = tuple[Any, ...]
 
 
-def record_to_row(record: Record, partition: int, offset: int) -> StagedRow:
+def record_to_row(
+    record: Record, partition: int, offset: int, pii_entities: str = "[]"
+) -> StagedRow:
     """A record's warehouse row, in ``RECORD_COLUMNS`` order; the author's handle is dropped."""
     return (
         record.id,
@@ -87,12 +122,18 @@ def record_to_row(record: Record, partition: int, offset: int) -> StagedRow:
         record.schema_version,
         partition,
         offset,
+        pii_entities,
     )
 
 
 def dead_letter_to_row(dead_letter: DeadLetter) -> StagedRow:
     """The staged row of a dead letter, in ``DEAD_LETTER_COLUMNS`` order."""
     return tuple(getattr(dead_letter, name) for name in DEAD_LETTER_COLUMNS)
+
+
+def detection_to_row(detection: Detection) -> StagedRow:
+    """The staged row of a detection, in ``DETECTION_COLUMNS`` order."""
+    return tuple(getattr(detection, name) for name in DETECTION_COLUMNS)
 
 
 def rows_to_table(rows: Sequence[StagedRow], schema: pa.Schema) -> pa.Table:
@@ -123,15 +164,18 @@ class StagedRun:
     ranges: tuple[PartitionRange, ...]
     record_files: tuple[Path, ...] = ()
     dead_letter_files: tuple[Path, ...] = ()
+    detection_files: tuple[Path, ...] = ()
     records_read: int = 0
     records_staged: int = 0
     duplicates: int = 0
     dead_letters: int = 0
+    out_of_scope: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def reconciles(self) -> bool:
-        """Every record read is staged, a duplicate or a dead letter."""
-        return self.records_read == self.records_staged + self.duplicates + self.dead_letters
+        """Every record read is staged, a duplicate, out of scope or a dead letter."""
+        accounted = self.records_staged + self.duplicates + self.out_of_scope + self.dead_letters
+        return self.records_read == accounted
 
     def save(self) -> Path:
         """Write the manifest beside the staged files."""
@@ -141,10 +185,12 @@ class StagedRun:
             "ranges": [piece.to_json() for piece in self.ranges],
             "record_files": [file.name for file in self.record_files],
             "dead_letter_files": [file.name for file in self.dead_letter_files],
+            "detection_files": [file.name for file in self.detection_files],
             "records_read": self.records_read,
             "records_staged": self.records_staged,
             "duplicates": self.duplicates,
             "dead_letters": self.dead_letters,
+            "out_of_scope": self.out_of_scope,
             "extra": self.extra,
         }
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -161,27 +207,46 @@ class StagedRun:
             ranges=tuple(PartitionRange.from_json(item) for item in payload["ranges"]),
             record_files=tuple(directory / name for name in payload["record_files"]),
             dead_letter_files=tuple(directory / name for name in payload["dead_letter_files"]),
+            detection_files=tuple(directory / name for name in payload["detection_files"]),
             records_read=payload["records_read"],
             records_staged=payload["records_staged"],
             duplicates=payload["duplicates"],
             dead_letters=payload["dead_letters"],
+            out_of_scope=payload["out_of_scope"],
             extra=payload.get("extra", {}),
         )
 
 
-def summarise_staged_files(directory: Path) -> tuple[list[Path], list[Path], int, int, int]:
-    """List staged files and count rows.
+def staged_run_from_files(
+    run_id: str, directory: Path, ranges: tuple[PartitionRange, ...], records_read: int | None
+) -> StagedRun:
+    """The manifest of what a pipeline staged in ``directory``, counted from the files.
 
-    Returns (record files, dead-letter files, records staged, duplicates, dead letters).
+    ``records_read`` comes from the pipeline's metrics; when a runner reports none,
+    the files' own total is used.
     """
     record_files = sorted(directory.glob("records-*.parquet"))
-    dead_files = sorted(directory.glob("dead_letters-*.parquet"))
-    staged = duplicates = dead = 0
+    side_files = {name: sorted(directory.glob(f"{name}-*.parquet")) for name in SIDE_TABLES}
+    staged = duplicates = 0
     for path in record_files:
         metadata = pq.read_metadata(path)
         staged += metadata.num_rows
-        extra = metadata.metadata or {}
-        duplicates += int(extra.get(DUPLICATES_METADATA_KEY, b"0"))
-    for path in dead_files:
-        dead += pq.read_metadata(path).num_rows
-    return record_files, dead_files, staged, duplicates, dead
+        duplicates += int((metadata.metadata or {}).get(DUPLICATES_METADATA_KEY, b"0"))
+    side_counts = {
+        name: sum(pq.read_metadata(path).num_rows for path in paths)
+        for name, paths in side_files.items()
+    }
+    total = staged + duplicates + side_counts["dead_letters"] + side_counts["out_of_scope"]
+    return StagedRun(
+        run_id=run_id,
+        directory=directory,
+        ranges=ranges,
+        record_files=tuple(record_files),
+        dead_letter_files=tuple(side_files["dead_letters"]),
+        detection_files=tuple(side_files["detections"]),
+        records_read=total if records_read is None else records_read,
+        records_staged=staged,
+        duplicates=duplicates,
+        dead_letters=side_counts["dead_letters"],
+        out_of_scope=side_counts["out_of_scope"],
+    )

@@ -50,6 +50,20 @@ _REPLIES = (
     "Any chance of more study spaces during exams?",
     "Loved the campus tour, the guides were brilliant.",
 )
+# Invented people and contact details (phone numbers in Ofcom's range reserved for drama).
+_FIRST = ("Amelia", "Oliver", "Isla", "Harry", "Priya", "Tomasz", "Chloe", "Kwame", "Aisha", "Liam")
+_LAST = ("Hughes", "Patel", "Nowak", "Okafor", "Campbell", "Murphy", "Khan", "Evans", "Reid", "Shaw")
+_PERSONAL_REPLIES = (
+    "my email is {first}.{last}{n}@example.com, nobody has answered me",
+    "please call me on 07700 900{n3} about my accommodation",
+    "Thanks {First} {Last} for sorting out my timetable!",
+    "my student number is {student}, the portal still rejects my login",
+    "I live at {n} {Last} Road, can the parcel office hold my post?",
+)
+_OFFICIAL_WITH_PERSONAL_DATA = (
+    "Well done {First} {Last}! Questions? Email {first}.{last}@example.com",
+    "Congratulations to {First} {Last}, reach her on 07700 900{n3}",
+)
 _MENTIONS = (
     "Just visited {handle} for the open day, lovely campus.",
     "Anyone else waiting for {handle} to announce the results?",
@@ -74,6 +88,8 @@ def generate_records(count: int, seed: int = 7) -> Iterator[Record]:
         roll = rng.random()
         if not threads[key] or roll < 0.1:
             text = rng.choice(_POSTS)
+            if rng.random() < 0.03:  # an official post that leaks someone's details (7.13)
+                text = _personal(rng, rng.choice(_OFFICIAL_WITH_PERSONAL_DATA))
             kind: Kind = "post"
             author = Author(id=account_id, handle=handle, is_official=True)
             parent = None
@@ -88,6 +104,8 @@ def generate_records(count: int, seed: int = 7) -> Iterator[Record]:
         else:
             parent_native, conversation_native = rng.choice(threads[key][-20:])
             text = rng.choice(_REPLIES)
+            if rng.random() < 0.08:
+                text = _personal(rng, rng.choice(_PERSONAL_REPLIES))
             kind = "reply" if platform == "x" else "comment"
             author = _public_author(rng)
             parent = Record.make_id(platform, parent_native)
@@ -110,6 +128,19 @@ def generate_records(count: int, seed: int = 7) -> Iterator[Record]:
             url=_url(platform, handle, native_id, author.is_official),
             deleted=False,
         )
+
+
+def _personal(rng: random.Random, template: str) -> str:
+    first, last = rng.choice(_FIRST), rng.choice(_LAST)
+    return template.format(
+        first=first.lower(),
+        last=last.lower(),
+        First=first,
+        Last=last,
+        n=rng.randint(2, 99),
+        n3=f"{rng.randint(0, 999):03d}",
+        student=rng.randint(1_000_000, 99_999_999),
+    )
 
 
 def _public_author(rng: random.Random) -> Author:
@@ -155,7 +186,8 @@ def _with_invalid_utf8(good: dict[str, object]) -> bytes:
 
 
 def demo_lines(count: int = 2000, seed: int = 7) -> list[bytes]:
-    """The bundled demo file: records, some later edits of them, and a few malformed lines."""
+    """The bundled demo file: records, later edits of some, a few of an unregistered
+    account, and a few malformed lines."""
     rng = random.Random(seed + 1)
     records = list(generate_records(count, seed))
     lines = [record_line(record) for record in records]
@@ -168,6 +200,18 @@ def demo_lines(count: int = 2000, seed: int = 7) -> list[bytes]:
             }
         )
         lines.append(record_line(edited))
+    # Items of an account that is not registered: counted as out of scope, never stored.
+    for record in rng.sample(records, max(3, count // 100)):
+        stray = Record(
+            **{
+                **{name: getattr(record, name) for name in record.__dataclass_fields__},
+                "id": record.id + "9",
+                "native_id": record.native_id + "9",
+                "account": "unregistered_account",
+                "accounts": ("unregistered_account",),
+            }
+        )
+        lines.append(record_line(stray))
     bad = [line for _, line in malformed_lines(records[0])]
     for line in bad:
         lines.insert(rng.randrange(len(lines)), line)

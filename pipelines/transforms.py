@@ -13,27 +13,47 @@ from apache_beam.metrics.metric import Metrics
 
 from pipelines.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.kafka_source import raw_messages
-from pipelines.staging import DEAD_LETTER_ARROW_SCHEMA, write_staged_table
+from pipelines.privacy.protect import RecordProtector
+from pipelines.privacy.spec import ProtectionSpec
+from pipelines.staging import SIDE_TABLES, write_staged_table
 
 DEAD_LETTERS = "dead_letters"
+OUT_OF_SCOPE = "out_of_scope"
+DETECTIONS = "detections"
 
 
 class ParseBatch(beam.DoFn):
-    """Valid records go to the main output (an Arrow table); the rest to ``dead_letters``."""
+    """Valid, in-scope records — redacted and pseudonymised — go to the main output.
 
-    def __init__(self, topic: str) -> None:
+    Dead letters, out-of-scope records and privacy detections go to tagged outputs.
+    """
+
+    def __init__(self, topic: str, protection: ProtectionSpec) -> None:
         self.topic = topic
+        self.protection = protection
         self.valid = Metrics.counter("socmon", "records_valid")
         self.rejected = Metrics.counter("socmon", "dead_letters")
+        self.skipped = Metrics.counter("socmon", "out_of_scope")
+        self._protector: RecordProtector | None = None
+
+    def setup(self) -> None:
+        self._protector = self.protection.build()
 
     def process(self, batch: pa.Table) -> Iterator[Any]:
-        records, dead_letters = parse_messages(raw_messages(batch), self.topic)
-        self.valid.inc(records.num_rows)
-        self.rejected.inc(dead_letters.num_rows)
-        if records.num_rows:
-            yield records
-        if dead_letters.num_rows:
-            yield pvalue.TaggedOutput(DEAD_LETTERS, dead_letters)
+        assert self._protector is not None, "setup() builds the protector"
+        parsed = parse_messages(raw_messages(batch), self.topic, self._protector)
+        self.valid.inc(parsed.records.num_rows)
+        self.rejected.inc(parsed.dead_letters.num_rows)
+        self.skipped.inc(parsed.out_of_scope.num_rows)
+        if parsed.records.num_rows:
+            yield parsed.records
+        for tag, table in (
+            (DEAD_LETTERS, parsed.dead_letters),
+            (OUT_OF_SCOPE, parsed.out_of_scope),
+            (DETECTIONS, parsed.detections),
+        ):
+            if table.num_rows:
+                yield pvalue.TaggedOutput(tag, table)
 
 
 class ShardById(beam.DoFn):
@@ -62,18 +82,18 @@ class StageLatestRecords(beam.DoFn):
         yield str(path)
 
 
-class StageDeadLetters(beam.DoFn):
-    """Stages every dead letter of the run as one Parquet file, in offset order."""
+class StageSideTable(beam.DoFn):
+    """Stages every row of one side table (dead letters, out of scope, detections) as one file."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, name: str) -> None:
         self.directory = directory
+        self.name = name
 
     def process(self, grouped: tuple[int, Iterable[pa.Table]]) -> Iterator[str]:
         _, tables = grouped
-        combined = pa.concat_tables(list(tables) or [DEAD_LETTER_ARROW_SCHEMA.empty_table()])
-        ordered = combined.sort_by(
-            [("kafka_partition", "ascending"), ("kafka_offset", "ascending")]
-        )
-        path = Path(self.directory) / "dead_letters-0000.parquet"
-        write_staged_table(ordered, path)
+        schema = SIDE_TABLES[self.name]
+        combined = pa.concat_tables(list(tables) or [schema.empty_table()])
+        first_columns = [(name, "ascending") for name in schema.names[:3]]
+        path = Path(self.directory) / f"{self.name}-0000.parquet"
+        write_staged_table(combined.sort_by(first_columns), path)
         yield str(path)

@@ -22,6 +22,19 @@ from pipelines.synthetic import DEMO_ACCOUNTS
 POSTGRES_URL = os.environ.get(
     "SOCMON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+TEST_PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pseudonym_key() -> Iterator[str]:
+    """Every test process (and its pipeline workers) reads the key from the environment."""
+    previous = os.environ.get("SOCMON_PRIVACY__PSEUDONYM_KEY")
+    os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"] = TEST_PSEUDONYM_KEY
+    yield TEST_PSEUDONYM_KEY
+    if previous is None:
+        del os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"]
+    else:
+        os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"] = previous
 
 
 def unique(prefix: str) -> str:

@@ -26,16 +26,20 @@ class PrivacySettings(BaseModel):
 
     pseudonym_key: SecretStr | None = Field(
         default=None,
-        description="HMAC key for author pseudonyms; environment only (SOCMON_PRIVACY__PSEUDONYM_KEY).",
+        description="HMAC key for author pseudonyms; environment only "
+        "(SOCMON_PRIVACY__PSEUDONYM_KEY).",
     )
     recognizers: tuple[str, ...] = Field(
         default=DEFAULT_RECOGNIZERS, description="Recognizers to run, by name."
     )
     allow_list: tuple[str, ...] = Field(
         default=(),
-        description="Public contact details of the university that stay in text (case-insensitive).",
+        description="Public contact details of the university that stay in text "
+        "(case-insensitive).",
     )
-    student_id_pattern: str = Field(default=r"\b\d{7,9}\b", description="Regex of a student/staff number.")
+    student_id_pattern: str = Field(
+        default=r"\b\d{7,9}\b", description="Regex of a student/staff number."
+    )
     student_id_context: tuple[str, ...] = Field(
         default=("student", "staff", "id", "number", "no", "matric"),
         description="Words that make a matching number a student/staff number when near it.",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.privacy import findings as types
@@ -77,7 +78,7 @@ def generate(count: int, seed: int = 2026) -> list[LabelledText]:
     fake = Faker("en_GB")
     Faker.seed(seed)
     rng = random.Random(seed)
-    makers = {
+    makers: dict[str, Callable[[], str]] = {
         types.PHONE: fake.phone_number,
         types.EMAIL: fake.email,
         types.PERSON: lambda: fake.name() if rng.random() < 0.7 else fake.first_name(),

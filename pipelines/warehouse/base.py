@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines.staging import DEAD_LETTER_COLUMNS, RECORD_COLUMNS, StagedRun
+from pipelines.staging import DEAD_LETTER_COLUMNS, DETECTION_COLUMNS, RECORD_COLUMNS, StagedRun
 from pipelines.warehouse.migrations import available_migrations
 from schemas.errors import SocmonError
 
@@ -37,11 +41,25 @@ class CommitCounts:
     updated: int
     unchanged: int
     dead_letters_new: int
+    suppressed: int = 0
+    detections_new: int = 0
+    entity_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def stored(self) -> int:
         """Distinct records the run wrote or found already stored."""
         return self.inserted + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who ran what, on which accounts, with which software and configuration (7.19)."""
+
+    command: str
+    accounts: tuple[str, ...]
+    versions: dict[str, str]
+    config_digest: str
+    operator: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +98,16 @@ _COUNT_CHANGES = """
 SELECT count(*), count(r.id),
        count(*) FILTER (WHERE r.id IS NOT NULL AND s.observed_at > r.observed_at)
 FROM staged_records s LEFT JOIN records r ON r.id = s.id
+"""
+_INSERT_DETECTION = f"""
+INSERT INTO detections ({", ".join(DETECTION_COLUMNS)}, run_id, created_at)
+VALUES ({", ".join("?" for _ in DETECTION_COLUMNS)}, ?, ?)
+ON CONFLICT (detection_id) DO NOTHING
+"""
+_INSERT_AUDIT = """
+INSERT INTO audit_log (audit_id, created_at, command, run_id, accounts, counts, entity_counts,
+                       versions, config_digest, operator)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _INSERT_DEAD_LETTER = f"""
 INSERT INTO dead_letters ({", ".join(DEAD_LETTER_COLUMNS)}, run_id, created_at)
@@ -224,31 +252,54 @@ class Warehouse(ABC):
 
     # -- the commit transaction -------------------------------------------------
     def commit_run(
-        self, staged: StagedRun, consumer_group: str, cluster_id: str | None
+        self,
+        staged: StagedRun,
+        consumer_group: str,
+        cluster_id: str | None,
+        audit: AuditEntry,
     ) -> CommitCounts:
-        """Write a staged run in ONE transaction: records, dead letters, offsets, run row."""
+        """Write a staged run in ONE transaction: records, detections, dead letters, offsets,
+        the run row and its audit entry."""
         records = _read_tables(staged.record_files)
         dead_letters = _read_tables(staged.dead_letter_files)
+        detections = _read_tables(staged.detection_files)
         now = _now()
         self._begin()
         try:
-            inserted = updated = unchanged = 0
+            inserted = updated = unchanged = suppressed = 0
+            entity_counts: Counter[str] = Counter()
+            if records is not None and records.num_rows:
+                records, suppressed = self._without_erased(records)
+                entity_counts = _count_entities(records)
             if records is not None and records.num_rows:
                 self._load_staged_records(records.select(list(RECORD_COLUMNS)))
                 total, existing, newer = self._execute(_COUNT_CHANGES)[0]
                 inserted, updated, unchanged = total - existing, newer, existing - newer
                 self._execute(_UPSERT_RECORDS, (staged.run_id, staged.run_id))
+                # A tombstone erases what was found in the record, too.
+                self._execute(
+                    "DELETE FROM detections WHERE record_id IN "
+                    "(SELECT id FROM records WHERE deleted AND last_run_id = ?)",
+                    (staged.run_id,),
+                )
                 self._drop_staged_records()
+            detections_new = 0
+            if detections is not None and detections.num_rows:
+                kept = self._execute_returning_count(
+                    _INSERT_DETECTION,
+                    [(*row, staged.run_id, now) for row in _rows(detections, DETECTION_COLUMNS)],
+                    "detections",
+                )
+                detections_new = kept
             before = self._count("dead_letters")
             if dead_letters is not None and dead_letters.num_rows:
-                rows = [
-                    (*row, staged.run_id, now)
-                    for row in zip(
-                        *(dead_letters.column(name).to_pylist() for name in DEAD_LETTER_COLUMNS),
-                        strict=True,
-                    )
-                ]
-                self._execute_many(_INSERT_DEAD_LETTER, rows)
+                self._execute_many(
+                    _INSERT_DEAD_LETTER,
+                    [
+                        (*row, staged.run_id, now)
+                        for row in _rows(dead_letters, DEAD_LETTER_COLUMNS)
+                    ],
+                )
             dead_new = self._count("dead_letters") - before
             self._execute_many(
                 _UPSERT_OFFSET,
@@ -265,12 +316,20 @@ class Warehouse(ABC):
                     for piece in _furthest_ends(staged.ranges)
                 ],
             )
-            counts = CommitCounts(inserted, updated, unchanged, dead_new)
+            counts = CommitCounts(
+                inserted,
+                updated,
+                unchanged,
+                dead_new,
+                suppressed,
+                detections_new,
+                dict(sorted(entity_counts.items())),
+            )
             self._execute(
                 "UPDATE runs SET status = 'succeeded', finished_at = ?, records_read = ?, "
                 "records_stored = ?, records_inserted = ?, records_updated = ?, "
-                "records_unchanged = ?, duplicates = ?, dead_letters = ?, ranges = ? "
-                "WHERE run_id = ?",
+                "records_unchanged = ?, duplicates = ?, dead_letters = ?, out_of_scope = ?, "
+                "records_suppressed = ?, entity_counts = ?, ranges = ? WHERE run_id = ?",
                 (
                     _now(),
                     staged.records_read,
@@ -280,9 +339,26 @@ class Warehouse(ABC):
                     unchanged,
                     staged.duplicates,
                     staged.dead_letters,
+                    staged.out_of_scope,
+                    suppressed,
+                    json.dumps(counts.entity_counts),
                     json.dumps([piece.to_json() for piece in staged.ranges]),
                     staged.run_id,
                 ),
+            )
+            self._audit(
+                audit,
+                staged.run_id,
+                {
+                    "records_read": staged.records_read,
+                    "records_stored": counts.stored,
+                    "duplicates": staged.duplicates,
+                    "out_of_scope": staged.out_of_scope,
+                    "suppressed": suppressed,
+                    "dead_letters": staged.dead_letters,
+                    "detections_new": detections_new,
+                },
+                counts.entity_counts,
             )
             self._commit()
         except Exception:
@@ -290,14 +366,68 @@ class Warehouse(ABC):
             raise
         return counts
 
-    def finish_empty_run(self, run_id: str, ranges: Sequence[Any]) -> None:
-        """Mark a run that found nothing new as succeeded with zero counts."""
-        self._execute(
-            "UPDATE runs SET status = 'succeeded', finished_at = ?, records_read = 0, "
-            "records_stored = 0, records_inserted = 0, records_updated = 0, "
-            "records_unchanged = 0, duplicates = 0, dead_letters = 0, ranges = ? WHERE run_id = ?",
-            (_now(), json.dumps([piece.to_json() for piece in ranges]), run_id),
+    def _without_erased(self, records: pa.Table) -> tuple[pa.Table, int]:
+        """Drop staged records that were erased on request (by record or by author)."""
+        erased = self._execute("SELECT subject_kind, subject FROM erasures")
+        if not erased:
+            return records, 0
+        record_ids = pa.array([s for kind, s in erased if kind == "record"], type=pa.string())
+        authors = pa.array([s for kind, s in erased if kind == "author"], type=pa.string())
+        drop = pc.or_(
+            pc.is_in(records.column("id"), value_set=record_ids),
+            pc.is_in(records.column("author_id"), value_set=authors),
         )
+        kept = records.filter(pc.invert(drop))
+        return kept, records.num_rows - kept.num_rows
+
+    def _execute_returning_count(self, sql: str, rows: Sequence[Sequence[Any]], table: str) -> int:
+        before = self._count(table)
+        self._execute_many(sql, rows)
+        return self._count(table) - before
+
+    def _audit(
+        self,
+        audit: AuditEntry,
+        run_id: str | None,
+        counts: dict[str, Any],
+        entity_counts: dict[str, int],
+    ) -> None:
+        self._execute(
+            _INSERT_AUDIT,
+            (
+                uuid.uuid4().hex,
+                _now(),
+                audit.command,
+                run_id,
+                json.dumps(list(audit.accounts)),
+                json.dumps(counts, sort_keys=True),
+                json.dumps(entity_counts, sort_keys=True),
+                json.dumps(audit.versions, sort_keys=True),
+                audit.config_digest,
+                audit.operator,
+            ),
+        )
+
+    def record_audit(self, audit: AuditEntry, run_id: str | None, counts: dict[str, Any]) -> None:
+        """Write one audit entry on its own (commands outside the commit transaction)."""
+        self._audit(audit, run_id, counts, {})
+
+    def finish_empty_run(self, run_id: str, ranges: Sequence[Any], audit: AuditEntry) -> None:
+        """Mark a run that found nothing new as succeeded with zero counts."""
+        self._begin()
+        try:
+            self._execute(
+                "UPDATE runs SET status = 'succeeded', finished_at = ?, records_read = 0, "
+                "records_stored = 0, records_inserted = 0, records_updated = 0, "
+                "records_unchanged = 0, duplicates = 0, dead_letters = 0, out_of_scope = 0, "
+                "records_suppressed = 0, entity_counts = '{}', ranges = ? WHERE run_id = ?",
+                (_now(), json.dumps([piece.to_json() for piece in ranges]), run_id),
+            )
+            self._audit(audit, run_id, {"records_read": 0}, {})
+            self._commit()
+        except Exception:
+            self._rollback()
+            raise
 
     # -- dead letters ----------------------------------------------------------
     def unpublished_dead_letters(self) -> list[PendingDeadLetter]:
@@ -334,9 +464,30 @@ class Warehouse(ABC):
 
     def count(self, table: str) -> int:
         """Rows in one of our tables."""
-        if table not in {"records", "dead_letters", "runs", "offsets", "schema_migrations"}:
+        if table not in {
+            "records",
+            "dead_letters",
+            "runs",
+            "offsets",
+            "schema_migrations",
+            "detections",
+            "erasures",
+            "audit_log",
+        }:
             raise WarehouseError(f"unknown table {table!r}")
         return self._count(table)
+
+
+def _rows(table: pa.Table, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    return list(zip(*(table.column(name).to_pylist() for name in columns), strict=True))
+
+
+def _count_entities(records: pa.Table) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for entities in records.column("pii_entities").to_pylist():
+        if entities and entities != "[]":
+            counts.update(entity["type"] for entity in orjson.loads(entities))
+    return counts
 
 
 def _furthest_ends(ranges: Sequence[Any]) -> list[Any]:

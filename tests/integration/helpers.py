@@ -72,8 +72,11 @@ def query(settings: Settings, sql: str, parameters: tuple[Any, ...] = ()) -> lis
 
 def settings_environment(settings: Settings) -> dict[str, str]:
     """Environment variables that give a subprocess exactly these settings."""
-    dumped = settings.model_dump(mode="json", exclude={"warehouse": {"password"}})
+    dumped = settings.model_dump(
+        mode="json", exclude={"warehouse": {"password"}, "privacy": {"pseudonym_key"}}
+    )
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SOCMON_")}
+    environment["SOCMON_PRIVACY__PSEUDONYM_KEY"] = os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"]
     for section, value in dumped.items():
         environment[f"SOCMON_{section.upper()}"] = json.dumps(value)
     return environment

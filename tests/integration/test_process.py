@@ -18,7 +18,8 @@ from tests.integration.helpers import query, read_topic, replay, run_cli, snapsh
 
 pytestmark = pytest.mark.integration
 
-# 600 distinct records, 25 later edits of some of them, and 6 malformed lines.
+# 600 distinct records, 25 later edits of some of them, 6 records of an unregistered
+# account and 6 malformed lines.
 DEMO = demo_lines(600, seed=3)
 
 
@@ -34,7 +35,8 @@ def test_replayed_records_are_stored_once_and_counts_reconcile(
     assert result.reconciles()
     assert result.records_stored == 600
     assert result.dead_letters == 6
-    assert result.duplicates == len(DEMO) - 600 - 6
+    assert result.out_of_scope == 6
+    assert result.duplicates == len(DEMO) - 600 - 6 - 6
     assert query(settings, "SELECT count(*), count(DISTINCT id) FROM records") == [(600, 600)]
     [run] = query(
         settings,

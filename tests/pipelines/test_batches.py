@@ -12,11 +12,20 @@ import pyarrow as pa
 
 from pipelines.batches import id_bucket, keep_latest, parse_messages, split_by_bucket
 from pipelines.kafka_source import RawMessage
+from pipelines.privacy.config import PrivacySettings
+from pipelines.privacy.detector import PiiDetector
+from pipelines.privacy.protect import RecordProtector
+from pipelines.privacy.pseudonyms import Pseudonymizer
 from pipelines.staging import RECORD_ARROW_SCHEMA, record_to_row, rows_to_table
 from pipelines.synthetic import generate_records
 from schemas.kafka_codec import encode_record
 
 RECORDS = list(generate_records(30))
+PROTECTOR = RecordProtector(
+    PiiDetector(PrivacySettings(), ("UniOfficial",)),
+    Pseudonymizer(b"unit-test-key-0123456789"),
+    ("uni_main", "uni_research", "uni_students"),
+)
 
 
 def table_of(rows: list[tuple[object, ...]]) -> pa.Table:
@@ -29,7 +38,8 @@ def test_parse_separates_records_from_dead_letters() -> None:
         for offset, record in enumerate(RECORDS[:5])
     ]
     messages.append(RawMessage(1, 9, None, b"{not json"))
-    records, dead = parse_messages(messages, "topic-a")
+    parsed = parse_messages(messages, "topic-a", PROTECTOR)
+    records, dead = parsed.records, parsed.dead_letters
     assert records.column("id").to_pylist() == [record.id for record in RECORDS[:5]]
     assert records.column("source_offset").to_pylist() == [0, 1, 2, 3, 4]
     assert dead.num_rows == 1

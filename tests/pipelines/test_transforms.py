@@ -12,16 +12,24 @@ from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.kafka_source import raw_batch
-from pipelines.staging import summarise_staged_files
+from pipelines.privacy.config import PrivacySettings
+from pipelines.privacy.spec import ProtectionSpec
+from pipelines.staging import staged_run_from_files
 from pipelines.synthetic import generate_records
 from pipelines.transforms import (
     DEAD_LETTERS,
+    DETECTIONS,
+    OUT_OF_SCOPE,
     ParseBatch,
     ShardById,
-    StageDeadLetters,
     StageLatestRecords,
+    StageSideTable,
 )
 from schemas.kafka_codec import encode_record
+
+PROTECTION = ProtectionSpec(
+    PrivacySettings(), ("uni_main", "uni_research", "uni_students"), ("UniOfficial",)
+)
 
 
 def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path) -> None:
@@ -45,7 +53,9 @@ def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path)
         parsed = (
             pipeline
             | beam.Create(batches)
-            | beam.ParDo(ParseBatch("records")).with_outputs(DEAD_LETTERS, main="records")
+            | beam.ParDo(ParseBatch("records", PROTECTION)).with_outputs(
+                DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS, main="records"
+            )
         )
         staged = (
             parsed.records
@@ -58,16 +68,16 @@ def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path)
             parsed[DEAD_LETTERS]
             | beam.Map(lambda table: (0, table))
             | "GroupDead" >> beam.GroupByKey()
-            | beam.ParDo(StageDeadLetters(directory))
+            | beam.ParDo(StageSideTable(directory, DEAD_LETTERS))
             | beam.Map(lambda path: Path(path).name)
         )
         assert_that(staged, equal_to([3]), label="three shards staged")
         assert_that(dead, equal_to(["dead_letters-0000.parquet"]), label="dead letters staged")
 
-    record_files, _, staged_rows, duplicates, dead_count = summarise_staged_files(tmp_path)
-    assert staged_rows == 40  # 25 + 21 - 5 overlapping - 1 edit of an id already there
-    assert duplicates == 6
-    assert dead_count == 1
-    rows = [row for path in record_files for row in pq.read_table(path).to_pylist()]
+    staged = staged_run_from_files("run", tmp_path, (), None)
+    assert staged.records_staged == 40  # 25 + 21 - 5 overlapping - 1 edit of an id already there
+    assert staged.duplicates == 6
+    assert staged.dead_letters == 1
+    rows = [row for path in staged.record_files for row in pq.read_table(path).to_pylist()]
     assert next(row for row in rows if row["id"] == records[3].id)["text"] == "edited"
     assert len({row["id"] for row in rows}) == 40

@@ -47,7 +47,7 @@ _SUFFIX = "|".join(sorted({word.capitalize() for word in STREET_WORDS}, key=len,
 _STREET_ADDRESS = re.compile(
     r"\b(?:(?:Flat|Studio|Apartment|Apt\.?|Unit|Room)\s+\d+[A-Za-z]?,?\s+)?"
     r"(?:\d{1,5}[A-Za-z]?,?\s+)?"
-    r"(?:[A-Z][a-z]*(?:['’-][A-Z]?[a-z]+)*\s+){1,3}"
+    r"(?:[A-Z][a-z]*(?:['\u2019-][A-Z]?[a-z]+)*\s+){1,3}"
     rf"(?:{_SUFFIX})\b"
 )
 _NUMBERED = re.compile(r"^(?:Flat|Studio|Apartment|Apt|Unit|Room|\d)")

@@ -23,7 +23,7 @@ from pipelines.privacy.findings import PERSON, Finding
 from pipelines.privacy.recognizers.base import Recognizer
 
 TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Rev|Revd)\.?"
-_NAME_WORD = r"[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"
+_NAME_WORD = r"[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?"
 _TITLED = re.compile(rf"\b{TITLES}\s+(?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD}\b")
 _CUE = re.compile(
     r"\b(?:[Mm]y name is|I am|I'm|[Tt]hanks?(?: to)?|[Tt]hank you(?: to)?|[Hh]i|[Hh]ello|[Dd]ear|"
