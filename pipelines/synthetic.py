@@ -52,7 +52,18 @@ _REPLIES = (
 )
 # Invented people and contact details (phone numbers in Ofcom's range reserved for drama).
 _FIRST = ("Amelia", "Oliver", "Isla", "Harry", "Priya", "Tomasz", "Chloe", "Kwame", "Aisha", "Liam")
-_LAST = ("Hughes", "Patel", "Nowak", "Okafor", "Campbell", "Murphy", "Khan", "Evans", "Reid", "Shaw")
+_LAST = (
+    "Hughes",
+    "Patel",
+    "Nowak",
+    "Okafor",
+    "Campbell",
+    "Murphy",
+    "Khan",
+    "Evans",
+    "Reid",
+    "Shaw",
+)
 _PERSONAL_REPLIES = (
     "my email is {first}.{last}{n}@example.com, nobody has answered me",
     "please call me on 07700 900{n3} about my accommodation",

@@ -85,6 +85,15 @@ class StoredOffset:
     cluster_id: str | None
 
 
+#: Tables retention may prune, and the time column it judges them by.
+RETAINED_TABLES = {
+    "records": ("observed_at",),
+    "detections": ("created_at",),
+    "dead_letters": ("created_at",),
+    "runs": ("started_at",),
+    "audit_log": ("created_at",),
+}
+
 _UPDATABLE = [column for column in RECORD_COLUMNS if column != "id"]
 _UPSERT_RECORDS = f"""
 INSERT INTO records ({", ".join(RECORD_COLUMNS)}, first_run_id, last_run_id)
@@ -449,6 +458,67 @@ class Warehouse(ABC):
             "AND value_sha256 = ?",
             [(status, now, letter.topic, letter.value_sha256) for letter in letters],
         )
+
+    # -- erasure and retention -------------------------------------------------
+    def erase(
+        self, subject_kind: str, subject: str, reason: str, audit: AuditEntry
+    ) -> dict[str, int]:
+        """Delete everything about one record or one author, and keep it erased."""
+        column = {"record": "id", "author": "author_id"}.get(subject_kind)
+        if column is None:
+            raise WarehouseError(f"unknown erasure subject {subject_kind!r}")
+        self._begin()
+        try:
+            detections = self._execute(
+                f"DELETE FROM detections WHERE record_id IN "
+                f"(SELECT id FROM records WHERE {column} = ?) RETURNING detection_id",
+                (subject,),
+            )
+            if subject_kind == "record":
+                detections += self._execute(
+                    "DELETE FROM detections WHERE record_id = ? RETURNING detection_id", (subject,)
+                )
+            records = self._execute(
+                f"DELETE FROM records WHERE {column} = ? RETURNING id", (subject,)
+            )
+            self._execute(
+                "INSERT INTO erasures (subject_kind, subject, erased_at, reason) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (subject_kind, subject) DO NOTHING",
+                (subject_kind, subject, _now(), reason[:500]),
+            )
+            counts = {"records": len(records), "detections": len(detections)}
+            self._audit(audit, None, {"erased": subject_kind, **counts}, {})
+            self._commit()
+        except Exception:
+            self._rollback()
+            raise
+        return counts
+
+    def delete_older_than(
+        self, cutoffs: dict[tuple[str, str], datetime], audit: AuditEntry
+    ) -> dict[str, int]:
+        """Delete rows whose time column is before its cutoff, per (table, column), in one go."""
+        self._begin()
+        try:
+            deleted: dict[str, int] = {}
+            for (table, column), cutoff in cutoffs.items():
+                if table not in RETAINED_TABLES or column not in RETAINED_TABLES[table]:
+                    raise WarehouseError(f"retention does not apply to {table}.{column}")
+                rows = self._execute(
+                    f"DELETE FROM {table} WHERE {column} < ? RETURNING 1", (cutoff,)
+                )
+                deleted[table] = len(rows)
+            # Detections never outlive their record.
+            orphans = self._execute(
+                "DELETE FROM detections WHERE record_id NOT IN (SELECT id FROM records) RETURNING 1"
+            )
+            deleted["detections"] = deleted.get("detections", 0) + len(orphans)
+            self._audit(audit, None, {"deleted": deleted}, {})
+            self._commit()
+        except Exception:
+            self._rollback()
+            raise
+        return deleted
 
     # -- reading ---------------------------------------------------------------
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

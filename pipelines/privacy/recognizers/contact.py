@@ -49,9 +49,40 @@ class PhoneRecognizer(Recognizer):
         matcher = phonenumbers.PhoneNumberMatcher(
             text, self.default_region, leniency=phonenumbers.Leniency.POSSIBLE
         )
-        for match in matcher:
-            confidence = 0.95 if phonenumbers.is_valid_number(match.number) else 0.7
-            yield Finding(PHONE, match.start, match.end, confidence)
+        spans = [(match.start, match.end) for match in matcher]
+        for start, end in self._merge_split_numbers(text, spans):
+            digits = sum(char.isdigit() for char in text[start:end])
+            # Short digit groups (times, prices, years) are not phone numbers.
+            if digits < (7 if text[start] == "+" else 9):
+                continue
+            number = self._parse(text[start:end])
+            if number is None or not phonenumbers.is_possible_number(number):
+                continue
+            confidence = 0.95 if phonenumbers.is_valid_number(number) else 0.7
+            yield Finding(PHONE, start, end, confidence)
+
+    def _parse(self, candidate: str) -> phonenumbers.PhoneNumber | None:
+        try:
+            return phonenumbers.parse(candidate, self.default_region)
+        except phonenumbers.NumberParseException:
+            return None
+
+    def _merge_split_numbers(
+        self, text: str, spans: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """Join neighbours the matcher split ("07700" "900000") when together they are a number."""
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged:
+                previous_start, previous_end = merged[-1]
+                gap = text[previous_end:start]
+                if len(gap) <= 1 and gap in ("", " ", "-"):
+                    joined = self._parse(text[previous_start:end])
+                    if joined is not None and phonenumbers.is_possible_number(joined):
+                        merged[-1] = (previous_start, end)
+                        continue
+            merged.append((start, end))
+        return merged
 
 
 class HandleRecognizer(Recognizer):
