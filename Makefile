@@ -37,6 +37,7 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/process_throughput.py
+	$(BIN)/python benchmarks/redact_throughput.py
 
 clean:
 	rm -rf $(VENV) demo-output socmon-data .pytest_cache .mypy_cache .ruff_cache

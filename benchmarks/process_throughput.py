@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import resource
 import sys
 import tempfile
@@ -61,6 +62,8 @@ def plain_read(bootstrap: str, topic: str, expected: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Pipeline workers read the pseudonym key from the environment; the benchmark brings its own.
+    os.environ.setdefault("SOCMON_PRIVACY__PSEUDONYM_KEY", "benchmark-only-key-0123456789")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("runner_options", nargs="*", help="Beam options, after --")

@@ -6,12 +6,13 @@ account that carries personal data of someone else.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import orjson
 
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.findings import Finding
@@ -45,6 +46,7 @@ class RecordProtector:
         self.detector = detector
         self.pseudonymizer = pseudonymizer
         self.registered = frozenset(registered_accounts)
+        self._recent: dict[tuple[str, str], str] = {}
 
     def in_scope(self, record: Record) -> bool:
         """Only records of registered official accounts (and their threads) pass."""
@@ -56,26 +58,48 @@ class RecordProtector:
         text = ""
         if not record.deleted:  # a tombstone keeps no text at all
             findings = tuple(self.detector.detect(record.text))
-            text = redact(record.text, findings)
+            text = redact(record.text, findings) if findings else record.text
         author = record.author
         if author.is_official:
             stored_author = Author(id=author.id, handle=None, is_official=True)
         else:
-            pseudonym = self.pseudonymizer.pseudonym(record.platform, author.id)
-            stored_author = Author(id=pseudonym, handle=None, is_official=False)
-        protected = dataclasses.replace(
-            record,
+            stored_author = Author(
+                id=self._pseudonym(record.platform, author.id), handle=None, is_official=False
+            )
+        protected = Record(
+            id=record.id,
+            platform=record.platform,
+            kind=record.kind,
+            account=record.account,
             accounts=tuple(key for key in record.accounts if key in self.registered),
-            text=text,
+            native_id=record.native_id,
+            parent_id=record.parent_id,
+            conversation_id=record.conversation_id,
             author=stored_author,
+            text=text,
+            lang=record.lang,
+            created_at=record.created_at,
+            observed_at=record.observed_at,
             url=_safe_url(record),
+            deleted=record.deleted,
+            schema_version=record.schema_version,
         )
         return ProtectedRecord(
             record=protected,
-            pii_entities=json.dumps(entities_json(findings)),
+            pii_entities=orjson.dumps(entities_json(findings)).decode() if findings else "[]",
             findings=findings,
             detection=_official_post_with_personal_data(record, findings),
         )
+
+    def _pseudonym(self, platform: str, user_id: str) -> str:
+        # The same people reply again and again: remember recent pseudonyms.
+        key = (platform, user_id)
+        pseudonym = self._recent.get(key)
+        if pseudonym is None:
+            if len(self._recent) > 100_000:
+                self._recent.clear()
+            pseudonym = self._recent[key] = self.pseudonymizer.pseudonym(platform, user_id)
+        return pseudonym
 
 
 def _safe_url(record: Record) -> str | None:

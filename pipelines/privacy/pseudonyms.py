@@ -48,4 +48,4 @@ class Pseudonymizer:
     def pseudonym(self, platform: str, user_id: str) -> str:
         """The pseudonym of one platform user."""
         message = f"{platform}:{user_id}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._key, message, hashlib.sha256).hex()

@@ -16,6 +16,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Z
 _PHONE_SHAPED = re.compile(r"\d[\d\s().-]{5,}\d")
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_]{1,30}\b")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_IP_HINT = re.compile(r"\d\.\d|[0-9A-Fa-f]?:[0-9A-Fa-f]*:")
 _IPV6_CANDIDATE = re.compile(r"(?<![\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?![\w:])")
 
 
@@ -106,7 +107,7 @@ class IpAddressRecognizer(Recognizer):
     entity_type = IP_ADDRESS
 
     def could_match(self, text: str) -> bool:
-        return "." in text or ":" in text
+        return _IP_HINT.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         for pattern in (_IPV4, _IPV6_CANDIDATE):

@@ -50,6 +50,7 @@ _STREET_ADDRESS = re.compile(
     r"(?:[A-Z][a-z]*(?:['\u2019-][A-Z]?[a-z]+)*\s+){1,3}"
     rf"(?:{_SUFFIX})\b"
 )
+_DIGIT = re.compile(r"\d")
 _NUMBERED = re.compile(r"^(?:Flat|Studio|Apartment|Apt|Unit|Room|\d)")
 
 
@@ -60,7 +61,7 @@ class PostcodeRecognizer(Recognizer):
     entity_type = POSTCODE
 
     def could_match(self, text: str) -> bool:
-        return any(char.isdigit() for char in text)
+        return _DIGIT.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _POSTCODE.finditer(text):
@@ -74,7 +75,7 @@ class StreetAddressRecognizer(Recognizer):
     entity_type = STREET_ADDRESS
 
     def could_match(self, text: str) -> bool:
-        return any(char.isdigit() for char in text)
+        return _DIGIT.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _STREET_ADDRESS.finditer(text):

@@ -33,6 +33,7 @@ _CUE = re.compile(
     r"partner|sister|brother|flatmate|housemate|colleague|manager))[,!]?\s+"
     rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
 )
+_UPPER = re.compile(r"[A-Z]")
 _SINGLE_WORD = re.compile(rf"\b{_NAME_WORD}\b")
 _CAPITALISED_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}\b")
 
@@ -92,7 +93,7 @@ class ContextPersonRecognizer(Recognizer):
     entity_type = PERSON
 
     def could_match(self, text: str) -> bool:
-        return any(char.isupper() for char in text)
+        return _UPPER.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         yield from _titled_and_cued(text)
@@ -113,7 +114,7 @@ class NameListPersonRecognizer(Recognizer):
         self.family = surnames()
 
     def could_match(self, text: str) -> bool:
-        return any(char.isupper() for char in text)
+        return _UPPER.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         yield from _titled_and_cued(text)

@@ -1,0 +1,222 @@
+"""The privacy filter end to end: nothing personal reaches the warehouse or the logs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pipelines.privacy.erasure import erase
+from pipelines.privacy.pseudonyms import Pseudonymizer
+from pipelines.process import process
+from pipelines.retention import apply_retention
+from pipelines.synthetic import generate_records, record_line
+from schemas.records import Author, Record
+from tests.conftest import TEST_PSEUDONYM_KEY, SettingsFactory
+from tests.integration.helpers import query, replay, run_cli
+
+pytestmark = pytest.mark.integration
+
+BASE = next(generate_records(1, seed=21))
+CANARIES = {
+    "email": "canary.ottoline7319@example.com",
+    "phone": "07700 900731",
+    "name": "Ottoline Quigglesworth",
+    "ni": "AB 73 19 46 C",
+    "card": "4111 1111 1111 1111",
+    "student": "73194682",
+    "iban": "GB82 WEST 1234 5698 7654 32",
+    "postcode": "CF10 3AT",
+    "handle": "@canary_member7319",
+    "author_handle": "canary_author_7319",
+    "author_id": "987654321073",
+}
+
+
+def public_reply(number: int, text: str, **changes: object) -> Record:
+    return dataclasses.replace(
+        BASE,
+        id=f"x:{9_000_000 + number}",
+        native_id=str(9_000_000 + number),
+        kind="reply",
+        author=Author(
+            id=CANARIES["author_id"], handle=CANARIES["author_handle"], is_official=False
+        ),
+        text=text,
+        url=f"https://x.com/{CANARIES['author_handle']}/status/{9_000_000 + number}",
+        **changes,
+    )
+
+
+CANARY_RECORDS = [
+    public_reply(1, f"Thanks {CANARIES['name']}! mail me at {CANARIES['email']}"),
+    public_reply(2, f"call {CANARIES['phone']} or ask {CANARIES['handle']}"),
+    public_reply(3, f"NI {CANARIES['ni']}, student number {CANARIES['student']}"),
+    public_reply(
+        4, f"card {CANARIES['card']} refund to {CANARIES['iban']}, {CANARIES['postcode']}"
+    ),
+]
+
+
+def all_text(settings: object) -> str:
+    """Every value of every row of every table, as one string."""
+    tables = ["records", "dead_letters", "runs", "offsets", "detections", "erasures", "audit_log"]
+    return "\n".join(repr(query(settings, f"SELECT * FROM {table}")) for table in tables)  # type: ignore[arg-type]
+
+
+def test_canary_personal_data_reaches_neither_the_warehouse_nor_the_logs(
+    make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
+) -> None:
+    settings = make_settings(warehouse_kind)
+    broken = json.dumps({"id": "x:1", "text": f"{CANARIES['email']} {CANARIES['phone']}"})
+    replay(
+        settings, [record_line(r) for r in CANARY_RECORDS] + [broken.encode()], tmp_path / "c.jsonl"
+    )
+
+    completed = run_cli(settings, "--log-level", "DEBUG", "process")
+
+    assert completed.returncode == 0, completed.stderr
+    stored = all_text(settings)
+    logs = completed.stdout + completed.stderr
+    for name, value in CANARIES.items():
+        assert value not in stored, f"{name} reached the warehouse"
+        assert value not in logs, f"{name} reached the logs"
+    texts = {row[0] for row in query(settings, "SELECT text FROM records")}
+    assert "Thanks <PERSON>! mail me at <EMAIL>" in texts
+    assert "card <CARD> refund to <IBAN>, <POSTCODE>" in texts
+    pseudonym = Pseudonymizer(TEST_PSEUDONYM_KEY.encode()).pseudonym("x", CANARIES["author_id"])
+    assert {row[0] for row in query(settings, "SELECT author_id FROM records")} == {pseudonym}
+    entities = json.loads(
+        query(settings, "SELECT pii_entities FROM records WHERE id = 'x:9000001'")[0][0]
+    )
+    original = CANARY_RECORDS[0].text
+    assert [original[e["start"] : e["end"]] for e in entities] == [
+        CANARIES["name"],
+        CANARIES["email"],
+    ]
+
+
+def test_scope_official_leaks_and_tombstones(
+    make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
+) -> None:
+    settings = make_settings(warehouse_kind)
+    official = dataclasses.replace(
+        BASE, id="x:8000001", native_id="8000001", text=f"Contact {CANARIES['email']} for tickets"
+    )
+    stray = dataclasses.replace(
+        BASE, id="x:8000002", native_id="8000002", account="not_ours", accounts=("not_ours",)
+    )
+    doomed = public_reply(9, f"delete me, {CANARIES['phone']}")
+    replay(settings, [record_line(r) for r in (official, stray, doomed)], tmp_path / "a.jsonl")
+    first = process(settings)
+    assert (first.records_stored, first.out_of_scope) == (2, 1)
+    [(category, clause, evidence)] = query(
+        settings, "SELECT category, policy_clause, evidence FROM detections"
+    )
+    assert (category, clause) == ("personal_data", "7.13")
+    assert json.loads(evidence) == {"entity_types": {"EMAIL": 1}}
+
+    tombstone = dataclasses.replace(
+        doomed, deleted=True, observed_at=doomed.observed_at + timedelta(hours=1)
+    )
+    deleted_post = dataclasses.replace(
+        official, deleted=True, observed_at=official.observed_at + timedelta(hours=1)
+    )
+    replay(settings, [record_line(tombstone), record_line(deleted_post)], tmp_path / "b.jsonl")
+    process(settings)
+
+    rows = query(settings, "SELECT id, deleted, text, pii_entities FROM records ORDER BY id")
+    assert rows == [("x:8000001", True, "", "[]"), ("x:9000009", True, "", "[]")]
+    assert query(settings, "SELECT count(*) FROM detections") == [(0,)]
+
+
+def test_erasure_removes_a_person_for_good(
+    make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
+) -> None:
+    settings = make_settings(warehouse_kind)
+    others = list(generate_records(20, seed=4))
+    lines = [record_line(r) for r in [*CANARY_RECORDS, *others]]
+    replay(settings, lines, tmp_path / "a.jsonl")
+    process(settings)
+    pseudonym = run_cli(
+        settings, "pseudonym", "--platform", "x", "--user-id", CANARIES["author_id"]
+    )
+    author = pseudonym.stdout.strip()
+
+    erased = run_cli(settings, "erase", "--author", author, "--reason", "subject access request")
+    assert erased.returncode == 0, erased.stderr
+    assert "erased 4 record(s)" in erased.stdout
+    record_erased = erase(settings, record_id=others[0].id, author=None, reason="takedown")
+    assert record_erased["records"] == 1
+
+    replay(settings, lines, tmp_path / "b.jsonl")  # the same messages arrive again
+    again = process(settings)
+
+    assert again.counts.suppressed == 5 and again.reconciles()
+    assert query(settings, "SELECT count(*) FROM records WHERE author_id = ?", (author,)) == [(0,)]
+    assert query(settings, "SELECT count(*) FROM records") == [(19,)]
+    commands = {row[0] for row in query(settings, "SELECT command FROM audit_log")}
+    assert {"process", "erase author", "erase record"} <= commands
+
+
+def test_erase_refuses_what_is_not_a_pseudonym(make_settings: SettingsFactory) -> None:
+    completed = run_cli(make_settings(), "erase", "--author", "canary_author_7319")
+    assert completed.returncode == 2
+    assert "pseudonym" in completed.stderr
+
+
+def test_retention_prunes_content_but_keeps_the_audit_log(
+    make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
+) -> None:
+    settings = make_settings(warehouse_kind)
+    old = [
+        dataclasses.replace(
+            r,
+            observed_at=datetime(2024, 1, 1, tzinfo=UTC),
+            created_at=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        for r in generate_records(5, seed=8)
+    ]
+    recent = [
+        dataclasses.replace(
+            r, id=r.id + "7", native_id=r.native_id + "7", observed_at=datetime.now(UTC)
+        )
+        for r in generate_records(3, seed=9)
+    ]
+    replay(settings, [record_line(r) for r in [*old, *recent]], tmp_path / "a.jsonl")
+    process(settings)
+
+    deleted = apply_retention(settings)
+
+    assert deleted["records"] == 5
+    assert query(settings, "SELECT count(*) FROM records") == [(3,)]
+    assert query(settings, "SELECT count(*) FROM audit_log WHERE command = 'retention'") == [(1,)]
+    assert query(settings, "SELECT count(*) FROM audit_log WHERE command = 'process'") == [(1,)]
+    everything = apply_retention(settings, now=datetime.now(UTC) + timedelta(days=800))
+    assert everything["records"] == 3 and everything["runs"] >= 1
+    assert query(settings, "SELECT count(*) FROM audit_log WHERE command = 'process'") == [(1,)]
+
+
+def test_every_run_is_audited_with_accounts_counts_versions_and_config_digest(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    replay(settings, [record_line(r) for r in CANARY_RECORDS], tmp_path / "a.jsonl")
+    process(settings)
+    process(settings)
+    rows = query(
+        settings,
+        "SELECT accounts, counts, entity_counts, versions, config_digest FROM audit_log "
+        "WHERE command = 'process' ORDER BY created_at",
+    )
+    assert len(rows) == 2
+    accounts, counts, entity_counts, versions, digest = rows[0]
+    assert json.loads(accounts) == ["uni_main", "uni_research", "uni_students"]
+    assert json.loads(counts)["records_read"] == 4
+    assert json.loads(entity_counts)["EMAIL"] == 1
+    assert "apache-beam" in json.loads(versions)
+    assert digest == settings.digest() and len(digest) == 64
+    assert json.loads(rows[1][1])["records_read"] == 0
