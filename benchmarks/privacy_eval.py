@@ -14,8 +14,10 @@ Usage: ``python benchmarks/privacy_eval.py [--texts 5000]``
 from __future__ import annotations
 
 import argparse
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from pipelines.privacy import findings as types
 from pipelines.privacy.config import DEFAULT_RECOGNIZERS, PrivacySettings
@@ -45,17 +47,18 @@ def ours(person: str) -> Callable[[str], Spans]:
 
 def presidio() -> Callable[[str], Spans] | None:
     try:
+        import spacy
         from presidio_analyzer import AnalyzerEngine
-        from presidio_analyzer.nlp_engine import NlpEngineProvider
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
     except ImportError:
         return None
-    provider = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "en", "model_name": "blank:en"}],
-        }
-    )
-    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    # A blank English pipeline saved to disk: Presidio loads it as a model path and so
+    # does not try to download one. Only Presidio's pattern recognizers can fire.
+    blank = Path(tempfile.mkdtemp()) / "blank_en"
+    spacy.blank("en").to_disk(blank)
+    nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": str(blank)}])
+    nlp_engine.load()
+    engine = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
     mapping = {
         "EMAIL_ADDRESS": types.EMAIL,
         "PHONE_NUMBER": types.PHONE,

@@ -11,9 +11,7 @@ from pipelines.privacy.recognizers.base import Recognizer
 # Two prefix letters (never D, F, I, Q, U or V), six digits in pairs, an optional
 # suffix letter. Lenient on purpose: unallocated prefixes and odd suffixes are still
 # shaped like someone's NI number, and redacting them costs nothing.
-_NI_NUMBER = re.compile(
-    r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Z]?\b", re.IGNORECASE
-)
+_NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Z]?\b", re.IGNORECASE)
 # 12 to 19 digits (Maestro cards start at 12), not glued to letters as in an IBAN.
 # (Not after "+" or "(": that is an international phone number.)
 _CARD = re.compile(r"(?<![\w+(-])\d(?:[ -]?\d){11,18}(?![\w-])")
