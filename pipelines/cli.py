@@ -194,6 +194,35 @@ def retention(context: click.Context) -> None:
     click.echo("deleted " + ", ".join(f"{table} {count}" for table, count in deleted.items()))
 
 
+@cli.group()
+def dq() -> None:
+    """Data-quality results."""
+
+
+@dq.command("report")
+@click.argument("run_id")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="HTML file to write (default: dq-report-RUN_ID.html).",
+)
+@click.pass_context
+def dq_report(context: click.Context, run_id: str, output: Path | None) -> None:
+    """Write the static HTML report of one run's expectations."""
+    from pipelines.quality.report import render_report
+    from pipelines.warehouse import open_warehouse
+
+    warehouse = open_warehouse(_settings(context).warehouse)
+    try:
+        html = render_report(warehouse, run_id)
+    finally:
+        warehouse.close()
+    path = output or Path(f"dq-report-{run_id}.html")
+    path.write_text(html, encoding="utf-8")
+    click.echo(str(path))
+
+
 @cli.command()
 @click.option("--limit", default=10, show_default=True, help="How many recent runs.")
 @click.pass_context
@@ -223,12 +252,17 @@ def _n(value: int | None) -> str:
 
 
 def _result_line(result: Any) -> str:
-    return (
+    line = (
         f"run {result.run_id}: read {result.records_read}, stored {result.records_stored} "
         f"(new {result.counts.inserted}, updated {result.counts.updated}, "
         f"unchanged {result.counts.unchanged}), duplicates {result.duplicates}, "
-        f"dead letters {result.dead_letters}"
+        f"out of scope {result.out_of_scope}, dead letters {result.dead_letters}"
     )
+    if result.dq_warnings:
+        line += (
+            f"; data-quality warnings: {len(result.dq_warnings)} (socmon dq report {result.run_id})"
+        )
+    return line
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -248,6 +282,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_BAD_CONFIG)
     except SocmonError as error:
         click.echo(f"socmon: {type(error).__name__}: {error}", err=True)
+        run_id = getattr(error, "run_id", None)
+        if run_id:
+            click.echo(f"socmon: see `socmon dq report {run_id}`", err=True)
         sys.exit(EXIT_FAILURE)
     sys.exit(EXIT_OK)
 

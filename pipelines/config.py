@@ -120,6 +120,20 @@ class RetentionSettings(BaseModel):
     audit_days: int = Field(default=2557, ge=365, description="The audit log (7 years by default).")
 
 
+class OperationsSettings(BaseModel):
+    """Where the platform team hears about failed batches."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    email: str | None = Field(
+        default=None, pattern=EMAIL_PATTERN, description="Operations address for DQ failures."
+    )
+    outbox_dir: Path = Field(
+        default=Path("socmon-data/outbox"),
+        description="Where emails are written as .eml files when no SMTP server is set.",
+    )
+
+
 class IngestSettings(BaseModel):
     """What `socmon ingest` brings in (replay files for now)."""
 
@@ -146,6 +160,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     privacy: PrivacySettings = PrivacySettings()
     retention: RetentionSettings = RetentionSettings()
+    operations: OperationsSettings = OperationsSettings()
 
     @field_validator("accounts")
     @classmethod

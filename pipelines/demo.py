@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipelines.config import Settings, load_settings
 from pipelines.privacy.pseudonyms import KEY_VARIABLE
+from pipelines.quality.results import DqResult
 from pipelines.tick import TickResult, run_tick
 from pipelines.warehouse import open_warehouse
 
@@ -51,6 +52,10 @@ def run_demo(workdir: Path) -> tuple[TickResult, str]:
     return result, summary(settings, result)
 
 
+def _warnings(warnings: tuple[DqResult, ...]) -> str:
+    return "; ".join(warning.explains for warning in warnings) or "none"
+
+
 def _entity_summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{kind} {count}" for kind, count in counts.items()) or "none"
 
@@ -69,6 +74,7 @@ def summary(settings: Settings, result: TickResult) -> str:
         f"  dead letters                 : {processed.dead_letters}",
         f"  personal data redacted       : {_entity_summary(processed.counts.entity_counts)}",
         f"  reconciles                   : {'yes' if processed.reconciles() else 'NO'}",
+        f"  data-quality warnings        : {_warnings(processed.dq_warnings)}",
         "",
         f"{'account':<14} {'kind':<8} {'records':>8}",
     ]

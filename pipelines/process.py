@@ -19,11 +19,15 @@ import logging
 import platform
 import shutil
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipelines import __version__
 from pipelines.config import ConfigError, Settings
@@ -33,7 +37,12 @@ from pipelines.pipeline import run_pipeline
 from pipelines.post_commit import commit_group_offsets, publish_dead_letters
 from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
 from pipelines.privacy.spec import ProtectionSpec
+from pipelines.quality.gate import validate_tables
+from pipelines.quality.notify import notify_operations
+from pipelines.quality.results import DataQualityError, DqResult
+from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
+from pipelines.staging import StagedRun
 from pipelines.warehouse import open_warehouse
 from pipelines.warehouse.base import AuditEntry, CommitCounts, Warehouse
 from schemas import RECORD_SCHEMA_VERSION
@@ -52,6 +61,7 @@ class ProcessResult:
     dead_letters: int
     out_of_scope: int
     counts: CommitCounts
+    dq_warnings: tuple[DqResult, ...] = ()
 
     @property
     def records_stored(self) -> int:
@@ -168,6 +178,7 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             protection=protection,
         )
         failpoint("after_staging")
+        warnings = check_quality(warehouse, staged, settings)
         counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id, audit)
         failpoint("after_commit")
         _finish_after_commit(warehouse, bootstrap, settings, cluster_id)
@@ -180,6 +191,7 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             staged.dead_letters,
             staged.out_of_scope,
             counts,
+            tuple(warnings),
         )
         log.info(
             "run %s: read %d, stored %d (new %d, updated %d, unchanged %d), duplicates %d, "
@@ -205,6 +217,42 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
         raise
     finally:
         warehouse.close()
+
+
+def check_quality(warehouse: Warehouse, staged: StagedRun, settings: Settings) -> list[DqResult]:
+    """Validate the staged batch; store the results; raise if a critical expectation failed.
+
+    Returns the failed warnings (the batch still commits with those).
+    """
+    records = _read(staged.record_files)
+    detections = _read(staged.detection_files)
+    account_keys = [account.key for account in settings.accounts]
+    results = validate_tables({"records": records, "detections": detections}, account_keys)
+    counts: Counter[str] = Counter()
+    latest: dict[str, datetime] = {}
+    if records is not None:
+        accounts = records.column("account").to_pylist()
+        created_times = records.column("created_at").to_pylist()
+        for account, created in zip(accounts, created_times, strict=True):
+            counts[account] += 1
+            if account not in latest or created > latest[account]:
+                latest[account] = created
+    results += volume_checks(warehouse, account_keys, counts, latest)
+    warehouse.record_dq_results(staged.run_id, results)
+    blocking = [result for result in results if result.blocks_commit]
+    if blocking:
+        notify_operations(
+            settings.operations.email, settings.operations.outbox_dir, staged.run_id, blocking
+        )
+        raise DataQualityError(staged.run_id, blocking)
+    warnings = [result for result in results if not result.success]
+    for warning in warnings:
+        log.warning("data quality warning: %s (%s)", warning.explains, warning.observed_value)
+    return warnings
+
+
+def _read(paths: Sequence[Path]) -> pa.Table | None:
+    return pa.concat_tables([pq.read_table(path) for path in paths]) if paths else None
 
 
 def _finish_after_commit(

@@ -25,6 +25,7 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> dict[str
         ("detections", "created_at"): content,
         ("dead_letters", "created_at"): content,
         ("runs", "started_at"): moment - timedelta(days=settings.retention.runs_days),
+        ("dq_results", "created_at"): moment - timedelta(days=settings.retention.runs_days),
         ("audit_log", "created_at"): moment - timedelta(days=settings.retention.audit_days),
     }
     warehouse = open_warehouse(settings.warehouse)

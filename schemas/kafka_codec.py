@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any, cast
@@ -141,8 +141,10 @@ def _record_from_valid_json(data: dict[str, Any], key: bytes | None) -> Record:
         author=Author(id=author["id"], handle=author["handle"], is_official=author["is_official"]),
         text=data["text"],
         lang=data["lang"],
-        created_at=_parse_timestamp(data["created_at"], "created_at"),
-        observed_at=_parse_timestamp(data["observed_at"], "observed_at"),
+        created_at=_checked_time(_parse_timestamp(data["created_at"], "created_at"), "created_at"),
+        observed_at=_checked_time(
+            _parse_timestamp(data["observed_at"], "observed_at"), "observed_at"
+        ),
         url=data["url"],
         deleted=data["deleted"],
         schema_version=data["schema_version"],
@@ -265,6 +267,16 @@ def _parse_timestamp(text: str, field_name: str) -> datetime:
     except ValueError:
         raise RecordRejected("inconsistent", f"field {field_name}: not a valid date-time") from None
     return parsed.astimezone(UTC)
+
+
+#: Clocks drift; a day ahead is the most a real item can seem to come from the future.
+MAX_CLOCK_SKEW = timedelta(days=1)
+
+
+def _checked_time(moment: datetime, field_name: str) -> datetime:
+    if moment > datetime.now(UTC) + MAX_CLOCK_SKEW:
+        raise RecordRejected("inconsistent", f"field {field_name}: in the future")
+    return moment
 
 
 def _format_timestamp(moment: datetime) -> str:

@@ -92,6 +92,7 @@ RETAINED_TABLES = {
     "dead_letters": ("created_at",),
     "runs": ("started_at",),
     "audit_log": ("created_at",),
+    "dq_results": ("created_at",),
 }
 
 _UPDATABLE = [column for column in RECORD_COLUMNS if column != "id"]
@@ -520,6 +521,41 @@ class Warehouse(ABC):
             raise
         return deleted
 
+    # -- data quality ----------------------------------------------------------
+    def record_dq_results(self, run_id: str, results: Sequence[Any]) -> None:
+        """Store a run's expectation results (their own transaction: kept if the commit fails)."""
+        if not results:
+            return
+        now = _now()
+        self._begin()
+        try:
+            self._execute_many(
+                "INSERT INTO dq_results (run_id, position, suite, expectation, column_name, "
+                "severity, success, observed_value, unexpected_count, explains, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (run_id, position) DO NOTHING",
+                [
+                    (
+                        run_id,
+                        position,
+                        r.suite,
+                        r.expectation,
+                        r.column,
+                        r.severity,
+                        r.success,
+                        r.observed_value,
+                        r.unexpected_count,
+                        r.explains,
+                        now,
+                    )
+                    for position, r in enumerate(results)
+                ],
+            )
+            self._commit()
+        except Exception:
+            self._rollback()
+            raise
+
     # -- reading ---------------------------------------------------------------
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read-only query (``?`` placeholders) and return its rows."""
@@ -543,6 +579,7 @@ class Warehouse(ABC):
             "detections",
             "erasures",
             "audit_log",
+            "dq_results",
         }:
             raise WarehouseError(f"unknown table {table!r}")
         return self._count(table)

@@ -169,3 +169,8 @@ def test_preview_counts_unknown_fields_without_naming_them() -> None:
 
 def test_record_ids_follow_platform_and_native_id() -> None:
     assert Record.make_id("facebook", "123_456") == "facebook:123_456"
+
+
+def test_a_time_in_the_future_is_rejected() -> None:
+    with pytest.raises(RecordRejected, match="created_at: in the future"):
+        decode_record(encoded(sample_json(created_at="2999-01-01T00:00:00Z")))

@@ -1,0 +1,112 @@
+"""The data-quality gate in `socmon process`: a bad batch is stopped, told, and reported."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+from pathlib import Path
+
+import pytest
+
+from pipelines.privacy.config import DEFAULT_RECOGNIZERS
+from pipelines.process import process
+from pipelines.quality.report import render_report
+from pipelines.quality.results import DataQualityError
+from pipelines.synthetic import demo_lines, generate_records, record_line
+from pipelines.warehouse import open_warehouse
+from tests.conftest import SettingsFactory
+from tests.integration.helpers import query, replay, run_cli
+
+pytestmark = pytest.mark.integration
+
+LEAKY = record_line(
+    dataclasses.replace(
+        next(generate_records(1, seed=31)), text="contact me at leaky.person@example.com please"
+    )
+)
+
+
+def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
+    make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
+) -> None:
+    without_email = tuple(name for name in DEFAULT_RECOGNIZERS if name != "email")
+    settings = make_settings(
+        warehouse_kind,
+        privacy={"recognizers": without_email},  # a misconfiguration the gate must catch
+        operations={"email": "platform@university.example", "outbox_dir": str(tmp_path / "outbox")},
+    )
+    replay(settings, [LEAKY, *demo_lines(100, seed=2)], tmp_path / "a.jsonl")
+
+    with pytest.raises(DataQualityError) as stopped:
+        process(settings)
+
+    run_id = stopped.value.run_id
+    assert query(settings, "SELECT count(*) FROM records") == [(0,)]
+    assert query(settings, "SELECT count(*) FROM offsets") == [(0,)]
+    [(status, error)] = query(
+        settings, "SELECT status, error FROM runs WHERE run_id = ?", (run_id,)
+    )
+    assert status == "failed" and "no email left in stored text" in error
+    [message_file] = (tmp_path / "outbox").glob("*.eml")
+    message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "platform@university.example"
+    assert run_id in message["Subject"]
+    assert "no email left in stored text" in message.get_content()
+    assert "leaky.person" not in message_file.read_text()
+    warehouse = open_warehouse(settings.warehouse)
+    try:
+        html = render_report(warehouse, run_id)
+    finally:
+        warehouse.close()
+    assert "not committed: critical expectations failed" in html
+    assert "FAILED" in html and "expect_column_values_to_not_match_regex" in html
+    assert "leaky.person" not in html
+
+    fixed = settings.model_copy(
+        update={"privacy": settings.privacy.model_copy(update={"recognizers": DEFAULT_RECOGNIZERS})}
+    )
+    result = process(fixed)
+    assert result.reconciles() and result.records_stored == 101
+    assert query(settings, "SELECT count(*) FROM records WHERE text LIKE '%leaky%'") == [(0,)]
+
+
+def test_the_cli_reports_a_stopped_batch_and_writes_the_html(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    without_email = tuple(name for name in DEFAULT_RECOGNIZERS if name != "email")
+    settings = make_settings(privacy={"recognizers": without_email})
+    replay(settings, [LEAKY], tmp_path / "a.jsonl")
+
+    completed = run_cli(settings, "process")
+
+    assert completed.returncode == 1
+    assert "DataQualityError" in completed.stderr and "socmon dq report" in completed.stderr
+    [(run_id,)] = query(settings, "SELECT run_id FROM runs WHERE status = 'failed'")
+    report = tmp_path / "report.html"
+    written = run_cli(settings, "dq", "report", run_id, "--output", str(report))
+    assert written.returncode == 0, written.stderr
+    assert "no email left in stored text" in report.read_text()
+
+
+def test_an_account_gone_quiet_is_flagged_as_a_warning(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    records = list(generate_records(90, seed=33))  # dated October 2026, minutes apart
+    replay(settings, [record_line(r) for r in records[:80]], tmp_path / "a.jsonl")
+    process(settings)
+    replay(settings, [record_line(r) for r in records[80:]], tmp_path / "b.jsonl")
+
+    result = process(settings)
+
+    quiet = {
+        w.column for w in result.dq_warnings if w.expectation == "account_activity_within_usual_gap"
+    }
+    assert quiet == {"uni_main", "uni_research", "uni_students"}
+    stored = query(
+        settings,
+        "SELECT count(*) FROM dq_results WHERE suite = 'volume' AND NOT success AND run_id = ?",
+        (result.run_id,),
+    )
+    assert stored == [(3,)]

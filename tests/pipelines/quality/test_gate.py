@@ -1,0 +1,118 @@
+"""The expectation suites on small batches: each defect fails the right expectation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyarrow as pa
+import pytest
+
+from pipelines.privacy.config import PrivacySettings
+from pipelines.privacy.detector import PiiDetector
+from pipelines.privacy.protect import RecordProtector
+from pipelines.privacy.pseudonyms import Pseudonymizer
+from pipelines.quality.gate import validate_tables
+from pipelines.quality.results import DqResult
+from pipelines.quality.volume import _spike
+from pipelines.staging import RECORD_ARROW_SCHEMA, record_to_row, rows_to_table
+from pipelines.synthetic import generate_records
+
+ACCOUNTS = ("uni_main", "uni_research", "uni_students")
+PROTECTOR = RecordProtector(
+    PiiDetector(PrivacySettings()), Pseudonymizer(b"quality-test-key-0123456789"), ACCOUNTS
+)
+
+
+def clean_records(count: int = 30) -> list[tuple[object, ...]]:
+    return [
+        record_to_row(PROTECTOR.protect(record).record, 0, offset)
+        for offset, record in enumerate(generate_records(count, seed=12))
+    ]
+
+
+def failures(results: list[DqResult]) -> set[tuple[str, str, str | None]]:
+    return {(r.suite, r.expectation, r.column) for r in results if not r.success}
+
+
+def with_column(rows: list[tuple[object, ...]], index: int, column: str, value: object) -> pa.Table:
+    position = RECORD_ARROW_SCHEMA.names.index(column)
+    changed = list(rows)
+    row = list(changed[index])
+    row[position] = value
+    changed[index] = tuple(row)
+    return rows_to_table(changed, RECORD_ARROW_SCHEMA)
+
+
+def test_a_clean_batch_passes_every_expectation() -> None:
+    results = validate_tables(
+        {"records": rows_to_table(clean_records(), RECORD_ARROW_SCHEMA)}, ACCOUNTS
+    )
+    assert len(results) > 15
+    assert failures(results) == set()
+
+
+def test_a_malformed_timestamp_fails_the_time_expectation() -> None:
+    table = with_column(clean_records(), 3, "created_at", datetime(2999, 1, 1, tzinfo=UTC))
+    results = validate_tables({"records": table}, ACCOUNTS)
+    assert failures(results) == {
+        ("incoming_records", "expect_column_values_to_be_between", "created_at")
+    }
+    assert all(r.blocks_commit for r in results if not r.success)
+
+
+def test_a_leaked_email_fails_the_redaction_expectation_without_storing_the_value() -> None:
+    table = with_column(clean_records(), 5, "text", "write to jane.doe@example.com")
+    results = validate_tables({"records": table}, ACCOUNTS)
+    [failed] = [r for r in results if not r.success]
+    assert (failed.suite, failed.expectation, failed.explains) == (
+        "redacted_output",
+        "expect_column_values_to_not_match_regex",
+        "no email left in stored text",
+    )
+    assert failed.unexpected_count == 1
+    assert "jane.doe" not in repr(results)
+
+
+def test_an_unregistered_account_and_a_raw_author_id_fail() -> None:
+    table = with_column(clean_records(), 1, "account", "someone_else")
+    public_row = next(i for i, row in enumerate(clean_records()) if row[9] is False)
+    table2 = with_column(clean_records(), public_row, "author_id", "900000123")
+    assert ("incoming_records", "expect_column_values_to_be_in_set", "account") in failures(
+        validate_tables({"records": table}, ACCOUNTS)
+    )
+    assert ("redacted_output", "expect_column_values_to_match_regex", "author_id") in failures(
+        validate_tables({"records": table2}, ACCOUNTS)
+    )
+
+
+def alert_table(recipients: list[str], severity: str = "high", score: float = 0.9) -> pa.Table:
+    return pa.table(
+        {
+            "alert_id": [f"a{i}" for i in range(len(recipients))],
+            "score": [score] * len(recipients),
+            "severity": [severity] * len(recipients),
+            "policy_clause": ["7.17"] * len(recipients),
+            "recipients": recipients,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        (alert_table(['["head@university.example"]', "[]"]), "recipients"),
+        (alert_table(['["head@university.example"]'], severity="urgent"), "severity"),
+        (alert_table(['["head@university.example"]'], score=1.5), "score"),
+    ],
+)
+def test_alert_defects_fail_the_alerts_suite(table: pa.Table, column: str) -> None:
+    results = validate_tables({"alerts": table}, ACCOUNTS)
+    assert {(suite, c) for suite, _, c in failures(results)} == {("alerts", column)}
+
+
+def test_a_spike_is_flagged_against_the_accounts_history() -> None:
+    usual = [10, 12, 9, 11, 10, 13]
+    assert _spike("uni_main", 11, usual).success  # type: ignore[union-attr]
+    spike = _spike("uni_main", 400, usual)
+    assert spike is not None and not spike.success and spike.severity == "warning"
+    assert _spike("uni_main", 400, usual[:3]) is None  # too little history to judge
