@@ -94,7 +94,8 @@ def generate_records(count: int, seed: int = 7) -> Iterator[Record]:
     for index in range(count):
         key, platform, account_id, handle = DEMO_ACCOUNTS[index % len(DEMO_ACCOUNTS)]
         native += rng.randint(1, 50)
-        created = _timestamp(index * 3 + rng.random())
+        # One item every 15 seconds or so: 100,000 items span 17 days, all in the past.
+        created = _timestamp(index * 0.25 + rng.random() / 4)
         observed = created + timedelta(minutes=rng.randint(1, 30))
         roll = rng.random()
         if not threads[key] or roll < 0.1:

@@ -109,20 +109,10 @@ SELECT count(*), count(r.id),
        count(*) FILTER (WHERE r.id IS NOT NULL AND s.observed_at > r.observed_at)
 FROM staged_records s LEFT JOIN records r ON r.id = s.id
 """
-_INSERT_DETECTION = f"""
-INSERT INTO detections ({", ".join(DETECTION_COLUMNS)}, run_id, created_at)
-VALUES ({", ".join("?" for _ in DETECTION_COLUMNS)}, ?, ?)
-ON CONFLICT (detection_id) DO NOTHING
-"""
 _INSERT_AUDIT = """
 INSERT INTO audit_log (audit_id, created_at, command, run_id, accounts, counts, entity_counts,
                        versions, config_digest, operator)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-_INSERT_DEAD_LETTER = f"""
-INSERT INTO dead_letters ({", ".join(DEAD_LETTER_COLUMNS)}, run_id, created_at)
-VALUES ({", ".join("?" for _ in DEAD_LETTER_COLUMNS)}, ?, ?)
-ON CONFLICT (topic, value_sha256) DO NOTHING
 """
 _UPSERT_OFFSET = """
 INSERT INTO offsets (consumer_group, topic, kafka_partition, next_offset, cluster_id, run_id,
@@ -159,12 +149,12 @@ class Warehouse(ABC):
     def _rollback(self) -> None: ...
 
     @abstractmethod
-    def _load_staged_records(self, table: pa.Table) -> None:
-        """Make ``table`` queryable as ``staged_records`` (columns RECORD_COLUMNS)."""
+    def _load_table(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table queryable under ``name`` for set-based SQL."""
 
     @abstractmethod
-    def _drop_staged_records(self) -> None:
-        """Remove what ``_load_staged_records`` created."""
+    def _drop_table(self, name: str) -> None:
+        """Remove what ``_load_table`` created."""
 
     @abstractmethod
     def _prepare_schema(self) -> None:
@@ -282,7 +272,7 @@ class Warehouse(ABC):
                 records, suppressed = self._without_erased(records)
                 entity_counts = _count_entities(records)
             if records is not None and records.num_rows:
-                self._load_staged_records(records.select(list(RECORD_COLUMNS)))
+                self._load_table("staged_records", records.select(list(RECORD_COLUMNS)))
                 total, existing, newer = self._execute(_COUNT_CHANGES)[0]
                 inserted, updated, unchanged = total - existing, newer, existing - newer
                 self._execute(_UPSERT_RECORDS, (staged.run_id, staged.run_id))
@@ -292,25 +282,21 @@ class Warehouse(ABC):
                     "(SELECT id FROM records WHERE deleted AND last_run_id = ?)",
                     (staged.run_id,),
                 )
-                self._drop_staged_records()
+                self._drop_table("staged_records")
             detections_new = 0
             if detections is not None and detections.num_rows:
-                kept = self._execute_returning_count(
-                    _INSERT_DETECTION,
-                    [(*row, staged.run_id, now) for row in _rows(detections, DETECTION_COLUMNS)],
-                    "detections",
+                detections_new = self._insert_new(
+                    "detections", detections, DETECTION_COLUMNS, ("detection_id",), staged.run_id
                 )
-                detections_new = kept
-            before = self._count("dead_letters")
+            dead_new = 0
             if dead_letters is not None and dead_letters.num_rows:
-                self._execute_many(
-                    _INSERT_DEAD_LETTER,
-                    [
-                        (*row, staged.run_id, now)
-                        for row in _rows(dead_letters, DEAD_LETTER_COLUMNS)
-                    ],
+                dead_new = self._insert_new(
+                    "dead_letters",
+                    dead_letters,
+                    DEAD_LETTER_COLUMNS,
+                    ("topic", "value_sha256"),
+                    staged.run_id,
                 )
-            dead_new = self._count("dead_letters") - before
             self._execute_many(
                 _UPSERT_OFFSET,
                 [
@@ -390,10 +376,30 @@ class Warehouse(ABC):
         kept = records.filter(pc.invert(drop))
         return kept, records.num_rows - kept.num_rows
 
-    def _execute_returning_count(self, sql: str, rows: Sequence[Sequence[Any]], table: str) -> int:
-        before = self._count(table)
-        self._execute_many(sql, rows)
-        return self._count(table) - before
+    def _insert_new(
+        self,
+        target: str,
+        rows: pa.Table,
+        columns: Sequence[str],
+        key: Sequence[str],
+        run_id: str,
+    ) -> int:
+        """Insert rows whose key is not there yet, set-based; return how many were new."""
+        unique = _first_per_key(rows.select(list(columns)), key)
+        staging_name = f"staged_{target}"
+        self._load_table(staging_name, unique)
+        try:
+            before = self._count(target)
+            column_list = ", ".join(columns)
+            self._execute(
+                f"INSERT INTO {target} ({column_list}, run_id, created_at) "
+                f"SELECT {column_list}, ?, ? FROM {staging_name} "
+                f"ON CONFLICT ({', '.join(key)}) DO NOTHING",
+                (run_id, _now()),
+            )
+            return self._count(target) - before
+        finally:
+            self._drop_table(staging_name)
 
     def _audit(
         self,
@@ -453,12 +459,24 @@ class Warehouse(ABC):
         """Record what became of copying dead letters: ``published`` or ``source_gone``."""
         if status not in ("published", "source_gone"):
             raise WarehouseError(f"unknown dead-letter status {status!r}")
-        now = _now()
-        self._execute_many(
-            "UPDATE dead_letters SET dlq_status = ?, dlq_updated_at = ? WHERE topic = ? "
-            "AND value_sha256 = ?",
-            [(status, now, letter.topic, letter.value_sha256) for letter in letters],
+        if not letters:
+            return
+        marked = pa.table(
+            {
+                "topic": [letter.topic for letter in letters],
+                "value_sha256": [letter.value_sha256 for letter in letters],
+            }
         )
+        self._load_table("marked_dead_letters", marked)
+        try:
+            self._execute(
+                "UPDATE dead_letters SET dlq_status = ?, dlq_updated_at = ? WHERE EXISTS "
+                "(SELECT 1 FROM marked_dead_letters m WHERE m.topic = dead_letters.topic "
+                "AND m.value_sha256 = dead_letters.value_sha256)",
+                (status, _now()),
+            )
+        finally:
+            self._drop_table("marked_dead_letters")
 
     # -- erasure and retention -------------------------------------------------
     def erase(
@@ -585,8 +603,14 @@ class Warehouse(ABC):
         return self._count(table)
 
 
-def _rows(table: pa.Table, columns: Sequence[str]) -> list[tuple[Any, ...]]:
-    return list(zip(*(table.column(name).to_pylist() for name in columns), strict=True))
+def _first_per_key(table: pa.Table, key: Sequence[str]) -> pa.Table:
+    """The first row of each key (the same bytes met twice are one dead letter)."""
+    seen: set[tuple[Any, ...]] = set()
+    keep = []
+    for row_key in zip(*(table.column(name).to_pylist() for name in key), strict=True):
+        keep.append(row_key not in seen)
+        seen.add(row_key)
+    return table.filter(pa.array(keep, type=pa.bool_()))
 
 
 def _count_entities(records: pa.Table) -> Counter[str]:

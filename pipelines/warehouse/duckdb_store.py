@@ -58,12 +58,12 @@ class DuckDBWarehouse(Warehouse):
     def _rollback(self) -> None:
         self._connection.execute("ROLLBACK")
 
-    def _load_staged_records(self, table: pa.Table) -> None:
+    def _load_table(self, name: str, table: pa.Table) -> None:
         # DuckDB reads the Arrow table in place: no copy into a temporary table.
-        self._connection.register("staged_records", table)
+        self._connection.register(name, table)
 
-    def _drop_staged_records(self) -> None:
-        self._connection.unregister("staged_records")
+    def _drop_table(self, name: str) -> None:
+        self._connection.unregister(name)
 
     def _prepare_schema(self) -> None:
         """DuckDB keeps the tables in the file's main schema."""

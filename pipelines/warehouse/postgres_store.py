@@ -10,8 +10,20 @@ import pyarrow as pa
 from psycopg import sql as pgsql
 
 from pipelines.config import WarehouseSettings
-from pipelines.staging import RECORD_COLUMNS
 from pipelines.warehouse.base import Warehouse, WarehouseError
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    """The PostgreSQL column type for an Arrow type used in staged tables."""
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ"
+    if pa.types.is_boolean(arrow_type):
+        return "BOOLEAN"
+    if pa.types.is_integer(arrow_type):
+        return "BIGINT"
+    if pa.types.is_floating(arrow_type):
+        return "DOUBLE PRECISION"
+    return "TEXT"
 
 
 class PostgresWarehouse(Warehouse):
@@ -61,22 +73,27 @@ class PostgresWarehouse(Warehouse):
     def _rollback(self) -> None:
         self._connection.execute("ROLLBACK")
 
-    def _load_staged_records(self, table: pa.Table) -> None:
+    def _load_table(self, name: str, table: pa.Table) -> None:
+        definitions = pgsql.SQL(", ").join(
+            pgsql.SQL("{} {}").format(
+                pgsql.Identifier(field.name), pgsql.SQL(_sql_type(field.type))
+            )
+            for field in table.schema
+        )
         self._connection.execute(
-            "CREATE TEMP TABLE staged_records AS SELECT "
-            + ", ".join(RECORD_COLUMNS)
-            + " FROM records WITH NO DATA"
+            pgsql.SQL("CREATE TEMP TABLE {} ({})").format(pgsql.Identifier(name), definitions)
         )
-        columns = [table.column(name).to_pylist() for name in RECORD_COLUMNS]
-        copy_sql = pgsql.SQL("COPY staged_records ({}) FROM STDIN").format(
-            pgsql.SQL(", ").join(pgsql.Identifier(name) for name in RECORD_COLUMNS)
+        copy_sql = pgsql.SQL("COPY {} ({}) FROM STDIN").format(
+            pgsql.Identifier(name),
+            pgsql.SQL(", ").join(pgsql.Identifier(column) for column in table.schema.names),
         )
+        columns = [table.column(column).to_pylist() for column in table.schema.names]
         with self._connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for row in zip(*columns, strict=True):
                 copy.write_row(row)
 
-    def _drop_staged_records(self) -> None:
-        self._connection.execute("DROP TABLE staged_records")
+    def _drop_table(self, name: str) -> None:
+        self._connection.execute(pgsql.SQL("DROP TABLE {}").format(pgsql.Identifier(name)))
 
     def _prepare_schema(self) -> None:
         self._connection.execute(

@@ -46,7 +46,7 @@ def test_demo_twice_on_the_same_directory_adds_no_rows(tmp_path: Path) -> None:
 
 
 def test_help_does_not_import_the_heavy_parts(tmp_path: Path) -> None:
-    heavy = "('apache_beam', 'kafka', 'duckdb', 'pyarrow')"
+    heavy = "('apache_beam', 'kafka', 'duckdb', 'pyarrow', 'great_expectations')"
     program = "import sys; from pipelines import cli; "
     program += f"print(sorted(m for m in {heavy} if m in sys.modules))"
     completed = subprocess.run(
