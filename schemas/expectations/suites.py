@@ -89,11 +89,24 @@ def incoming_records_suite(account_keys: Iterable[str], now: datetime) -> Any:
                 column="account",
                 value_set=sorted(account_keys),
             ),
+            # Aggregates (earliest and latest time) are as strict as a per-row check here,
+            # and much faster.
             *(
                 e(
-                    "ExpectColumnValuesToBeBetween",
+                    "ExpectColumnMinToBeBetween",
                     CRITICAL,
-                    f"{column} is a real time, not in the future",
+                    f"{column} is a real time, not before 2006",
+                    column=column,
+                    min_value=earliest,
+                    max_value=latest,
+                )
+                for column in ("created_at", "observed_at")
+            ),
+            *(
+                e(
+                    "ExpectColumnMaxToBeBetween",
+                    CRITICAL,
+                    f"{column} is not in the future",
                     column=column,
                     min_value=earliest,
                     max_value=latest,

@@ -55,8 +55,11 @@ def test_a_malformed_timestamp_fails_the_time_expectation() -> None:
     table = with_column(clean_records(), 3, "created_at", datetime(2999, 1, 1, tzinfo=UTC))
     results = validate_tables({"records": table}, ACCOUNTS)
     assert failures(results) == {
-        ("incoming_records", "expect_column_values_to_be_between", "created_at")
+        ("incoming_records", "expect_column_max_to_be_between", "created_at")
     }
+    [failed] = [r for r in results if not r.success]
+    assert failed.explains == "created_at is not in the future"
+    assert failed.observed_value is not None and "2999-01-01" in failed.observed_value
     assert all(r.blocks_commit for r in results if not r.success)
 
 
