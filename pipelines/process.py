@@ -19,15 +19,11 @@ import logging
 import platform
 import shutil
 import uuid
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipelines import __version__
 from pipelines.config import ConfigError, Settings
@@ -44,7 +40,7 @@ from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
 from pipelines.staging import StagedRun
 from pipelines.warehouse import open_warehouse
-from pipelines.warehouse.base import AuditEntry, CommitCounts, Warehouse
+from pipelines.warehouse.base import AuditEntry, CommitCounts, StagedTables, Warehouse
 from schemas import RECORD_SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -178,8 +174,9 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             protection=protection,
         )
         failpoint("after_staging")
-        warnings = check_quality(warehouse, staged, settings)
-        counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id, audit)
+        tables = StagedTables.read(staged)
+        warnings = check_quality(warehouse, staged, tables, settings)
+        counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id, audit, tables)
         failpoint("after_commit")
         _finish_after_commit(warehouse, bootstrap, settings, cluster_id)
         shutil.rmtree(staged.directory, ignore_errors=True)
@@ -219,24 +216,25 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
         warehouse.close()
 
 
-def check_quality(warehouse: Warehouse, staged: StagedRun, settings: Settings) -> list[DqResult]:
+def check_quality(
+    warehouse: Warehouse, staged: StagedRun, tables: StagedTables, settings: Settings
+) -> list[DqResult]:
     """Validate the staged batch; store the results; raise if a critical expectation failed.
 
     Returns the failed warnings (the batch still commits with those).
     """
-    records = _read(staged.record_files)
-    detections = _read(staged.detection_files)
+    records, detections = tables.records, tables.detections
     account_keys = [account.key for account in settings.accounts]
     results = validate_tables({"records": records, "detections": detections}, account_keys)
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     latest: dict[str, datetime] = {}
     if records is not None:
-        accounts = records.column("account").to_pylist()
-        created_times = records.column("created_at").to_pylist()
-        for account, created in zip(accounts, created_times, strict=True):
-            counts[account] += 1
-            if account not in latest or created > latest[account]:
-                latest[account] = created
+        per_account = records.group_by("account").aggregate(
+            [("id", "count"), ("created_at", "max")]
+        )
+        for row in per_account.to_pylist():
+            counts[row["account"]] = row["id_count"]
+            latest[row["account"]] = row["created_at_max"]
     results += volume_checks(warehouse, account_keys, counts, latest)
     warehouse.record_dq_results(staged.run_id, results)
     blocking = [result for result in results if result.blocks_commit]
@@ -249,10 +247,6 @@ def check_quality(warehouse: Warehouse, staged: StagedRun, settings: Settings) -
     for warning in warnings:
         log.warning("data quality warning: %s (%s)", warning.explains, warning.observed_value)
     return warnings
-
-
-def _read(paths: Sequence[Path]) -> pa.Table | None:
-    return pa.concat_tables([pq.read_table(path) for path in paths]) if paths else None
 
 
 def _finish_after_commit(

@@ -13,6 +13,8 @@ from pipelines.privacy.recognizers.contact import PhoneRecognizer
 from pipelines.privacy.recognizers.identifiers import StudentIdRecognizer
 
 _SEPARATORS = re.compile(r"[\s().\-]")
+_DIGIT = re.compile(r"\d")
+_UPPER = re.compile(r"[A-Z]")
 
 
 def _normalised(value: str) -> str:
@@ -47,10 +49,16 @@ class PiiDetector:
 
     def detect(self, text: str) -> list[Finding]:
         """Non-overlapping findings in text order."""
+        traits = {
+            None: True,
+            "digit": _DIGIT.search(text) is not None,
+            "at": "@" in text,
+            "upper": _UPPER.search(text) is not None,
+        }
         findings = [
             finding
             for recognizer in self.recognizers
-            if recognizer.could_match(text)
+            if traits[recognizer.needs] and recognizer.could_match(text)
             for finding in recognizer.find(text)
         ]
         if self.allowed:

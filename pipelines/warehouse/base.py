@@ -52,6 +52,19 @@ class CommitCounts:
 
 
 @dataclass(frozen=True)
+class StagedTables:
+    """The staged records and detections of a run, read once."""
+
+    records: pa.Table | None
+    detections: pa.Table | None
+
+    @classmethod
+    def read(cls, staged: StagedRun) -> StagedTables:
+        """Read the staged Parquet files."""
+        return cls(_read_tables(staged.record_files), _read_tables(staged.detection_files))
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     """Who ran what, on which accounts, with which software and configuration (7.19)."""
 
@@ -257,12 +270,13 @@ class Warehouse(ABC):
         consumer_group: str,
         cluster_id: str | None,
         audit: AuditEntry,
+        loaded: StagedTables | None = None,
     ) -> CommitCounts:
         """Write a staged run in ONE transaction: records, detections, dead letters, offsets,
-        the run row and its audit entry."""
-        records = _read_tables(staged.record_files)
+        the run row and its audit entry. ``loaded`` saves reading the files again."""
+        tables = loaded or StagedTables.read(staged)
+        records, detections = tables.records, tables.detections
         dead_letters = _read_tables(staged.dead_letter_files)
-        detections = _read_tables(staged.detection_files)
         now = _now()
         self._begin()
         try:

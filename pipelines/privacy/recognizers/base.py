@@ -19,6 +19,9 @@ class Recognizer(ABC):
     name: str
     #: The entity type it reports.
     entity_type: str
+    #: A trait the text must have for this recognizer to run at all ("digit", "at", "upper");
+    #: the detector tests each trait once per text, for all recognizers.
+    needs: str | None = None
 
     def could_match(self, text: str) -> bool:
         """Cheap test: False means ``find`` would find nothing."""

@@ -25,9 +25,7 @@ class EmailRecognizer(Recognizer):
 
     name = "email"
     entity_type = EMAIL
-
-    def could_match(self, text: str) -> bool:
-        return "@" in text
+    needs = "at"
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _EMAIL.finditer(text):
@@ -39,6 +37,7 @@ class PhoneRecognizer(Recognizer):
 
     name = "phone"
     entity_type = PHONE
+    needs = "digit"
 
     def __init__(self, default_region: str = "GB") -> None:
         self.default_region = default_region
@@ -91,9 +90,7 @@ class HandleRecognizer(Recognizer):
 
     name = "handle"
     entity_type = HANDLE
-
-    def could_match(self, text: str) -> bool:
-        return "@" in text
+    needs = "at"
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _HANDLE.finditer(text):
@@ -105,6 +102,7 @@ class IpAddressRecognizer(Recognizer):
 
     name = "ip_address"
     entity_type = IP_ADDRESS
+    needs = "digit"
 
     def could_match(self, text: str) -> bool:
         return _IP_HINT.search(text) is not None

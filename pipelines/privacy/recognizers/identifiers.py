@@ -60,7 +60,6 @@ IBAN_LENGTHS = {
     "TR": 26,
     "UA": 29,
 }
-_DIGITS = re.compile(r"\d")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -91,9 +90,7 @@ class NiNumberRecognizer(Recognizer):
 
     name = "ni_number"
     entity_type = NI_NUMBER
-
-    def could_match(self, text: str) -> bool:
-        return _DIGITS.search(text) is not None
+    needs = "digit"
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _NI_NUMBER.finditer(text):
@@ -105,6 +102,7 @@ class StudentIdRecognizer(Recognizer):
 
     name = "student_id"
     entity_type = STUDENT_ID
+    needs = "digit"
 
     def __init__(
         self,
@@ -116,9 +114,6 @@ class StudentIdRecognizer(Recognizer):
         words = "|".join(re.escape(word) for word in context_words)
         self.context = re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
         self.window = window
-
-    def could_match(self, text: str) -> bool:
-        return _DIGITS.search(text) is not None
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in self.pattern.finditer(text):
@@ -133,9 +128,7 @@ class CardRecognizer(Recognizer):
 
     name = "card"
     entity_type = CARD
-
-    def could_match(self, text: str) -> bool:
-        return _DIGITS.search(text) is not None
+    needs = "digit"
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _CARD.finditer(text):
@@ -149,9 +142,7 @@ class IbanRecognizer(Recognizer):
 
     name = "iban"
     entity_type = IBAN
-
-    def could_match(self, text: str) -> bool:
-        return _DIGITS.search(text) is not None
+    needs = "digit"
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _IBAN.finditer(text):

@@ -50,7 +50,6 @@ _STREET_ADDRESS = re.compile(
     r"(?:[A-Z][a-z]*(?:['\u2019-][A-Z]?[a-z]+)*\s+){1,3}"
     rf"(?:{_SUFFIX})\b"
 )
-_DIGIT = re.compile(r"\d")
 _NUMBERED = re.compile(r"^(?:Flat|Studio|Apartment|Apt|Unit|Room|\d)")
 
 
@@ -59,9 +58,7 @@ class PostcodeRecognizer(Recognizer):
 
     name = "postcode"
     entity_type = POSTCODE
-
-    def could_match(self, text: str) -> bool:
-        return _DIGIT.search(text) is not None
+    needs = "digit"
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _POSTCODE.finditer(text):
@@ -73,9 +70,7 @@ class StreetAddressRecognizer(Recognizer):
 
     name = "street_address"
     entity_type = STREET_ADDRESS
-
-    def could_match(self, text: str) -> bool:
-        return _DIGIT.search(text) is not None
+    needs = "digit"
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in _STREET_ADDRESS.finditer(text):

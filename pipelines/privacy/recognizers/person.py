@@ -33,7 +33,6 @@ _CUE = re.compile(
     r"partner|sister|brother|flatmate|housemate|colleague|manager))[,!]?\s+"
     rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
 )
-_UPPER = re.compile(r"[A-Z]")
 _SINGLE_WORD = re.compile(rf"\b{_NAME_WORD}\b")
 _CAPITALISED_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}\b")
 
@@ -91,9 +90,7 @@ class ContextPersonRecognizer(Recognizer):
 
     name = "person_context"
     entity_type = PERSON
-
-    def could_match(self, text: str) -> bool:
-        return _UPPER.search(text) is not None
+    needs = "upper"
 
     def find(self, text: str) -> Iterator[Finding]:
         yield from _titled_and_cued(text)
@@ -108,32 +105,45 @@ class NameListPersonRecognizer(Recognizer):
 
     name = "person_namelist"
     entity_type = PERSON
+    needs = "upper"
 
     def __init__(self) -> None:
         self.given = given_names()
         self.family = surnames()
 
-    def could_match(self, text: str) -> bool:
-        return _UPPER.search(text) is not None
-
     def find(self, text: str) -> Iterator[Finding]:
         yield from _titled_and_cued(text)
-        for match in _CAPITALISED_RUN.finditer(text):
-            words = match.group().split()
-            start = match.start()
+        # One pass over capitalised words; runs of up to three form candidate full names.
+        words = [(m.group(), m.start(), m.end()) for m in _SINGLE_WORD.finditer(text)]
+        for word, start, end in words:
+            if word in self.given:  # a known given name on its own: weaker evidence
+                yield Finding(PERSON, start, end, 0.6)
+        for run in _runs(text, words):
             # Drop leading words until one is a given name; the rest must look like surnames.
-            while words and words[0] not in self.given:
-                start += len(words[0])
-                start = text.index(words[1], start) if len(words) > 1 else start
-                words = words[1:]
-            if len(words) >= 2 and all(
-                word in self.family or word.lower() not in COMMON_WORDS for word in words[1:]
+            while run and run[0][0] not in self.given:
+                run = run[1:]
+            if len(run) >= 2 and all(
+                word in self.family or word.lower() not in COMMON_WORDS for word, _, _ in run[1:]
             ):
-                yield Finding(PERSON, start, match.end(), 0.85)
-        # A known given name on its own ("ask for Barbara"): weaker evidence.
-        for match in _SINGLE_WORD.finditer(text):
-            if match.group() in self.given:
-                yield Finding(PERSON, match.start(), match.end(), 0.6)
+                yield Finding(PERSON, run[0][1], run[-1][2], 0.85)
+
+
+Word = tuple[str, int, int]
+
+
+def _runs(text: str, words: list[Word], longest: int = 3) -> Iterator[list[Word]]:
+    """Consecutive capitalised words separated by whitespace only, in chunks of ``longest``."""
+    run: list[Word] = []
+    for word in words:
+        joined = run and len(run) < longest and text[run[-1][2] : word[1]].isspace()
+        if joined:
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            yield run
+        run = [word]
+    if len(run) >= 2:
+        yield run
 
 
 def _titled_and_cued(text: str) -> Iterator[Finding]:
