@@ -32,7 +32,7 @@ from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import Settings
 from pipelines.kafka_source import consumer_settings
 from pipelines.process import process
-from pipelines.synthetic import DEMO_ACCOUNTS, generate_records
+from pipelines.synthetic import demo_account_settings, generate_records
 
 
 def produce(settings: Settings, bootstrap: str, count: int) -> float:
@@ -69,17 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("runner_options", nargs="*", help="Beam options, after --")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    accounts = [
-        {
-            "key": key,
-            "platform": platform,
-            "platform_id": platform_id,
-            "handle": handle,
-            "owner_email": "comms@university.example",
-            "line_manager_email": "head@university.example",
-        }
-        for key, platform, platform_id, handle in DEMO_ACCOUNTS
-    ]
+    accounts = demo_account_settings()
     with tempfile.TemporaryDirectory() as workdir, EmbeddedBroker() as broker:
         settings = Settings(
             accounts=accounts,

@@ -82,6 +82,21 @@ _MENTIONS = (
 )
 
 
+def demo_account_settings() -> list[dict[str, str]]:
+    """The demo accounts as ``[[accounts]]`` config entries (for tests and benchmarks)."""
+    return [
+        {
+            "key": key,
+            "platform": platform,
+            "platform_id": platform_id,
+            "handle": handle,
+            "owner_email": "comms@university.example",
+            "line_manager_email": "head-of-comms@university.example",
+        }
+        for key, platform, platform_id, handle in DEMO_ACCOUNTS
+    ]
+
+
 def _timestamp(minutes: float) -> datetime:
     return BASE_TIME + timedelta(minutes=minutes)
 

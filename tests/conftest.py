@@ -17,7 +17,7 @@ import pytest
 
 from connectors.broker import EmbeddedBroker
 from pipelines.config import Settings
-from pipelines.synthetic import DEMO_ACCOUNTS
+from pipelines.synthetic import demo_account_settings
 
 POSTGRES_URL = os.environ.get(
     "SOCMON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -63,17 +63,7 @@ def postgres_available() -> bool:
 
 def demo_accounts() -> list[dict[str, str]]:
     """The three synthetic official accounts as config entries."""
-    return [
-        {
-            "key": key,
-            "platform": platform,
-            "platform_id": platform_id,
-            "handle": handle,
-            "owner_email": "comms@university.example",
-            "line_manager_email": "head@university.example",
-        }
-        for key, platform, platform_id, handle in DEMO_ACCOUNTS
-    ]
+    return demo_account_settings()
 
 
 SettingsFactory = Callable[..., Settings]

@@ -173,20 +173,34 @@ def redacted_output_suite() -> Any:
     )
 
 
+def _score_is_a_probability() -> Any:
+    return _expectation(
+        "ExpectColumnValuesToBeBetween",
+        CRITICAL,
+        "scores are probabilities",
+        column="score",
+        min_value=0,
+        max_value=1,
+    )
+
+
+def _clause_is_known(clauses: Iterable[str]) -> Any:
+    return _expectation(
+        "ExpectColumnValuesToBeInSet",
+        CRITICAL,
+        "policy clauses are known",
+        column="policy_clause",
+        value_set=sorted(clauses),
+    )
+
+
 def detections_suite(clauses: Iterable[str]) -> Any:
     """Detections: scores in [0, 1], known categories and clauses."""
     e = _expectation
     return _suite(
         "detections",
         [
-            e(
-                "ExpectColumnValuesToBeBetween",
-                CRITICAL,
-                "scores are probabilities",
-                column="score",
-                min_value=0,
-                max_value=1,
-            ),
+            _score_is_a_probability(),
             e(
                 "ExpectColumnValuesToBeInSet",
                 CRITICAL,
@@ -194,13 +208,7 @@ def detections_suite(clauses: Iterable[str]) -> Any:
                 column="category",
                 value_set=list(DETECTION_CATEGORIES),
             ),
-            e(
-                "ExpectColumnValuesToBeInSet",
-                CRITICAL,
-                "policy clauses are known",
-                column="policy_clause",
-                value_set=sorted(clauses),
-            ),
+            _clause_is_known(clauses),
             e("ExpectColumnValuesToNotBeNull", CRITICAL, "tied to a record", column="record_id"),
         ],
     )
@@ -212,14 +220,7 @@ def alerts_suite(clauses: Iterable[str]) -> Any:
     return _suite(
         "alerts",
         [
-            e(
-                "ExpectColumnValuesToBeBetween",
-                CRITICAL,
-                "scores are probabilities",
-                column="score",
-                min_value=0,
-                max_value=1,
-            ),
+            _score_is_a_probability(),
             e(
                 "ExpectColumnValuesToBeInSet",
                 CRITICAL,
@@ -227,13 +228,7 @@ def alerts_suite(clauses: Iterable[str]) -> Any:
                 column="severity",
                 value_set=list(SEVERITIES),
             ),
-            e(
-                "ExpectColumnValuesToBeInSet",
-                CRITICAL,
-                "policy clauses are known",
-                column="policy_clause",
-                value_set=sorted(clauses),
-            ),
+            _clause_is_known(clauses),
             e(
                 "ExpectColumnValuesToMatchRegex",
                 CRITICAL,
