@@ -7,6 +7,7 @@ the commands so ``socmon --help`` stays fast.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -265,10 +266,17 @@ def _result_line(result: Any) -> str:
     return line
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # A scheduler stops a task with SIGTERM: unwind normally, so an embedded broker
+    # started by this command is stopped too instead of being left running.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``socmon`` console script."""
     from pipelines.config import ConfigError
 
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         cli.main(args=argv, prog_name="socmon", standalone_mode=False)
     except click.exceptions.Abort:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,58 @@ def test_unknown_command_exits_2(tmp_path: Path) -> None:
     completed = socmon("frobnicate", cwd=tmp_path)
     assert completed.returncode == 2
     assert "No such command" in completed.stderr
+
+
+@pytest.mark.integration
+def test_socmon_broker_says_where_it_listens_and_creates_the_topics(tmp_path: Path) -> None:
+    from kafka import KafkaAdminClient
+
+    from connectors.broker import free_loopback_port
+
+    port = free_loopback_port()
+    with subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "broker", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=tmp_path,
+    ) as broker:
+        try:
+            assert broker.stdout is not None
+            first_line = broker.stdout.readline()
+            assert f"127.0.0.1:{port}" in first_line
+            admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}")
+            try:
+                topics = set(admin.list_topics())
+            finally:
+                admin.close()
+            assert {"socmon.records.v1", "socmon.alerts.v1", "socmon.deadletter.v1"} <= topics
+        finally:
+            broker.terminate()
+            broker.wait(timeout=30)
+    # SIGTERM unwinds the command, which stops its broker: nothing listens any more.
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_socmon_run_is_one_tick_on_embedded_defaults(tmp_path: Path) -> None:
+    sample = Path(__file__).parents[2] / "pipelines" / "demo_data" / "sample_records.jsonl"
+    config = tmp_path / "socmon.toml"
+    config.write_text(
+        (Path(__file__).parents[2] / "pipelines" / "demo_data" / "demo.toml").read_text()
+        + f'\n[ingest]\nreplay_files = ["{sample}"]\n',
+        encoding="utf-8",
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "ingested 2051 message(s)" in completed.stdout
+    assert "stored 2000" in completed.stdout
+    assert (tmp_path / "socmon-data" / "warehouse.duckdb").exists()
