@@ -158,8 +158,15 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             ", ".join(f"{r.topic}[{r.partition}] {r.start}..{r.end}" for r in ranges),
         )
         if sum(piece.size for piece in ranges) == 0:
+            # Nothing new is exactly when a silent account must be noticed.
+            volume = volume_checks(
+                warehouse, [account.key for account in settings.accounts], {}, {}
+            )
+            warehouse.record_dq_results(run_id, volume)
             warehouse.finish_empty_run(run_id, ranges, audit)
-            return ProcessResult(run_id, ranges, 0, 0, 0, 0, CommitCounts(0, 0, 0, 0))
+            quiet = tuple(result for result in volume if not result.success)
+            _log_warnings(quiet)
+            return ProcessResult(run_id, ranges, 0, 0, 0, 0, CommitCounts(0, 0, 0, 0), quiet)
         _remove_old_staging(settings.pipeline.staging_dir, keep=run_id)
         staged = run_pipeline(
             run_id=run_id,
@@ -244,9 +251,13 @@ def check_quality(
         )
         raise DataQualityError(staged.run_id, blocking)
     warnings = [result for result in results if not result.success]
+    _log_warnings(warnings)
+    return warnings
+
+
+def _log_warnings(warnings: Sequence[DqResult]) -> None:
     for warning in warnings:
         log.warning("data quality warning: %s (%s)", warning.explains, warning.observed_value)
-    return warnings
 
 
 def _finish_after_commit(

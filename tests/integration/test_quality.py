@@ -110,3 +110,10 @@ def test_an_account_gone_quiet_is_flagged_as_a_warning(
         (result.run_id,),
     )
     assert stored == [(3,)]
+    nothing_new = process(settings)  # silence matters most when nothing arrives at all
+    assert nothing_new.records_read == 0
+    assert {w.column for w in nothing_new.dq_warnings} == {
+        "uni_main",
+        "uni_research",
+        "uni_students",
+    }
