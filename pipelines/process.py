@@ -181,6 +181,7 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             protection=protection,
         )
         failpoint("after_staging")
+        warehouse.note_staged(staged)
         tables = StagedTables.read(staged)
         warnings = check_quality(warehouse, staged, tables, settings)
         counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id, audit, tables)

@@ -249,6 +249,21 @@ class Warehouse(ABC):
             (run_id, command, _now(), json.dumps(versions, sort_keys=True)),
         )
 
+    def note_staged(self, staged: StagedRun) -> None:
+        """Record what a run read and staged, before the gate and the commit decide its fate."""
+        self._execute(
+            "UPDATE runs SET records_read = ?, duplicates = ?, dead_letters = ?, out_of_scope = ?, "
+            "ranges = ? WHERE run_id = ?",
+            (
+                staged.records_read,
+                staged.duplicates,
+                staged.dead_letters,
+                staged.out_of_scope,
+                json.dumps([piece.to_json() for piece in staged.ranges]),
+                staged.run_id,
+            ),
+        )
+
     def fail_run(self, run_id: str, error: str) -> None:
         """Mark a run failed with a one-line reason."""
         self._execute(

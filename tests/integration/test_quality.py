@@ -44,10 +44,11 @@ def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
     run_id = stopped.value.run_id
     assert query(settings, "SELECT count(*) FROM records") == [(0,)]
     assert query(settings, "SELECT count(*) FROM offsets") == [(0,)]
-    [(status, error)] = query(
-        settings, "SELECT status, error FROM runs WHERE run_id = ?", (run_id,)
+    [(status, error, read)] = query(
+        settings, "SELECT status, error, records_read FROM runs WHERE run_id = ?", (run_id,)
     )
     assert status == "failed" and "no email left in stored text" in error
+    assert read == 1 + len(demo_lines(100, seed=2))  # known, though nothing was committed
     [message_file] = (tmp_path / "outbox").glob("*.eml")
     message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
     assert message["To"] == "platform@university.example"
