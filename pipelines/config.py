@@ -180,11 +180,8 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_path = _TOML_PATH.get("path")
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if toml_path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
-        return tuple(sources)
+        # The TOML file, if any, is named in the class's model_config (see load_settings).
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
     def digest(self) -> str:
         """SHA-256 of the configuration without its secrets, for the audit log."""
@@ -203,10 +200,6 @@ class Settings(BaseSettings):
         raise KeyError(key)
 
 
-# Which TOML file the next Settings() reads. Set only inside load_settings.
-_TOML_PATH: dict[str, Path | None] = {"path": None}
-
-
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Read and validate the configuration once; raise ``ConfigError`` naming the bad key.
 
@@ -222,15 +215,20 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             if env_path
             else (DEFAULT_CONFIG_PATH if DEFAULT_CONFIG_PATH.exists() else None)
         )
+    settings_class: type[Settings] = Settings
     if path is not None:
         _check_file(path)
-    _TOML_PATH["path"] = path
+
+        class FileSettings(Settings):
+            """Settings read from this one file (no shared state between loads)."""
+
+            model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": path})
+
+        settings_class = FileSettings
     try:
-        return Settings(**overrides)
+        return settings_class(**overrides)
     except ValidationError as error:
         raise ConfigError(_describe(error, path)) from None
-    finally:
-        _TOML_PATH["path"] = None
 
 
 def _check_file(path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +170,6 @@ class StagedRun:
     duplicates: int = 0
     dead_letters: int = 0
     out_of_scope: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def reconciles(self) -> bool:
         """Every record read is staged, a duplicate, out of scope or a dead letter."""
@@ -191,30 +190,10 @@ class StagedRun:
             "duplicates": self.duplicates,
             "dead_letters": self.dead_letters,
             "out_of_scope": self.out_of_scope,
-            "extra": self.extra,
         }
         self.directory.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
         return path
-
-    @classmethod
-    def load(cls, directory: Path) -> StagedRun:
-        """Read a manifest written by :meth:`save`."""
-        payload = json.loads((directory / MANIFEST_NAME).read_text(encoding="utf-8"))
-        return cls(
-            run_id=payload["run_id"],
-            directory=directory,
-            ranges=tuple(PartitionRange.from_json(item) for item in payload["ranges"]),
-            record_files=tuple(directory / name for name in payload["record_files"]),
-            dead_letter_files=tuple(directory / name for name in payload["dead_letter_files"]),
-            detection_files=tuple(directory / name for name in payload["detection_files"]),
-            records_read=payload["records_read"],
-            records_staged=payload["records_staged"],
-            duplicates=payload["duplicates"],
-            dead_letters=payload["dead_letters"],
-            out_of_scope=payload["out_of_scope"],
-            extra=payload.get("extra", {}),
-        )
 
 
 def staged_run_from_files(

@@ -32,7 +32,6 @@ PRIORITY = (
     HANDLE,
     PERSON,
 )
-ENTITY_TYPES = frozenset(PRIORITY)
 _RANK = {entity: rank for rank, entity in enumerate(PRIORITY)}
 
 

@@ -30,7 +30,6 @@ class ProtectedRecord:
 
     record: Record
     pii_entities: str
-    findings: tuple[Finding, ...]
     detection: Detection | None
 
 
@@ -87,7 +86,6 @@ class RecordProtector:
         return ProtectedRecord(
             record=protected,
             pii_entities=orjson.dumps(entities_json(findings)).decode() if findings else "[]",
-            findings=findings,
             detection=_official_post_with_personal_data(record, findings),
         )
 

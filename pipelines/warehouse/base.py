@@ -453,10 +453,6 @@ class Warehouse(ABC):
             ),
         )
 
-    def record_audit(self, audit: AuditEntry, run_id: str | None, counts: dict[str, Any]) -> None:
-        """Write one audit entry on its own (commands outside the commit transaction)."""
-        self._audit(audit, run_id, counts, {})
-
     def finish_empty_run(self, run_id: str, ranges: Sequence[Any], audit: AuditEntry) -> None:
         """Mark a run that found nothing new as succeeded with zero counts."""
         self._begin()

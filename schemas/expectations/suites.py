@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from schemas.records import KINDS, PLATFORMS
+
 CRITICAL = "critical"
 WARNING = "warning"
 
@@ -54,8 +56,10 @@ def _suite(name: str, expectations: Iterable[Any]) -> Any:
 
 def incoming_records_suite(account_keys: Iterable[str], now: datetime) -> Any:
     """Structure of the records in a batch: ids, sets, times, scope, text length."""
-    latest = now.replace(tzinfo=None) + timedelta(days=1)
-    earliest = EARLIEST_PLAUSIBLE
+    bounds = {
+        "min_value": EARLIEST_PLAUSIBLE,
+        "max_value": now.replace(tzinfo=None) + timedelta(days=1),
+    }
     e = _expectation
     return _suite(
         "incoming_records",
@@ -71,16 +75,16 @@ def incoming_records_suite(account_keys: Iterable[str], now: datetime) -> Any:
             e(
                 "ExpectColumnValuesToBeInSet",
                 CRITICAL,
-                "platform is x or facebook",
+                f"platform is {' or '.join(PLATFORMS)}",
                 column="platform",
-                value_set=["x", "facebook"],
+                value_set=list(PLATFORMS),
             ),
             e(
                 "ExpectColumnValuesToBeInSet",
                 CRITICAL,
-                "kind is post, reply, comment or mention",
+                f"kind is {', '.join(KINDS)}",
                 column="kind",
-                value_set=["post", "reply", "comment", "mention"],
+                value_set=list(KINDS),
             ),
             e(
                 "ExpectColumnValuesToBeInSet",
@@ -92,26 +96,12 @@ def incoming_records_suite(account_keys: Iterable[str], now: datetime) -> Any:
             # Aggregates (earliest and latest time) are as strict as a per-row check here,
             # and much faster.
             *(
-                e(
-                    "ExpectColumnMinToBeBetween",
-                    CRITICAL,
-                    f"{column} is a real time, not before 2006",
-                    column=column,
-                    min_value=earliest,
-                    max_value=latest,
-                )
+                e(name, CRITICAL, f"{column} {explains}", column=column, **bounds)
                 for column in ("created_at", "observed_at")
-            ),
-            *(
-                e(
-                    "ExpectColumnMaxToBeBetween",
-                    CRITICAL,
-                    f"{column} is not in the future",
-                    column=column,
-                    min_value=earliest,
-                    max_value=latest,
+                for name, explains in (
+                    ("ExpectColumnMinToBeBetween", "is a real time, not before 2006"),
+                    ("ExpectColumnMaxToBeBetween", "is not in the future"),
                 )
-                for column in ("created_at", "observed_at")
             ),
             *(
                 e(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.config import Settings
 from pipelines.privacy.erasure import erase
 from pipelines.privacy.pseudonyms import Pseudonymizer
 from pipelines.process import process
@@ -61,10 +62,19 @@ CANARY_RECORDS = [
 ]
 
 
-def all_text(settings: object) -> str:
+def all_text(settings: Settings) -> str:
     """Every value of every row of every table, as one string."""
-    tables = ["records", "dead_letters", "runs", "offsets", "detections", "erasures", "audit_log"]
-    return "\n".join(repr(query(settings, f"SELECT * FROM {table}")) for table in tables)  # type: ignore[arg-type]
+    tables = [
+        "records",
+        "dead_letters",
+        "runs",
+        "offsets",
+        "detections",
+        "erasures",
+        "audit_log",
+        "dq_results",
+    ]
+    return "\n".join(repr(query(settings, f"SELECT * FROM {table}")) for table in tables)
 
 
 def test_canary_personal_data_reaches_neither_the_warehouse_nor_the_logs(

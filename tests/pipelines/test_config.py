@@ -87,25 +87,25 @@ def test_the_password_comes_from_the_environment_and_stays_hidden(
     assert "hunter2" not in repr(settings)
 
 
-def test_cli_exits_2_and_names_the_key_on_bad_config(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace('platform = "x"', 'platform = "tiktok"'))
-    completed = subprocess.run(
+def process_with(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "pipelines.cli", "--config", str(path), "process"],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert completed.returncode == 2
-    assert "accounts.0.platform" in completed.stderr
 
 
-def test_cli_exits_2_when_no_broker_is_configured(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace('bootstrap_servers = "127.0.0.1:9092"', ""))
-    completed = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "--config", str(path), "process"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+@pytest.mark.parametrize(
+    ("change", "named_key"),
+    [
+        (('platform = "x"', 'platform = "tiktok"'), "accounts.0.platform"),
+        (('bootstrap_servers = "127.0.0.1:9092"', ""), "kafka.bootstrap_servers"),
+    ],
+)
+def test_cli_exits_2_and_names_the_key(
+    tmp_path: Path, change: tuple[str, str], named_key: str
+) -> None:
+    completed = process_with(write(tmp_path, GOOD.replace(*change)))
     assert completed.returncode == 2
-    assert "kafka.bootstrap_servers" in completed.stderr
+    assert named_key in completed.stderr

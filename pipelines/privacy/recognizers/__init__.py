@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pipelines.privacy.recognizers.base import Recognizer
 from pipelines.privacy.recognizers.contact import (
     EmailRecognizer,
@@ -52,5 +50,4 @@ def recognizer_class(name: str) -> type[Recognizer]:
         raise UnknownRecognizerError(f"unknown recognizer {name!r}; known: {known}") from None
 
 
-Factory = Callable[[], Recognizer]
 __all__ = ["REGISTRY", "Recognizer", "UnknownRecognizerError", "recognizer_class"]
