@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class TopicSettings(BaseModel):
@@ -52,3 +52,103 @@ class KafkaSettings(BaseModel):
     def topics(self) -> tuple[TopicSettings, ...]:
         """Every topic social-monitor creates if missing."""
         return (self.records_topic, self.alerts_topic, self.deadletter_topic)
+
+
+class RetrySettings(BaseModel):
+    """How API calls are retried, and how long a rate limit may be waited out."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_timeout_s: float = Field(default=20.0, gt=0, description="Per HTTP request.")
+    max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Tries per call on server errors and timeouts."
+    )
+    base_delay_s: float = Field(
+        default=0.5, ge=0, description="First retry delay; doubles each time, with jitter."
+    )
+    max_delay_s: float = Field(default=30.0, ge=0, description="Cap on one retry delay.")
+    max_rate_limit_wait_s: float = Field(
+        default=60.0,
+        ge=0,
+        description=(
+            "A rate limit that resets within this many seconds is waited out; a longer one "
+            "stops the account's fetch for this tick (it resumes from its cursor next tick)."
+        ),
+    )
+
+
+class TwitterSettings(BaseModel):
+    """The X (Twitter) API v2 connector."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_base_url: str = Field(
+        default="https://api.twitter.com",
+        pattern=r"^https?://[^/\s]+$",
+        description="Scheme and host of the X API (a simulator's address in tests and the demo).",
+    )
+    bearer_token: SecretStr | None = Field(
+        default=None,
+        description="App bearer token; env only: SOCMON_CONNECTORS__TWITTER__BEARER_TOKEN.",
+    )
+    account_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description=(
+            "Per-account bearer tokens by account key, overriding bearer_token; environment "
+            'only, as JSON (SOCMON_CONNECTORS__TWITTER__ACCOUNT_TOKENS=\'{"uni_main": "..."}\').'
+        ),
+    )
+    page_size: int = Field(default=100, ge=10, le=100, description="Tweets per request.")
+    reconcile_window_hours: float = Field(
+        default=48.0, ge=0, description="Items this recent are checked for deletion every run."
+    )
+
+
+class FacebookSettings(BaseModel):
+    """The Facebook Graph API connector (pages)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    graph_url: str = Field(
+        default="https://graph.facebook.com",
+        pattern=r"^https?://[^/\s]+$",
+        description="Scheme and host of the Graph API (a simulator in tests and the demo).",
+    )
+    api_version: str = Field(default="v21.0", pattern=r"^v\d+\.\d+$")
+    page_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description=(
+            "Page access tokens by account key; environment only, as JSON "
+            '(SOCMON_CONNECTORS__FACEBOOK__PAGE_TOKENS=\'{"uni_students": "..."}\').'
+        ),
+    )
+    page_size: int = Field(default=100, ge=1, le=100, description="Items per request.")
+    backfill_days: float = Field(
+        default=14.0, gt=0, description="How far back the first fetch of a page goes."
+    )
+    comment_window_days: float = Field(
+        default=14.0, gt=0, description="Posts this recent are checked for new comments."
+    )
+    reconcile_window_hours: float = Field(
+        default=48.0, ge=0, description="Items this recent are checked for deletion every run."
+    )
+    usage_backoff_percent: int = Field(
+        default=80,
+        ge=1,
+        le=100,
+        description="Slow down when X-App-Usage or X-Business-Use-Case-Usage reaches this.",
+    )
+
+
+class ConnectorSettings(BaseModel):
+    """Which connectors `socmon ingest` runs, and their settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: tuple[str, ...] = Field(
+        default=("twitter", "facebook", "replay"),
+        description="Connector names, from the registry in connectors/registry.py.",
+    )
+    twitter: TwitterSettings = TwitterSettings()
+    facebook: FacebookSettings = FacebookSettings()
+    retry: RetrySettings = RetrySettings()

@@ -1,8 +1,9 @@
 """The ``socmon`` command line.
 
 Exit codes a scheduler understands: 0 success, 1 failure (retry), 2 bad
-usage or configuration (do not retry). Heavy modules are imported inside
-the commands so ``socmon --help`` stays fast.
+usage or configuration (do not retry), 3 partial coverage (some account or
+stream could not be fetched: an expired token, a quota, a permission).
+Heavy modules are imported inside the commands so ``socmon --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from schemas.errors import SocmonError
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_CONFIG = 2
+EXIT_PARTIAL_COVERAGE = 3
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -92,6 +94,17 @@ def ingest(context: click.Context, replay_files: tuple[Path, ...]) -> None:
     settings = _settings(context)
     result = run_ingest(settings, require_bootstrap(settings), replay_files)
     click.echo(f"delivered {result.total} message(s) to {settings.kafka.records_topic.name}")
+    _exit_on_gaps(context, result)
+
+
+def _exit_on_gaps(context: click.Context, ingested: Any) -> None:
+    """Name every stream that was not fully fetched, and exit 3 if there is one."""
+    gaps = ingested.describe_gaps()
+    if gaps:
+        click.echo(f"coverage gaps ({len(gaps)}), see the coverage table:", err=True)
+        for line in gaps:
+            click.echo(f"  {line}", err=True)
+        context.exit(EXIT_PARTIAL_COVERAGE)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -119,6 +132,7 @@ def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
     settings = _settings(context)
     result = run_tick(settings, runner_options)
     click.echo(f"ingested {result.ingest.total} message(s); " + _result_line(result.process))
+    _exit_on_gaps(context, result.ingest)
 
 
 @cli.command()
@@ -278,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        cli.main(args=argv, prog_name="socmon", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="socmon", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(EXIT_FAILURE)
@@ -294,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
         if run_id:
             click.echo(f"socmon: see `socmon dq report {run_id}`", err=True)
         sys.exit(EXIT_FAILURE)
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

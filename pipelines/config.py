@@ -20,14 +20,20 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from connectors.config import KafkaSettings
+from connectors.config import ConnectorSettings, KafkaSettings
 from pipelines.privacy.config import PrivacySettings
 from schemas.errors import SocmonError
 
 DEFAULT_CONFIG_PATH = Path("socmon.toml")
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 #: Keys that hold secrets: accepted from the environment only.
-SECRET_KEYS = {("warehouse", "password"), ("privacy", "pseudonym_key")}
+SECRET_KEYS = {
+    ("warehouse", "password"),
+    ("privacy", "pseudonym_key"),
+    ("connectors", "twitter", "bearer_token"),
+    ("connectors", "twitter", "account_tokens"),
+    ("connectors", "facebook", "page_tokens"),
+}
 
 
 class ConfigError(SocmonError):
@@ -135,7 +141,7 @@ class OperationsSettings(BaseModel):
 
 
 class IngestSettings(BaseModel):
-    """What `socmon ingest` brings in (replay files for now)."""
+    """Files `socmon ingest` replays when the `replay` connector is enabled."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -158,6 +164,7 @@ class Settings(BaseSettings):
     warehouse: WarehouseSettings = WarehouseSettings()
     pipeline: PipelineSettings = PipelineSettings()
     ingest: IngestSettings = IngestSettings()
+    connectors: ConnectorSettings = ConnectorSettings()
     privacy: PrivacySettings = PrivacySettings()
     retention: RetentionSettings = RetentionSettings()
     operations: OperationsSettings = OperationsSettings()
@@ -188,7 +195,14 @@ class Settings(BaseSettings):
         import hashlib
 
         public = self.model_dump_json(
-            exclude={"warehouse": {"password"}, "privacy": {"pseudonym_key"}}
+            exclude={
+                "warehouse": {"password"},
+                "privacy": {"pseudonym_key"},
+                "connectors": {
+                    "twitter": {"bearer_token", "account_tokens"},
+                    "facebook": {"page_tokens"},
+                },
+            }
         )
         return hashlib.sha256(public.encode()).hexdigest()
 
@@ -238,11 +252,14 @@ def _check_file(path: Path) -> None:
         raise ConfigError(f"config file {path} does not exist") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    for section, key in SECRET_KEYS:
-        if isinstance(data.get(section), dict) and key in data[section]:
+    for secret in sorted(SECRET_KEYS):
+        node: Any = data
+        for part in secret:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
             raise ConfigError(
-                f"{path}: {section}.{key}: secrets are read only from the environment "
-                f"(SOCMON_{section.upper()}__{key.upper()})"
+                f"{path}: {'.'.join(secret)}: secrets are read only from the environment "
+                f"(SOCMON_{'__'.join(part.upper() for part in secret)})"
             )
 
 

@@ -1,11 +1,13 @@
-"""`socmon demo --workdir DIR`: the whole slice on bundled synthetic data, with nothing installed.
+"""`socmon demo --workdir DIR`: the whole slice on synthetic activity, with nothing installed.
 
-Starts the embedded broker, replays the bundled sample (about 2,000 records
-of three official accounts, some edits and a few malformed lines), runs one
-tick, prints a summary and leaves the warehouse at ``DIR/warehouse.duckdb``.
-Running it again on the same DIR adds no rows: the new in-memory broker is
-recognised as another cluster, every record is read again, and the upserts
-change nothing.
+Starts local simulators of the X API v2 and the Graph API, seeded with
+three days of invented activity on three official accounts (about 2,000
+posts, replies, mentions and comments, some with invented personal
+details), and the embedded broker; the real tweepy and facebook-sdk
+connectors fetch from the simulators; one tick runs; a summary is printed
+and the warehouse stays at ``DIR/warehouse.duckdb``. Running it again on
+the same DIR adds no rows: the connectors resume from the cursors stored
+in the warehouse, and whatever is fetched again is upserted unchanged.
 """
 
 from __future__ import annotations
@@ -15,26 +17,33 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from connectors.simulators import SeedPlan, SimulatedAccount, Simulators
 from pipelines.config import Settings, load_settings
 from pipelines.privacy.pseudonyms import KEY_VARIABLE
 from pipelines.quality.results import DqResult
+from pipelines.synthetic import demo_text
 from pipelines.tick import TickResult, run_tick
 from pipelines.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
 
-def demo_settings(workdir: Path) -> Settings:
-    """Settings for the demo: bundled accounts and data, everything under ``workdir``."""
+#: Three days of activity: about 2,000 items over the three demo accounts.
+DEMO_PLAN = SeedPlan(posts_per_account=30, replies_per_post=20, mentions_per_account=25)
+
+
+def demo_settings(workdir: Path, simulators: Simulators | None = None) -> Settings:
+    """Settings for the demo: bundled accounts, the simulators, everything under ``workdir``."""
     data = resources.files("pipelines.demo_data")
     workdir.mkdir(parents=True, exist_ok=True)
+    overrides = {"connectors": simulators.connector_settings()} if simulators else {}
     with resources.as_file(data.joinpath("demo.toml")) as config_path:
         return load_settings(
             config_path,
             kafka={"bootstrap_servers": None},
             warehouse={"url": f"duckdb:///{(workdir / 'warehouse.duckdb').resolve()}"},
             pipeline={"staging_dir": str((workdir / "staging").resolve())},
-            ingest={"replay_files": [str(Path(str(data.joinpath("sample_records.jsonl"))))]},
+            **overrides,
         )
 
 
@@ -47,8 +56,13 @@ def run_demo(workdir: Path) -> tuple[TickResult, str]:
     if not os.environ.get(KEY_VARIABLE):
         log.warning("%s is not set: using the demo-only pseudonym key", KEY_VARIABLE)
         os.environ[KEY_VARIABLE] = DEMO_PSEUDONYM_KEY
-    settings = demo_settings(workdir)
-    result = run_tick(settings)
+    accounts = [
+        SimulatedAccount(a.key, a.platform, a.platform_id, a.handle)
+        for a in demo_settings(workdir).accounts
+    ]
+    with Simulators(accounts, DEMO_PLAN, text=demo_text) as simulators:
+        settings = demo_settings(workdir, simulators)
+        result = run_tick(settings)
     return result, summary(settings, result)
 
 
@@ -65,7 +79,8 @@ def summary(settings: Settings, result: TickResult) -> str:
     processed = result.process
     lines = [
         f"run {processed.run_id}",
-        f"  messages replayed into Kafka : {result.ingest.total}",
+        f"  fetched from X and Facebook  : {result.ingest.total} (simulated APIs)",
+        f"  coverage gaps                : {len(result.ingest.gaps) or 'none'}",
         f"  records read                 : {processed.records_read}",
         f"  stored (new/updated/same)    : {processed.records_stored} "
         f"({processed.counts.inserted}/{processed.counts.updated}/{processed.counts.unchanged})",

@@ -1,53 +1,110 @@
-"""`socmon ingest`: run the configured connectors into the records topic (replay files for now)."""
+"""`socmon ingest`: run the enabled connectors into the records topic, resuming from cursors.
+
+For each connector (one per official account, plus replay): load its cursor
+from the warehouse, send each fetched batch to Kafka, flush, and only then
+store the batch's cursor. A crash in between means the batch is fetched
+again next time; record ids make that harmless. What each account and
+stream covered is recorded in ``coverage`` under this ingest's id, and an
+account that could not be fetched (expired token, quota, permissions)
+makes the command exit with code 3, never a quiet success.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from connectors.base import StreamCoverage
 from connectors.producer import RecordProducer
-from connectors.replay import ReplayConnector
+from connectors.registry import AccountRef, ConnectorContext, UnknownConnector, build_connectors
 from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import ConfigError, Settings
+from pipelines.warehouse import open_warehouse
+from pipelines.warehouse.connector_state import ConnectorState
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Messages delivered per connector."""
+    """Messages delivered per connector, and per account and stream what was covered."""
 
+    ingest_id: str
     delivered: dict[str, int]
+    coverage: tuple[StreamCoverage, ...] = field(default=())
 
     @property
     def total(self) -> int:
         """All messages delivered."""
         return sum(self.delivered.values())
 
+    @property
+    def gaps(self) -> tuple[StreamCoverage, ...]:
+        """Streams that were not fetched completely."""
+        return tuple(row for row in self.coverage if row.status != "complete")
+
+    def describe_gaps(self) -> list[str]:
+        """One line per gap: account, stream, status and why."""
+        return [f"{g.account}/{g.stream}: {g.status} — {g.reason}" for g in self.gaps]
+
 
 def ingest(
     settings: Settings, bootstrap_servers: str, replay_files: Sequence[Path] = ()
 ) -> IngestResult:
-    """Create topics if missing, then replay files into the records topic."""
+    """Create topics if missing, then run every enabled connector into the records topic."""
     ensure_social_monitor_topics(bootstrap_servers, settings.kafka)
-    files = list(replay_files) or list(settings.ingest.replay_files)
+    files = tuple(replay_files) or tuple(settings.ingest.replay_files)
+    if replay_files and "replay" not in settings.connectors.enabled:
+        raise ConfigError("replay files were given but connectors.enabled has no 'replay'")
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
         raise ConfigError(f"ingest.replay_files: no such file(s): {', '.join(missing)}")
-    delivered = 0
-    if files:
-        connector = ReplayConnector(files)
+    ingest_id = uuid.uuid4().hex
+    warehouse = open_warehouse(settings.warehouse)
+    try:
+        state = ConnectorState(warehouse)
+        context = ConnectorContext(
+            accounts=tuple(
+                AccountRef(a.key, a.platform, a.platform_id, a.handle) for a in settings.accounts
+            ),
+            settings=settings.connectors,
+            replay_files=files,
+            known_items=state,
+        )
+        try:
+            connectors = build_connectors(settings.connectors.enabled, context)
+        except UnknownConnector as error:
+            raise ConfigError(f"connectors.enabled: {error}") from None
+        delivered: dict[str, int] = {}
+        coverage: list[StreamCoverage] = []
+        connector_of: dict[str, str] = {}
         with RecordProducer(
             bootstrap_servers,
             settings.kafka.records_topic.name,
-            client_id=f"{settings.kafka.client_id}-replay",
+            client_id=f"{settings.kafka.client_id}-ingest",
             request_timeout_ms=settings.kafka.request_timeout_ms,
         ) as producer:
-            for batch in connector.fetch(None):
-                for message in batch.messages:
-                    producer.send(message)
-                delivered += producer.flush()
-        log.info("replayed %d message(s) from %d file(s)", delivered, len(files))
-    return IngestResult({"replay": delivered})
+            for connector in connectors:
+                cursor = state.load_cursor(connector.name, connector.account)
+                sent = 0
+                for batch in connector.fetch(cursor):
+                    for message in batch.messages:
+                        producer.send(message)
+                    sent += producer.flush()  # raises if anything was not delivered
+                    if batch.next_cursor is not None and batch.next_cursor != cursor:
+                        state.save_cursor(connector.name, connector.account, batch.next_cursor)
+                        cursor = batch.next_cursor
+                delivered[connector.name] = delivered.get(connector.name, 0) + sent
+                coverage.extend(connector.coverage())
+                connector_of[connector.account] = connector.name
+                log.info("%s/%s: %d message(s) delivered", connector.name, connector.account, sent)
+        state.record_coverage(ingest_id, connector_of, coverage)
+    finally:
+        warehouse.close()
+    result = IngestResult(ingest_id, delivered, tuple(coverage))
+    for line in result.describe_gaps():
+        log.warning("coverage gap: %s", line)
+    return result

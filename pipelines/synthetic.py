@@ -157,6 +157,20 @@ def generate_records(count: int, seed: int = 7) -> Iterator[Record]:
         )
 
 
+def demo_text(rng: random.Random, kind: str) -> str:
+    """Text for the API simulators' activity: the demo data's posts and replies, some with
+    invented personal details (``kind`` is post, reply, comment or mention)."""
+    if kind == "post":
+        if rng.random() < 0.03:
+            return _personal(rng, rng.choice(_OFFICIAL_WITH_PERSONAL_DATA))
+        return rng.choice(_POSTS)
+    if kind == "mention":
+        return rng.choice(_MENTIONS).format(handle="the university")
+    if rng.random() < 0.08:
+        return _personal(rng, rng.choice(_PERSONAL_REPLIES))
+    return rng.choice(_REPLIES)
+
+
 def _personal(rng: random.Random, template: str) -> str:
     first, last = rng.choice(_FIRST), rng.choice(_LAST)
     return template.format(

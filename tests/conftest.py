@@ -104,6 +104,7 @@ def make_settings(
             },
             "warehouse": warehouse_settings,
             "pipeline": {"staging_dir": str(tmp_path / "staging"), "poll_timeout_s": 20},
+            "connectors": {"enabled": ["replay"]},
         }
         for key, value in overrides.items():
             if isinstance(value, dict) and isinstance(values.get(key), dict):

@@ -599,6 +599,28 @@ class Warehouse(ABC):
             self._rollback()
             raise
 
+    def write(self, sql: str, parameters: Sequence[Any] = ()) -> None:
+        """Run one writing statement in its own transaction (small state updates)."""
+        self._begin()
+        try:
+            self._execute(sql, parameters)
+            self._commit()
+        except Exception:
+            self._rollback()
+            raise
+
+    def write_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one writing statement per row, all in one transaction."""
+        if not rows:
+            return
+        self._begin()
+        try:
+            self._execute_many(sql, rows)
+            self._commit()
+        except Exception:
+            self._rollback()
+            raise
+
     # -- reading ---------------------------------------------------------------
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read-only query (``?`` placeholders) and return its rows."""
@@ -623,6 +645,8 @@ class Warehouse(ABC):
             "erasures",
             "audit_log",
             "dq_results",
+            "connector_cursors",
+            "coverage",
         }:
             raise WarehouseError(f"unknown table {table!r}")
         return self._count(table)

@@ -36,13 +36,17 @@ def test_demo_twice_on_the_same_directory_adds_no_rows(tmp_path: Path) -> None:
     first = socmon("demo", "--workdir", str(workdir), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "reconciles                   : yes" in first.stdout
+    assert "coverage gaps                : none" in first.stdout
     counts = row_counts(workdir / "warehouse.duckdb")
-    assert counts == {"records": 2000, "dead_letters": 6}
+    # 3 accounts x 30 posts x 20 replies or comments, 2 x 25 mentions (the demo's seed plan)
+    assert counts == {"records": 3 * 30 * 21 + 2 * 25, "dead_letters": 0}
 
     second = socmon("demo", "--workdir", str(workdir), cwd=tmp_path)
 
     assert second.returncode == 0, second.stderr
-    assert "(0/0/2000)" in second.stdout  # nothing new, nothing updated, all already stored
+    # The connectors resume from their cursors: what is fetched again is not a new row.
+    assert "stored (new/updated/same)    : " in second.stdout
+    assert "(0/" in second.stdout.split("stored (new/updated/same)")[1].splitlines()[0]
     assert row_counts(workdir / "warehouse.duckdb") == counts
 
 
@@ -102,7 +106,7 @@ def test_socmon_run_is_one_tick_on_embedded_defaults(tmp_path: Path) -> None:
     config = tmp_path / "socmon.toml"
     config.write_text(
         (Path(__file__).parents[2] / "pipelines" / "demo_data" / "demo.toml").read_text()
-        + f'\n[ingest]\nreplay_files = ["{sample}"]\n',
+        + f'\n[ingest]\nreplay_files = ["{sample}"]\n[connectors]\nenabled = ["replay"]\n',
         encoding="utf-8",
     )
     completed = subprocess.run(

@@ -1,0 +1,276 @@
+"""The Facebook connector: a page's posts, and comments and replies on them, incrementally.
+
+Per page and tick, in this order:
+
+1. ``posts``: ``/{page}/posts`` since the stored time (the first fetch goes
+   back ``backfill_days``). Posts are remembered for ``comment_window_days``.
+2. ``comments``: for each remembered post, ``/{post}/comments`` with
+   ``filter=stream`` (comments and replies to comments) in reverse
+   chronological order, paging until comments older than the stream's cursor.
+3. ``deletions``: posts and comments of the recent window are listed again;
+   stored items that are no longer listed become tombstones. Nothing is
+   tombstoned unless every listing of the window completed.
+
+Graph API times have one-second resolution, so a cursor is inclusive (a
+few items are fetched twice, which record ids make harmless). The cursor
+of a stream advances only when the stream completed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from connectors.base import (
+    Connector,
+    CoverageStatus,
+    FetchedBatch,
+    KnownItem,
+    KnownItems,
+    StreamCoverage,
+)
+from connectors.errors import AccessDenied, ConnectorError, NotFound, RateLimited
+from connectors.facebook_api import GraphApi
+from connectors.http import Retrier
+from connectors.tombstones import parse_api_time, tombstone
+from schemas.kafka_codec import KafkaMessage, encode_record
+from schemas.records import Author, Record
+
+log = logging.getLogger(__name__)
+
+POST_FIELDS = "id,message,created_time,from"
+COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id}"
+
+
+class _Stop(Exception):
+    def __init__(self, status: CoverageStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class FacebookConnector(Connector):
+    """Fetches one official Facebook page."""
+
+    name = "facebook"
+
+    def __init__(
+        self,
+        api: GraphApi,
+        account: str,
+        page_id: str,
+        page_name: str,
+        retrier: Retrier,
+        *,
+        page_size: int = 100,
+        backfill: timedelta = timedelta(days=14),
+        comment_window: timedelta = timedelta(days=14),
+        known_items: KnownItems | None = None,
+        reconcile_window: timedelta = timedelta(hours=48),
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.api = api
+        self.account = account
+        self.page_id = page_id
+        self.page_name = page_name
+        self.retrier = retrier
+        self.page_size = page_size
+        self.backfill = backfill
+        self.comment_window = comment_window
+        self.known_items = known_items
+        self.reconcile_window = reconcile_window
+        self.now = now
+        self._coverage: list[StreamCoverage] = []
+        self._fetched = 0
+        self._newest: datetime | None = None
+
+    def coverage(self) -> Sequence[StreamCoverage]:
+        return tuple(self._coverage)
+
+    def fetch(self, cursor: str | None) -> Iterator[FetchedBatch]:
+        state = json.loads(cursor) if cursor else {}
+        state.setdefault("posts_since", None)
+        state.setdefault("comments_since", None)
+        state.setdefault("recent_posts", {})
+        state.setdefault("comments_read", [])
+        self._coverage = []
+        steps: list[tuple[str, Callable[[dict[str, Any]], Iterator[FetchedBatch]]]] = [
+            ("posts", self._posts),
+            ("comments", self._comments),
+            ("deletions", self._deletions),
+        ]
+        for index, (stream, step) in enumerate(steps):
+            self._fetched, self._newest = 0, None
+            try:
+                yield from step(state)
+            except _Stop as stop:
+                self._report(stream, stop.status, stop.reason)
+                for later, _ in steps[index + 1 :]:
+                    self._report(later, "not_covered", f"not fetched: {stop.reason}")
+                return
+            except ConnectorError as error:
+                self._report(stream, "partial", str(error))
+                continue
+            self._report(stream, "complete", None)
+
+    # -- streams -------------------------------------------------------------------
+    def _posts(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
+        started = self.now()
+        since = state["posts_since"] or int((started - self.backfill).timestamp())
+        newest = since
+        for page in self._pages(self.page_id, "posts", since=since, fields=POST_FIELDS):
+            messages = []
+            for post in page:
+                record = self._post_record(post)
+                messages.append(self._encode(record))
+                state["recent_posts"][post["id"]] = int(record.created_at.timestamp())
+                newest = max(newest, int(record.created_at.timestamp()))
+            # Remembered posts are in the cursor at once; the time advances at the end.
+            yield FetchedBatch(tuple(messages), json.dumps(state, sort_keys=True))
+        state["posts_since"] = newest
+        yield FetchedBatch((), json.dumps(state, sort_keys=True))
+
+    def _comments(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
+        started = self.now()
+        horizon = int((started - self.comment_window).timestamp())
+        state["recent_posts"] = {
+            post: created for post, created in state["recent_posts"].items() if created >= horizon
+        }
+        read_before = set(state["comments_read"]) & set(state["recent_posts"])
+        for post_id in sorted(state["recent_posts"]):
+            # A post seen for the first time gets all its comments, whatever the cursor says.
+            since = (state["comments_since"] or 0) if post_id in read_before else 0
+            try:
+                for page in self._pages(
+                    post_id,
+                    "comments",
+                    filter="stream",
+                    order="reverse_chronological",
+                    fields=COMMENT_FIELDS,
+                ):
+                    fresh = [
+                        c for c in page if parse_api_time(c["created_time"]).timestamp() >= since
+                    ]
+                    yield FetchedBatch(
+                        tuple(self._encode(self._comment_record(post_id, c)) for c in fresh), None
+                    )
+                    if len(fresh) < len(page):
+                        break  # the rest is older than the cursor
+            except NotFound:
+                log.info(
+                    "post %s of %s no longer exists; the deletion check handles it",
+                    post_id,
+                    self.account,
+                )
+        # Comments created while we were paging are within the overlap of the next run.
+        state["comments_since"] = int(started.timestamp()) - 60
+        state["comments_read"] = sorted(state["recent_posts"])
+        yield FetchedBatch((), json.dumps(state, sort_keys=True))
+
+    def _deletions(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
+        if self.known_items is None:
+            return
+        window_start = self.now() - self.reconcile_window
+        known = self.known_items.recent_items("facebook", self.account, window_start)
+        if not known:
+            return
+        # Every post that could own a known comment is re-listed, not just the recent ones.
+        oldest = min(item.created_at for item in known) - self.comment_window
+        listed: set[str] = set()
+        for page in self._pages(self.page_id, "posts", since=int(oldest.timestamp()), fields="id"):
+            listed.update(post["id"] for post in page)
+        known_posts = {item.conversation_id for item in known if item.conversation_id}
+        for post_id in sorted(listed & {self._native(p) for p in known_posts}):
+            for page in self._pages(post_id, "comments", filter="stream", fields="id"):
+                listed.update(comment["id"] for comment in page)
+        observed = self.now()
+        gone: list[KnownItem] = [item for item in known if item.native_id not in listed]
+        if gone:
+            log.info("%d item(s) of %s were deleted on Facebook", len(gone), self.account)
+        self._fetched += len(gone)
+        yield FetchedBatch(
+            tuple(self._encode(tombstone(item, self.account, observed)) for item in gone), None
+        )
+
+    # -- helpers ---------------------------------------------------------------------
+    def _pages(self, object_id: str, edge: str, **params: Any) -> Iterator[list[dict[str, Any]]]:
+        after: str | None = None
+        while True:
+            query = {**params, "limit": self.page_size, **({"after": after} if after else {})}
+            answer = self._call(f"Facebook {edge} of {object_id}", object_id, edge, query)
+            yield list(answer.get("data", []))
+            paging = answer.get("paging", {})
+            after = paging.get("cursors", {}).get("after")
+            if not paging.get("next") or not after:
+                return
+
+    def _call(self, what: str, object_id: str, edge: str, query: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.retrier.call(what, lambda: self.api.edge(object_id, edge, **query))
+        except AccessDenied as error:
+            raise _Stop("not_covered", f"access denied: {error}") from None
+        except RateLimited as error:
+            wait = f" for {error.retry_after_s:.0f} s" if error.retry_after_s else ""
+            raise _Stop("partial", f"rate limited{wait}; resumes next run") from None
+
+    def _encode(self, record: Record) -> KafkaMessage:
+        if not record.deleted:
+            self._fetched += 1
+            if self._newest is None or record.created_at > self._newest:
+                self._newest = record.created_at
+        return encode_record(record, self.name)
+
+    def _post_record(self, post: dict[str, Any]) -> Record:
+        native = post["id"]
+        return Record(
+            id=Record.make_id("facebook", native),
+            platform="facebook",
+            kind="post",
+            account=self.account,
+            accounts=(self.account,),
+            native_id=native,
+            parent_id=None,
+            conversation_id=Record.make_id("facebook", native),
+            author=Author(id=self.page_id, handle=self.page_name, is_official=True),
+            text=post.get("message", ""),
+            lang=None,
+            created_at=parse_api_time(post["created_time"]),
+            observed_at=self.now(),
+            url=f"https://www.facebook.com/{native}",
+        )
+
+    def _comment_record(self, post_id: str, comment: dict[str, Any]) -> Record:
+        native = comment["id"]
+        author = comment.get("from") or {}
+        author_id = str(author.get("id") or "unknown")
+        parent = (comment.get("parent") or {}).get("id") or post_id
+        return Record(
+            id=Record.make_id("facebook", native),
+            platform="facebook",
+            kind="comment",
+            account=self.account,
+            accounts=(self.account,),
+            native_id=native,
+            parent_id=Record.make_id("facebook", parent),
+            conversation_id=Record.make_id("facebook", post_id),
+            author=Author(
+                id=author_id, handle=author.get("name"), is_official=author_id == self.page_id
+            ),
+            text=comment.get("message", ""),
+            lang=None,
+            created_at=parse_api_time(comment["created_time"]),
+            observed_at=self.now(),
+            url=f"https://www.facebook.com/{post_id}?comment_id={native}",
+        )
+
+    @staticmethod
+    def _native(record_id: str) -> str:
+        return record_id.split(":", 1)[1]
+
+    def _report(self, stream: str, status: CoverageStatus, reason: str | None) -> None:
+        self._coverage.append(
+            StreamCoverage(self.account, stream, status, self._fetched, self._newest, reason)
+        )
