@@ -318,13 +318,23 @@ def seed(
         for _ in range(plan.posts_per_account):
             start = moment(0, 0.8)
             post: list[FacebookPost] = []
+            thread: list[FacebookComment] = []
             events.append(
                 (start, len(events), partial(_page_post, world, post, page_id, text(rng, "post")))
             )
             for index in range(plan.replies_per_post):
                 person_id = f"10{rng.choice(people)[0]}"
+                # About one in four answers an earlier comment rather than the post.
+                answers = rng.randrange(index) if index and rng.random() < 0.25 else None
                 comment = partial(
-                    _comment, world, post, person_id, rng.choice(_NAMES), text(rng, "comment")
+                    _comment,
+                    world,
+                    post,
+                    thread,
+                    answers,
+                    person_id,
+                    rng.choice(_NAMES),
+                    text(rng, "comment"),
                 )
                 events.append((start + timedelta(minutes=5 * (index + 1)), len(events), comment))
     for when, _, action in sorted(events, key=lambda event: event[:2]):
@@ -346,6 +356,14 @@ def _page_post(
 
 
 def _comment(
-    world: World, post: list[FacebookPost], person_id: str, name: str, body: str, at: datetime
+    world: World,
+    post: list[FacebookPost],
+    thread: list[FacebookComment],
+    answers: int | None,
+    person_id: str,
+    name: str,
+    body: str,
+    at: datetime,
 ) -> None:
-    world.comment(post[0].id, person_id, name, body, at=at)
+    parent = thread[answers].id if answers is not None else None
+    thread.append(world.comment(post[0].id, person_id, name, body, parent_id=parent, at=at))

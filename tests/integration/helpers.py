@@ -72,13 +72,37 @@ def query(settings: Settings, sql: str, parameters: tuple[Any, ...] = ()) -> lis
 
 def settings_environment(settings: Settings) -> dict[str, str]:
     """Environment variables that give a subprocess exactly these settings."""
+    secrets = {
+        "twitter": {"bearer_token", "account_tokens"},
+        "facebook": {"page_tokens"},
+    }
     dumped = settings.model_dump(
-        mode="json", exclude={"warehouse": {"password"}, "privacy": {"pseudonym_key"}}
+        mode="json",
+        exclude={
+            "warehouse": {"password"},
+            "privacy": {"pseudonym_key"},
+            "connectors": secrets,  # type: ignore[dict-item]
+        },
     )
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SOCMON_")}
     environment["SOCMON_PRIVACY__PSEUDONYM_KEY"] = os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"]
     for section, value in dumped.items():
-        environment[f"SOCMON_{section.upper()}"] = json.dumps(value)
+        if section != "connectors":
+            environment[f"SOCMON_{section.upper()}"] = json.dumps(value)
+    # Nested variables for the connectors, so their tokens can travel as separate secrets.
+    connectors = settings.connectors
+    environment["SOCMON_CONNECTORS__ENABLED"] = json.dumps(list(connectors.enabled))
+    for name in ("twitter", "facebook", "retry"):
+        environment[f"SOCMON_CONNECTORS__{name.upper()}"] = json.dumps(dumped["connectors"][name])
+    tokens = {
+        "SOCMON_CONNECTORS__TWITTER__ACCOUNT_TOKENS": connectors.twitter.account_tokens,
+        "SOCMON_CONNECTORS__FACEBOOK__PAGE_TOKENS": connectors.facebook.page_tokens,
+    }
+    for variable, by_account in tokens.items():
+        if by_account:
+            environment[variable] = json.dumps(
+                {key: token.get_secret_value() for key, token in by_account.items()}
+            )
     return environment
 
 
