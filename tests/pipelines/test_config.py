@@ -77,6 +77,36 @@ def test_secrets_in_the_file_are_refused(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("section", "line", "variable"),
+    [
+        ("connectors.twitter", 'bearer_token = "AAAA"', "SOCMON_CONNECTORS__TWITTER__BEARER_TOKEN"),
+        (
+            "connectors.facebook",
+            'page_tokens = {uni_main = "EAAB"}',
+            "SOCMON_CONNECTORS__FACEBOOK__PAGE_TOKENS",
+        ),
+    ],
+)
+def test_api_tokens_in_the_file_are_refused(
+    tmp_path: Path, section: str, line: str, variable: str
+) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        load_settings(write(tmp_path, GOOD + f"\n[{section}]\n{line}\n"))
+
+
+def test_api_tokens_come_from_the_environment_as_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCMON_CONNECTORS__TWITTER__ACCOUNT_TOKENS", '{"uni_main": "AAAA-x"}')
+    monkeypatch.setenv("SOCMON_CONNECTORS__TWITTER__PAGE_SIZE", "50")
+    settings = load_settings(write(tmp_path, GOOD))
+    assert settings.connectors.twitter.account_tokens["uni_main"].get_secret_value() == "AAAA-x"
+    assert settings.connectors.twitter.page_size == 50
+    assert "AAAA-x" not in repr(settings)
+    assert "AAAA-x" not in settings.model_dump_json()
+
+
 def test_the_password_comes_from_the_environment_and_stays_hidden(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

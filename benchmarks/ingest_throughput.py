@@ -1,0 +1,93 @@
+"""Throughput of `socmon ingest`: from the API simulators into the broker, through the real clients.
+
+Seeds the X and Graph API simulators with about 50,000 items on 10 official
+accounts (6 on X, 4 Facebook pages), then times one `ingest` — the real
+tweepy and facebook-sdk clients over HTTP on loopback, mapping to records,
+producing to an embedded broker with acks=all, and storing cursors in a
+DuckDB warehouse after each flushed page. The simulators run in the same
+process (threads), so their own work is counted against us.
+
+The last line is machine-readable: ``ingest_records_per_s=N``.
+
+Usage: ``python benchmarks/ingest_throughput.py [--posts N] [--replies N] [--mentions N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from connectors.broker import EmbeddedBroker
+from connectors.simulators import SeedPlan, SimulatedAccount, Simulators
+from pipelines.config import Settings
+from pipelines.ingest import ingest
+
+
+def accounts() -> list[SimulatedAccount]:
+    x = [SimulatedAccount(f"x_account_{n}", "x", f"15000000{n:02d}", f"UniX{n}") for n in range(6)]
+    pages = [
+        SimulatedAccount(f"fb_page_{n}", "facebook", f"8800000000{n:02d}", f"Uni Page {n}")
+        for n in range(4)
+    ]
+    return x + pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=100, help="Posts per account.")
+    parser.add_argument("--replies", type=int, default=48, help="Replies or comments per post.")
+    parser.add_argument("--mentions", type=int, default=200, help="Mentions per X account.")
+    options = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    plan = SeedPlan(
+        posts_per_account=options.posts,
+        replies_per_post=options.replies,
+        mentions_per_account=options.mentions,
+        days=5.0,
+        public_users=2000,
+    )
+    seeding = time.perf_counter()
+    simulated = accounts()
+    with Simulators(simulated, plan) as simulators, EmbeddedBroker() as broker:
+        seeded = time.perf_counter() - seeding
+        items = len(simulators.world.tweets) + len(simulators.world.posts)
+        items += len(simulators.world.comments)
+        with tempfile.TemporaryDirectory() as workdir:
+            settings = Settings(
+                accounts=[
+                    {
+                        "key": a.key,
+                        "platform": a.platform,
+                        "platform_id": a.platform_id,
+                        "handle": a.handle,
+                        "owner_email": "comms@university.example",
+                        "line_manager_email": "head@university.example",
+                    }
+                    for a in simulated
+                ],
+                kafka={"bootstrap_servers": broker.bootstrap_servers},
+                warehouse={"url": f"duckdb:///{Path(workdir) / 'warehouse.duckdb'}"},
+                connectors=simulators.connector_settings(),
+            )
+            started = time.perf_counter()
+            result = ingest(settings, broker.bootstrap_servers)
+            elapsed = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    requests = len(simulators.x_server.requests) + len(simulators.graph_server.requests)
+    gaps = result.describe_gaps()
+    print(f"items on the simulated platforms : {items:,} (seeded in {seeded:.1f} s)")
+    print(f"records delivered to the broker  : {result.total:,} in {elapsed:.1f} s")
+    print(f"API requests                     : {requests:,}")
+    print(f"coverage gaps                    : {len(gaps) or 'none'}")
+    for line in gaps:
+        print(f"  {line}")
+    print(f"peak RSS                         : {peak_mib:.0f} MiB")
+    print(f"ingest_records_per_s={result.total / elapsed:.0f}")
+
+
+if __name__ == "__main__":
+    main()
