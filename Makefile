@@ -36,6 +36,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
+	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/process_throughput.py
 	$(BIN)/python benchmarks/redact_throughput.py
 
