@@ -8,6 +8,7 @@ Heavy modules are imported inside the commands so ``socmon --help`` stays fast.
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from collections.abc import Callable
@@ -248,18 +249,54 @@ def runs(context: click.Context, limit: int) -> None:
     warehouse = open_warehouse(_settings(context).warehouse)
     try:
         rows = warehouse.query(
-            "SELECT run_id, status, records_read, records_stored, duplicates, dead_letters, error "
-            "FROM runs ORDER BY started_at DESC LIMIT ?",
+            "SELECT run_id, status, records_read, records_stored, duplicates, dead_letters, "
+            "coverage_gaps, error FROM runs ORDER BY started_at DESC LIMIT ?",
             (limit,),
         )
     finally:
         warehouse.close()
-    click.echo(f"{'run':<26} {'status':<10} {'read':>8} {'stored':>8} {'dups':>6} {'dead':>6}")
-    for run_id, status, read, stored, dups, dead, error in rows:
+    click.echo(
+        f"{'run':<26} {'status':<10} {'read':>8} {'stored':>8} {'dups':>6} {'dead':>6} {'gaps':>5}"
+    )
+    for run_id, status, read, stored, dups, dead, gaps, error in rows:
+        gap_count = "-" if gaps is None else str(len(json.loads(gaps)))
         line = (
-            f"{run_id:<26} {status:<10} {_n(read):>8} {_n(stored):>8} {_n(dups):>6} {_n(dead):>6}"
+            f"{run_id:<26} {status:<10} {_n(read):>8} {_n(stored):>8} {_n(dups):>6} {_n(dead):>6} "
+            f"{gap_count:>5}"
         )
         click.echo(line + (f"  {error[:80]}" if error else ""))
+
+
+@cli.command()
+@click.option("--ingest", "ingest_id", default=None, help="An ingest id (default: the latest).")
+@click.pass_context
+def coverage(context: click.Context, ingest_id: str | None) -> None:
+    """What the latest (or a given) ingest fetched per account and stream, and what it could not."""
+    from pipelines.warehouse import open_warehouse
+
+    warehouse = open_warehouse(_settings(context).warehouse)
+    try:
+        if ingest_id is None:
+            latest = warehouse.query(
+                "SELECT ingest_id FROM coverage ORDER BY checked_at DESC LIMIT 1"
+            )
+            ingest_id = str(latest[0][0]) if latest else ""
+        rows = warehouse.query(
+            "SELECT account, stream, status, fetched, newest_item_at, reason FROM coverage "
+            "WHERE ingest_id = ? ORDER BY account, stream",
+            (ingest_id,),
+        )
+    finally:
+        warehouse.close()
+    if not rows:
+        raise click.ClickException("no coverage recorded yet: run `socmon ingest` first")
+    click.echo(f"ingest {ingest_id}")
+    click.echo(f"{'account':<16} {'stream':<10} {'status':<12} {'fetched':>8}  newest item")
+    for account, stream, status, fetched, newest, reason in rows:
+        when = newest.strftime("%Y-%m-%d %H:%M") if newest else "-"
+        click.echo(f"{account:<16} {stream:<10} {status:<12} {fetched:>8}  {when}")
+        if reason:
+            click.echo(f"{'':<16} {reason}")
 
 
 def _n(value: int | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from connectors.broker import EmbeddedBroker
 from pipelines.config import Settings
 from pipelines.ingest import IngestResult, ingest
 from pipelines.process import ProcessResult, process
+from pipelines.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -48,4 +50,17 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
             )
         ingested = ingest(effective, bootstrap)
         processed = process(effective, extra_runner_options)
+        _link_coverage(effective, processed.run_id, ingested)
         return TickResult(bootstrap, embedded, ingested, processed)
+
+
+def _link_coverage(settings: Settings, run_id: str, ingested: IngestResult) -> None:
+    """Record in the run's row which ingest fed it and what that ingest could not fetch."""
+    warehouse = open_warehouse(settings.warehouse)
+    try:
+        warehouse.write(
+            "UPDATE runs SET ingest_id = ?, coverage_gaps = ? WHERE run_id = ?",
+            (ingested.ingest_id, json.dumps(ingested.describe_gaps()), run_id),
+        )
+    finally:
+        warehouse.close()

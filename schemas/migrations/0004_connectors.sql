@@ -19,4 +19,8 @@ CREATE TABLE IF NOT EXISTS coverage (
     reason              TEXT,                   -- why not complete: token, quota, permissions, errors
     checked_at          TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (ingest_id, connector, account, stream)
-)
+);
+
+-- A tick (`socmon run`) links its process run to the ingest before it and its coverage gaps.
+ALTER TABLE runs ADD COLUMN ingest_id TEXT;
+ALTER TABLE runs ADD COLUMN coverage_gaps TEXT                      -- JSON ["account/stream: status — reason"]

@@ -6,6 +6,7 @@ with what the simulated platforms hold: nothing lost, nothing twice.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ from pipelines.config import Settings
 from pipelines.failpoints import FAILPOINT_EXIT_CODE
 from pipelines.ingest import IngestResult, ingest
 from pipelines.process import ProcessResult, process
+from pipelines.tick import run_tick
 from tests.conftest import SettingsFactory, demo_accounts
 from tests.integration.helpers import query, run_cli
 
@@ -341,9 +343,36 @@ def test_an_expired_token_leaves_that_account_not_covered_and_the_others_go_on(
         ("uni_students", "not_covered"),
     ]
     assert "401" in rows[1][2] and "190" in rows[2][2]
-    process(settings)
+    shown = run_cli(settings, "coverage")
+    assert shown.returncode == 0, shown.stderr
+    assert "uni_research     posts      not_covered" in shown.stdout
+    assert "access denied: X API 401" in shown.stdout
+
+    tick_result = run_tick(settings)  # a scheduler tick records the gaps on the run's row
+
     stored_accounts = {row[0] for row in query(settings, "SELECT DISTINCT account FROM records")}
     assert stored_accounts == {"uni_main"}
+    gaps = query(
+        settings,
+        "SELECT coverage_gaps, ingest_id FROM runs WHERE run_id = ?",
+        (tick_result.process.run_id,),
+    )
+    assert len(json.loads(gaps[0][0])) == 4 + 3  # every stream of the two accounts
+    assert gaps[0][1] == tick_result.ingest.ingest_id
+
+
+def test_a_slow_answer_times_out_and_is_retried(
+    make_settings: SettingsFactory, simulators: Simulators
+) -> None:
+    settings = settings_for(make_settings, simulators, retry={"request_timeout_s": 0.5})
+    slow = simulators.x_server.inject(Fault(r"/mentions", delay_s=1.5, times=1))
+
+    ingested, _ = tick(settings)
+
+    assert slow.applied == 1
+    assert simulators.x_server.count(r"/users/1500000001/mentions") == 2  # timed out, then again
+    assert set(statuses(ingested).values()) == {"complete"}
+    assert stored_ids(settings) == expected_ids(simulators.world, simulated_accounts())
 
 
 def test_graph_api_throttling_stops_the_page_for_this_run(
