@@ -7,9 +7,10 @@ Per page and tick, in this order:
 2. ``comments``: for each remembered post, ``/{post}/comments`` with
    ``filter=stream`` (comments and replies to comments) in reverse
    chronological order, paging until comments older than the stream's cursor.
-3. ``deletions``: posts and comments of the recent window are listed again;
-   stored items that are no longer listed become tombstones. Nothing is
-   tombstoned unless every listing of the window completed.
+3. ``deletions``: for the stored items of the recent window, their posts'
+   comments are listed again; items no longer listed, and posts that no
+   longer exist with their comments, become tombstones. Nothing is
+   tombstoned unless every listing completed.
 
 Graph API times have one-second resolution, so a cursor is inclusive (a
 few items are fetched twice, which record ids make harmless). The cursor
@@ -173,19 +174,20 @@ class FacebookConnector(Connector):
     def _deletions(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
         if self.known_items is None:
             return
-        window_start = self.now() - self.reconcile_window
-        known = self.known_items.recent_items("facebook", self.account, window_start)
-        if not known:
-            return
-        # Every post that could own a known comment is re-listed, not just the recent ones.
-        oldest = min(item.created_at for item in known) - self.comment_window
+        known = self.known_items.recent_items(
+            "facebook", self.account, self.now() - self.reconcile_window
+        )
+        # Each post that owns a known item is asked for its comments: a post that no longer
+        # exists answers "does not exist", and then it and its comments are gone.
+        posts = sorted({self._native(i.conversation_id) for i in known if i.conversation_id})
         listed: set[str] = set()
-        for page in self._pages(self.page_id, "posts", since=int(oldest.timestamp()), fields="id"):
-            listed.update(post["id"] for post in page)
-        known_posts = {item.conversation_id for item in known if item.conversation_id}
-        for post_id in sorted(listed & {self._native(p) for p in known_posts}):
-            for page in self._pages(post_id, "comments", filter="stream", fields="id"):
-                listed.update(comment["id"] for comment in page)
+        for post_id in posts:
+            try:
+                for page in self._pages(post_id, "comments", filter="stream", fields="id"):
+                    listed.update(comment["id"] for comment in page)
+            except NotFound:
+                continue
+            listed.add(post_id)
         observed = self.now()
         gone: list[KnownItem] = [item for item in known if item.native_id not in listed]
         if gone:

@@ -216,6 +216,13 @@ class World:
             self.comments_by_post.setdefault(post_id, []).append(comment.id)
             return comment
 
+    def delete_page_post(self, post_id: str) -> None:
+        """The page deletes a post; its comments go with it."""
+        with self.lock:
+            self.posts[post_id].deleted = True
+            for comment_id in self.comments_by_post.get(post_id, []):
+                self.comments[comment_id].deleted = True
+
     def delete_comment(self, comment_id: str) -> None:
         """A comment disappears (deleted by its author or hidden by the page)."""
         with self.lock:

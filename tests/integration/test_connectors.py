@@ -227,6 +227,22 @@ def test_deleted_items_become_tombstones(
     assert stored_ids(settings) == expected_ids(world, simulated_accounts())
 
 
+def test_a_deleted_page_post_takes_its_comments_with_it(
+    make_settings: SettingsFactory, simulators: Simulators
+) -> None:
+    settings = settings_for(make_settings, simulators)
+    tick(settings)
+    world = simulators.world
+    post = max(world.posts.values(), key=lambda p: p.created_time)
+    comments = {f"facebook:{c}" for c in world.comments_by_post[post.id]}
+
+    world.delete_page_post(post.id)
+    tick(settings)
+
+    assert stored_ids(settings, deleted=True) == {f"facebook:{post.id}"} | comments
+    assert stored_ids(settings) == expected_ids(world, simulated_accounts())
+
+
 def test_a_short_rate_limit_in_the_middle_of_paging_is_waited_out(
     make_settings: SettingsFactory, simulators: Simulators
 ) -> None:
