@@ -150,6 +150,41 @@ class IngestSettings(BaseModel):
     )
 
 
+class ClassifierSettings(BaseModel):
+    """Which classifier files the pipeline and `socmon classify` use, and their thresholds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = Field(default=True, description="Score records in `socmon process`.")
+    model_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "classifiers" / "models",
+        description="Folder with socmon-classifiers.npz/.json (default: the shipped models).",
+    )
+    thresholds: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per category (offensive, hate, threat, misleading): overrides the trained "
+        "threshold; a label is given when the score reaches it.",
+    )
+    claims_file: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "classifiers" / "known_false_claims.yaml",
+        description="The communications team's list of known false claims.",
+    )
+    claim_similarity: float = Field(
+        default=0.5, gt=0, le=1, description="Similarity from which a text matches a claim."
+    )
+
+    @field_validator("thresholds")
+    @classmethod
+    def _known_categories(cls, thresholds: dict[str, float]) -> dict[str, float]:
+        known = {"offensive", "hate", "threat", "misleading"}
+        unknown = sorted(set(thresholds) - known)
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}; known: {sorted(known)}")
+        if any(not 0 < value <= 1 for value in thresholds.values()):
+            raise ValueError("thresholds must be in (0, 1]")
+        return thresholds
+
+
 class Settings(BaseSettings):
     """All of social-monitor's configuration."""
 
@@ -165,6 +200,7 @@ class Settings(BaseSettings):
     pipeline: PipelineSettings = PipelineSettings()
     ingest: IngestSettings = IngestSettings()
     connectors: ConnectorSettings = ConnectorSettings()
+    classifiers: ClassifierSettings = ClassifierSettings()
     privacy: PrivacySettings = PrivacySettings()
     retention: RetentionSettings = RetentionSettings()
     operations: OperationsSettings = OperationsSettings()

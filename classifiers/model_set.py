@@ -1,0 +1,246 @@
+"""The shipped classifiers as one set: loaded once, scoring batches of texts together.
+
+Files (``classifiers/models/``): ``socmon-classifiers.npz`` holds the
+arrays (idf, one coefficient column per linear model, intercepts,
+calibration), ``socmon-classifiers.json`` everything else (feature
+settings, the normaliser's vocabulary, versions, thresholds, metrics).
+Nothing is pickled, so loading a model file cannot run code.
+
+Scoring a batch detects each text's language, normalises it, builds the
+hashed n-gram matrices once, and from them computes the three linear
+scores and the similarity to every known false claim; threat patterns run
+on the normalised text; explanations are computed only for the categories
+a text is labelled with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from classifiers.base import CATEGORIES, TextScores
+from classifiers.claims import DEFAULT_CLAIMS_FILE, ClaimMatcher, load_claims
+from classifiers.features import HashedNgrams
+from classifiers.language import detect_language, is_scored
+from classifiers.linear import LinearModel, top_terms
+from classifiers.normalize import TextNormalizer
+from classifiers.threat import ThreatClassifier
+
+MODEL_DIR = Path(__file__).with_name("models")
+BUNDLE_NAME = "socmon-classifiers"
+#: The linear models, in column order. ``misleading_domain`` is the gate: how much a text
+#: looks like the health and news posts the misleading model knows, rather than chatter.
+LINEAR_MODELS: tuple[str, ...] = ("offensive", "hate", "misleading", "misleading_domain")
+
+
+class ModelFileError(ValueError):
+    """The model files are missing or do not match this version of the code."""
+
+
+@dataclass
+class ClassifierSet:
+    """Normaliser, features, the linear models, threat patterns and claim matching."""
+
+    normalizer: TextNormalizer
+    features: HashedNgrams
+    linear: dict[str, LinearModel]
+    versions: dict[str, str]
+    thresholds: dict[str, float]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    claims_file: Path = DEFAULT_CLAIMS_FILE
+    claim_similarity: float = 0.5
+
+    def __post_init__(self) -> None:
+        self.threat = ThreatClassifier(self.normalizer)
+        self.claims = ClaimMatcher(
+            load_claims(self.claims_file), self.normalizer, self.features, self.claim_similarity
+        )
+        self._coefficients = np.column_stack([self.linear[c].coef for c in LINEAR_MODELS])
+
+    # -- scoring -------------------------------------------------------------------
+    def score(self, texts: Sequence[str], explain: bool = True) -> list[TextScores]:
+        """Every category's score, label and explanation for each text."""
+        if not texts:
+            return []
+        languages = [detect_language(text) for text in texts]
+        normalized = [self.normalizer(text) for text in texts]
+        matrices = self.features.matrices(normalized)
+        decisions = np.zeros((len(texts), len(LINEAR_MODELS)))
+        for matrix in matrices:
+            decisions += matrix @ self._coefficients
+        probabilities = {
+            category: self.linear[category].probability(
+                decisions[:, index] + self.linear[category].intercept
+            )
+            for index, category in enumerate(LINEAR_MODELS)
+        }
+        # The misleading model only judges what looks like its domain (health and news
+        # claims); ordinary chatter would otherwise look "fake" to it.
+        gated_misleading = probabilities["misleading"] * probabilities["misleading_domain"]
+        threat = [self.threat.score_normalized(text) for text in normalized]
+        claims = self.claims.best(self.claims.similarities(matrices))
+        results: list[TextScores] = []
+        for index in range(len(normalized)):
+            scores = {
+                "offensive": float(probabilities["offensive"][index]),
+                "hate": float(probabilities["hate"][index]),
+                "threat": threat[index],
+                "misleading": float(gated_misleading[index]),
+            }
+            match = claims[index]
+            if match is not None:
+                scores["misleading"] = max(scores["misleading"], match[1])
+            labels = tuple(
+                c
+                for c in CATEGORIES
+                if scores[c] >= self.thresholds[c] or (c == "misleading" and match is not None)
+            )
+            results.append(
+                TextScores(
+                    scores={c: round(v, 4) for c, v in scores.items()},
+                    labels=labels,
+                    explanations={},
+                    lang=languages[index],
+                    scored=is_scored(languages[index]),
+                    thresholds=dict(self.thresholds),
+                    matched_claim=match[0].id if match else None,
+                )
+            )
+        if explain:
+            self._explain(normalized, matrices, results)
+        return results
+
+    def _explain(
+        self,
+        normalized: Sequence[str],
+        matrices: Sequence[Any],
+        results: list[TextScores],
+    ) -> None:
+        """Fill in the explanations of the labelled categories, a batch at a time."""
+        for category in CATEGORIES:
+            flagged = [i for i, result in enumerate(results) if category in result.labels]
+            if not flagged:
+                continue
+            if category == "threat":
+                for i in flagged:
+                    results[i].explanations[category] = self.threat.explain_normalized(
+                        normalized[i]
+                    )
+                continue
+            rows = np.array(flagged)
+            shares = self.features.word_shares(
+                [normalized[i] for i in flagged],
+                [matrix[rows] for matrix in matrices],
+                self.linear[category].coef,
+            )
+            for i, word_shares in zip(flagged, shares, strict=True):
+                terms = top_terms(word_shares, 5)
+                claim = results[i].matched_claim
+                if category == "misleading" and claim is not None:
+                    terms = [f"claim:{claim}", *terms]
+                results[i].explanations[category] = terms
+
+    def probabilities(self, category: str, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """One category's scores for texts (evaluation and the registry's classifiers)."""
+        return np.array([result.scores[category] for result in self.score(texts, explain=False)])
+
+    # -- files ---------------------------------------------------------------------
+    def save(self, directory: Path = MODEL_DIR) -> tuple[Path, Path]:
+        """Write the arrays and the JSON description; return both paths."""
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays = directory / f"{BUNDLE_NAME}.npz"
+        np.savez_compressed(
+            arrays,
+            idf=self.features.idf_,
+            coefficients=self._coefficients.astype(np.float32),
+            intercepts=np.array([self.linear[c].intercept for c in LINEAR_MODELS]),
+            calibration=np.array(
+                [
+                    [self.linear[c].calibration_slope, self.linear[c].calibration_offset]
+                    for c in LINEAR_MODELS
+                ]
+            ),
+        )
+        description = directory / f"{BUNDLE_NAME}.json"
+        description.write_text(
+            json.dumps(
+                {
+                    "format": 1,
+                    "linear_categories": list(LINEAR_MODELS),
+                    "features": {
+                        "n_features": self.features.n_features,
+                        "char_min": self.features.char_min,
+                        "char_max": self.features.char_max,
+                    },
+                    "normalizer": {
+                        "min_count": self.normalizer.min_count,
+                        "max_vocabulary": self.normalizer.max_vocabulary,
+                        "by_length": {
+                            str(k): v for k, v in sorted(self.normalizer.by_length_.items())
+                        },
+                    },
+                    "versions": self.versions,
+                    "thresholds": self.thresholds,
+                    "metadata": self.metadata,
+                },
+                indent=1,
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
+        return arrays, description
+
+    @classmethod
+    def load(
+        cls,
+        directory: Path = MODEL_DIR,
+        *,
+        thresholds: dict[str, float] | None = None,
+        claims_file: Path = DEFAULT_CLAIMS_FILE,
+        claim_similarity: float = 0.5,
+    ) -> ClassifierSet:
+        """Read the shipped (or given) model files; ``thresholds`` override the trained ones."""
+        arrays_path = directory / f"{BUNDLE_NAME}.npz"
+        description_path = directory / f"{BUNDLE_NAME}.json"
+        if not arrays_path.is_file() or not description_path.is_file():
+            raise ModelFileError(
+                f"no trained classifiers in {directory} (run `socmon train --data DIR`)"
+            )
+        description = json.loads(description_path.read_text(encoding="utf-8"))
+        if description.get("format") != 1:
+            raise ModelFileError(f"{description_path}: unknown format {description.get('format')}")
+        with np.load(arrays_path, allow_pickle=False) as arrays:
+            features = HashedNgrams(**description["features"])
+            features.idf_ = arrays["idf"]
+            normalizer = TextNormalizer(
+                description["normalizer"]["min_count"], description["normalizer"]["max_vocabulary"]
+            )
+            normalizer.by_length_ = {
+                int(length): words
+                for length, words in description["normalizer"]["by_length"].items()
+            }
+            linear = {
+                category: LinearModel(
+                    np.ascontiguousarray(arrays["coefficients"][:, index]),
+                    float(arrays["intercepts"][index]),
+                    float(arrays["calibration"][index, 0]),
+                    float(arrays["calibration"][index, 1]),
+                )
+                for index, category in enumerate(description["linear_categories"])
+            }
+        return cls(
+            normalizer=normalizer,
+            features=features,
+            linear=linear,
+            versions=description["versions"],
+            thresholds={**description["thresholds"], **(thresholds or {})},
+            metadata=description["metadata"],
+            claims_file=claims_file,
+            claim_similarity=claim_similarity,
+        )
