@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-_KEY_NOISE = re.compile(r"https?://\S+|@\w+|[^a-z0-9]+")
+_LINKS_AND_MENTIONS = re.compile(r"https?://\S+|@\w+")
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class DataError(ValueError):
 
 def duplicate_key(text: str) -> str:
     """Lowercase, without mentions, links and punctuation: what makes two texts the same."""
-    return _KEY_NOISE.sub(" ", text.lower()).strip()
+    without = _LINKS_AND_MENTIONS.sub(" ", text.lower())
+    return _NOT_ALPHANUMERIC.sub(" ", without).strip()
 
 
 def deduplicate(

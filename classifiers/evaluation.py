@@ -107,9 +107,7 @@ def _summary_table(classifiers: ClassifierSet, results: list[CategoryResult]) ->
     return (
         "<h2>Summary</h2><table><tr><th>category</th><th>metric</th><th>socmon</th>"
         "<th>socmon, cross-fitted</th><th>alt-profanity-check 1.9</th>"
-        "<th>published (test)</th></tr>"
-        + "".join(rows)
-        + "</table>"
+        "<th>published (test)</th></tr>" + "".join(rows) + "</table>"
     )
 
 

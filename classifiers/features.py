@@ -35,7 +35,8 @@ Block = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]  # documents, column
 
 class HashedNgrams:
     """Word (1-2) and character (``char_min``-``char_max``) n-grams, hashed, idf-weighted;
-    a document's character part and word part each scaled to unit L2 norm.
+    a document's character part and word part each scaled so that the squares of their
+    occurrences' weights add up to one (the unit L2 norm when no n-gram repeats).
 
     ``fit`` learns the inverse document frequency of each column; texts are
     expected to be normalised already (lowercase, single spaces).
@@ -99,7 +100,7 @@ class HashedNgrams:
         return result
 
     def _blocks(self, texts: Sequence[str]) -> list[Block]:
-        encoded = [f" {text} ".encode() for text in texts]
+        encoded = [f" {text} ".encode() if text else b"" for text in texts]
         lengths = np.fromiter((len(b) for b in encoded), np.int64, len(encoded))
         data = np.frombuffer(b"\x00".join(encoded), np.uint8)
         document_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(data)]
@@ -144,7 +145,7 @@ class HashedNgrams:
         words = [text.split() for text in texts]
         counts = np.fromiter((len(w) for w in words), np.int64, len(words))
         word_offsets = np.concatenate(([0], np.cumsum(counts)))
-        padded = [f" {text} ".encode() for text in texts]
+        padded = [f" {text} ".encode() if text else b"" for text in texts]
         lengths = np.fromiter((len(b) for b in padded), np.int64, len(padded))
         byte_offsets = np.concatenate(([0], np.cumsum(lengths)))
         # Local word index of every byte: spaces seen so far in its text, minus one.

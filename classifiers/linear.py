@@ -126,9 +126,14 @@ _NOT_TERMS = frozenset({"@user", "url", "the", "a", "an", "and", "of", "to", "is
 
 
 def top_terms(shares: dict[str, float], top: int) -> list[str]:
-    """Words with the largest positive share of the score."""
-    ranked = sorted(
-        ((share, word) for word, share in shares.items() if share > 0 and word not in _NOT_TERMS),
-        reverse=True,
-    )
-    return [word for _, word in ranked[:top]]
+    """Words with the largest positive share of the score, without surrounding punctuation."""
+    merged: dict[str, float] = {}
+    for word, share in shares.items():
+        term = word.strip(_PUNCTUATION)
+        if term and term not in _NOT_TERMS:
+            merged[term] = merged.get(term, 0.0) + share
+    ranked = sorted(((share, term) for term, share in merged.items() if share > 0), reverse=True)
+    return [term for _, term in ranked[:top]]
+
+
+_PUNCTUATION = ".,!?;:'\"()[]{}-\u2026\u201c\u201d\u2018\u2019"

@@ -16,6 +16,7 @@ a text is labelled with.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,24 @@ BUNDLE_NAME = "socmon-classifiers"
 LINEAR_MODELS: tuple[str, ...] = ("offensive", "hate", "misleading", "misleading_domain")
 
 
+TOPIC_WORD = re.compile(r"[a-z][a-z0-9]+")
+#: Everyday words of a university's accounts that also mark health news in the training
+#: data ("study", "staff", "tested"); they must not make a comment look like health news.
+UNIVERSITY_WORDS = frozenset(
+    "study studies staff students student research researchers university universities "
+    "campus exams exam tested test tests testing lab labs results result school schools "
+    "college term lecture lectures course courses degree graduate graduates graduation "
+    "professor professors scientists science".split()
+)
+
+
+def has_topic(texts: Sequence[str], topic_words: frozenset[str]) -> npt.NDArray[np.float64]:
+    """1.0 for a (normalised) text with a word of the topic, else 0.0."""
+    return np.array(
+        [1.0 if topic_words.intersection(TOPIC_WORD.findall(text)) else 0.0 for text in texts]
+    )
+
+
 class ModelFileError(ValueError):
     """The model files are missing or do not match this version of the code."""
 
@@ -50,6 +69,8 @@ class ClassifierSet:
     normalizer: TextNormalizer
     features: HashedNgrams
     linear: dict[str, LinearModel]
+    #: Words of the misleading model's domain; a text without one is not judged by it.
+    topic_words: frozenset[str]
     versions: dict[str, str]
     thresholds: dict[str, float]
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -82,7 +103,11 @@ class ClassifierSet:
         }
         # The misleading model only judges what looks like its domain (health and news
         # claims); ordinary chatter would otherwise look "fake" to it.
-        gated_misleading = probabilities["misleading"] * probabilities["misleading_domain"]
+        gated_misleading = (
+            probabilities["misleading"]
+            * probabilities["misleading_domain"]
+            * has_topic(normalized, self.topic_words)
+        )
         threat = [self.threat.score_normalized(text) for text in normalized]
         claims = self.claims.best(self.claims.similarities(matrices))
         results: list[TextScores] = []
@@ -185,6 +210,7 @@ class ClassifierSet:
                             str(k): v for k, v in sorted(self.normalizer.by_length_.items())
                         },
                     },
+                    "misleading_topic_words": sorted(self.topic_words),
                     "versions": self.versions,
                     "thresholds": self.thresholds,
                     "metadata": self.metadata,
@@ -235,6 +261,7 @@ class ClassifierSet:
                 for index, category in enumerate(description["linear_categories"])
             }
         return cls(
+            topic_words=frozenset(description["misleading_topic_words"]),
             normalizer=normalizer,
             features=features,
             linear=linear,

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +42,7 @@ from classifiers.cards import write_cards
 from classifiers.features import HashedNgrams
 from classifiers.linear import NbLogisticRegression
 from classifiers.metrics import best_threshold, cross_fitted, f1_scores
-from classifiers.model_set import MODEL_DIR, ClassifierSet
+from classifiers.model_set import MODEL_DIR, TOPIC_WORD, UNIVERSITY_WORDS, ClassifierSet, has_topic
 from classifiers.normalize import TextNormalizer
 from classifiers.threat import VERSION as THREAT_VERSION
 from classifiers.threat import ThreatClassifier
@@ -142,7 +144,8 @@ def train_all(
     gate = _domain_gate(datasets, normalized, features)
     linear["misleading_domain"] = gate.model()
     versions["misleading_domain"] = _version("misleading_domain", gate.coef_)
-    _gate_misleading(linear, thresholds, metrics, datasets, normalized, features)
+    topic_words = _topic_words(normalized, davidson_texts, normalizer)
+    _gate_misleading(linear, thresholds, metrics, datasets, normalized, features, topic_words)
     progress("measuring the threat patterns")
     threat = ThreatClassifier(normalizer)
     thresholds["threat"] = 0.5
@@ -150,6 +153,7 @@ def train_all(
     metrics["threat"] = _threat_rates(threat, datasets, davidson_texts, davidson_classes)
     trained_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     classifier_set = ClassifierSet(
+        topic_words=frozenset(topic_words),
         normalizer=normalizer,
         features=features,
         linear=linear,
@@ -177,6 +181,27 @@ def _domain_gate(
     return gate.fit(features.transform(inside + outside), labels)
 
 
+def _topic_words(
+    normalized: dict[str, tuple[list[str], list[str]]],
+    davidson_texts: list[str],
+    normalizer: TextNormalizer,
+) -> list[str]:
+    """Words typical of the misleading model's domain: frequent in CONSTRAINT, rare in
+    ordinary tweets (under 0.2 % of them), and not everyday university words."""
+    inside = normalized["misleading"][0]
+    outside = normalized["offensive"][0] + normalized["hate"][0]
+    outside += [normalizer(text) for text in davidson_texts]
+    inside_counts = Counter(w for text in inside for w in set(TOPIC_WORD.findall(text)))
+    outside_counts = Counter(w for text in outside for w in set(TOPIC_WORD.findall(text)))
+    chosen = []
+    for word, count in inside_counts.items():
+        rate_inside = (count + 1) / len(inside)
+        rate_outside = (outside_counts[word] + 1) / len(outside)
+        if count >= 15 and rate_outside < 0.002 and math.log(rate_inside / rate_outside) > 1.5:
+            chosen.append(word)
+    return sorted(set(chosen) - UNIVERSITY_WORDS)
+
+
 def _gate_misleading(
     linear: dict[str, Any],
     thresholds: dict[str, float],
@@ -184,19 +209,28 @@ def _gate_misleading(
     datasets: dict[str, data.Dataset],
     normalized: dict[str, tuple[list[str], list[str]]],
     features: HashedNgrams,
+    topic_words: list[str],
 ) -> None:
     """Re-tune the misleading threshold on the gated score, and measure the false alarms
     on ordinary tweets that the gate prevents."""
     labels = datasets["misleading"].validation.labels
     matrix = features.transform(normalized["misleading"][1])
-    gated = _probability(linear, "misleading", matrix) * _probability(
-        linear, "misleading_domain", matrix
+    on_topic = has_topic(normalized["misleading"][1], frozenset(topic_words))
+    gated = (
+        _probability(linear, "misleading", matrix)
+        * _probability(linear, "misleading_domain", matrix)
+        * on_topic
     )
     threshold, _ = best_threshold(labels, gated, "weighted_f1")
     measured = f1_scores(labels, gated >= threshold)
-    chatter = features.transform(normalized["offensive"][1] + normalized["hate"][1])
+    chatter_texts = normalized["offensive"][1] + normalized["hate"][1]
+    chatter = features.transform(chatter_texts)
     ungated = _probability(linear, "misleading", chatter)
-    gated_chatter = ungated * _probability(linear, "misleading_domain", chatter)
+    gated_chatter = (
+        ungated
+        * _probability(linear, "misleading_domain", chatter)
+        * has_topic(chatter_texts, frozenset(topic_words))
+    )
     metrics["misleading"].update(
         {
             **measured,
@@ -208,6 +242,8 @@ def _gate_misleading(
             ),
             "fires_on_ordinary_tweets": round(float((gated_chatter >= threshold).mean()), 4),
             "ordinary_tweets": int(chatter.shape[0]),
+            "validation_on_topic": round(float(on_topic.mean()), 4),
+            "topic_words": len(topic_words),
         }
     )
     thresholds["misleading"] = threshold

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from classifiers.model_set import ClassifierSet
 from pipelines.kafka_source import RawMessage
-from pipelines.privacy.protect import RecordProtector
+from pipelines.privacy.protect import ProtectedRecord, RecordProtector
+from pipelines.scoring import NOT_SCORED, score_records
 from pipelines.staging import (
     DEAD_LETTER_ARROW_SCHEMA,
     DETECTION_ARROW_SCHEMA,
@@ -30,6 +32,7 @@ from pipelines.staging import (
 )
 from schemas.errors import RecordRejected
 from schemas.kafka_codec import dead_letter_for, decode_record
+from schemas.records import Record
 
 #: Order that puts the version to keep first within each id.
 _LATEST_FIRST = [
@@ -51,13 +54,21 @@ class ParsedBatch:
 
 
 def parse_messages(
-    messages: Iterable[RawMessage], topic: str, protector: RecordProtector
+    messages: Iterable[RawMessage],
+    topic: str,
+    protector: RecordProtector,
+    classifiers: ClassifierSet | None = None,
 ) -> ParsedBatch:
-    """Validate, scope and protect each message; the raw text never leaves this function."""
+    """Validate, scope, score and protect each message; the raw text never leaves this function.
+
+    The classifiers see the raw text (redaction would hide the words that matter) of the
+    whole batch at once; only their verdicts are kept.
+    """
     records: list[StagedRow] = []
     dead_letters: list[StagedRow] = []
     out_of_scope: list[StagedRow] = []
     detections: list[StagedRow] = []
+    kept: list[tuple[Record, ProtectedRecord, int, int]] = []
     for message in messages:
         try:
             record = decode_record(message.value, message.key)
@@ -76,13 +87,26 @@ def parse_messages(
             out_of_scope.append((record.id, record.account, message.partition, message.offset))
             continue
         protected = protector.protect(record)
-        records.append(
-            record_to_row(
-                protected.record, message.partition, message.offset, protected.pii_entities
-            )
-        )
+        kept.append((record, protected, message.partition, message.offset))
         if protected.detection is not None:
             detections.append(detection_to_row(protected.detection))
+    verdicts = (
+        score_records(classifiers, [k[0] for k in kept], [k[1].findings for k in kept])
+        if classifiers is not None and kept
+        else [NOT_SCORED] * len(kept)
+    )
+    for (_, protected, partition, offset), verdict in zip(kept, verdicts, strict=True):
+        records.append(
+            record_to_row(
+                protected.record,
+                partition,
+                offset,
+                protected.pii_entities,
+                verdict.lang,
+                verdict.scored,
+            )
+        )
+        detections.extend(detection_to_row(detection) for detection in verdict.detections)
     return ParsedBatch(
         records=rows_to_table(records, RECORD_ARROW_SCHEMA),
         dead_letters=rows_to_table(dead_letters, DEAD_LETTER_ARROW_SCHEMA),

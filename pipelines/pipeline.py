@@ -39,6 +39,7 @@ from apache_beam.pvalue import PCollection
 from pipelines.kafka_source import ReadPartitionRange
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.ranges import PartitionRange, split_range
+from pipelines.scoring import ScoringSpec
 from pipelines.staging import StagedRun, staged_run_from_files
 from pipelines.transforms import (
     DEAD_LETTERS,
@@ -71,9 +72,11 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
         buckets: int,
         poll_timeout_s: float,
         protection: ProtectionSpec,
+        scoring: ScoringSpec | None = None,
     ) -> None:
         super().__init__()
         self.protection = protection
+        self.scoring = scoring
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
         self.directory = str(directory)
@@ -90,7 +93,7 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
                 ReadPartitionRange(self.bootstrap_servers, self.batch_size, self.poll_timeout_s)
             )
             | "ParseAndProtect"
-            >> beam.ParDo(ParseBatch(self.topic, self.protection)).with_outputs(
+            >> beam.ParDo(ParseBatch(self.topic, self.protection, self.scoring)).with_outputs(
                 DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS, main="records"
             )
         )
@@ -125,6 +128,7 @@ def run_pipeline(
     poll_timeout_s: float,
     runner_options: Sequence[str],
     protection: ProtectionSpec,
+    scoring: ScoringSpec | None = None,
 ) -> StagedRun:
     """Run the pipeline over ``ranges`` and return the manifest of what it staged."""
     directory = staging_dir / run_id
@@ -144,6 +148,7 @@ def run_pipeline(
             buckets=buckets,
             poll_timeout_s=poll_timeout_s,
             protection=protection,
+            scoring=scoring,
         )
     )
     result = pipeline.run()

@@ -38,6 +38,7 @@ from pipelines.quality.notify import notify_operations
 from pipelines.quality.results import DataQualityError, DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
+from pipelines.scoring import ScoringSpec
 from pipelines.staging import StagedRun
 from pipelines.warehouse import open_warehouse
 from pipelines.warehouse.base import AuditEntry, CommitCounts, StagedTables, Warehouse
@@ -179,6 +180,7 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             poll_timeout_s=settings.pipeline.poll_timeout_s,
             runner_options=[*settings.pipeline.runner_options, *extra_runner_options],
             protection=protection,
+            scoring=ScoringSpec(settings.classifiers),
         )
         failpoint("after_staging")
         warehouse.note_staged(staged)

@@ -44,6 +44,8 @@ RECORD_ARROW_SCHEMA = pa.schema(
         ("source_partition", pa.int32()),
         ("source_offset", pa.int64()),
         ("pii_entities", pa.string()),
+        ("text_lang", pa.string()),
+        ("scored", pa.bool_()),
     ]
 )
 RECORD_COLUMNS: tuple[str, ...] = tuple(RECORD_ARROW_SCHEMA.names)
@@ -99,7 +101,12 @@ StagedRow = tuple[Any, ...]
 
 
 def record_to_row(
-    record: Record, partition: int, offset: int, pii_entities: str = "[]"
+    record: Record,
+    partition: int,
+    offset: int,
+    pii_entities: str = "[]",
+    text_lang: str | None = None,
+    scored: bool | None = None,
 ) -> StagedRow:
     """A record's warehouse row, in ``RECORD_COLUMNS`` order; the author's handle is dropped."""
     return (
@@ -123,6 +130,8 @@ def record_to_row(
         partition,
         offset,
         pii_entities,
+        text_lang,
+        scored,
     )
 
 

@@ -157,17 +157,31 @@ def generate_records(count: int, seed: int = 7) -> Iterator[Record]:
         )
 
 
+#: A few hostile comments of our own (no real slur), so the demo shows what the
+#: classifiers flag: abuse, a threat, a known false claim.
+_HOSTILE = (
+    "This place is a f*cking joke and the admin are useless idiots",
+    "Shut up you stupid clowns, nobody cares about your rubbish",
+    "I know where you live, watch your back",
+    "5G masts on campus are what spread the coronavirus, wake up",
+    "You are all pathetic losers, what a sh1t university",
+)
+
+
 def demo_text(rng: random.Random, kind: str) -> str:
     """Text for the API simulators' activity: the demo data's posts and replies, some with
-    invented personal details (``kind`` is post, reply, comment or mention)."""
+    invented personal details, a few hostile (``kind`` is post, reply, comment or mention)."""
     if kind == "post":
         if rng.random() < 0.03:
             return _personal(rng, rng.choice(_OFFICIAL_WITH_PERSONAL_DATA))
         return rng.choice(_POSTS)
     if kind == "mention":
         return rng.choice(_MENTIONS).format(handle="the university")
-    if rng.random() < 0.08:
+    roll = rng.random()
+    if roll < 0.08:
         return _personal(rng, rng.choice(_PERSONAL_REPLIES))
+    if roll < 0.09:
+        return rng.choice(_HOSTILE)
     return rng.choice(_REPLIES)
 
 

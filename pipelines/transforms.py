@@ -11,10 +11,12 @@ import pyarrow as pa
 from apache_beam import pvalue
 from apache_beam.metrics.metric import Metrics
 
+from classifiers.model_set import ClassifierSet
 from pipelines.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.kafka_source import raw_messages
 from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.spec import ProtectionSpec
+from pipelines.scoring import ScoringSpec
 from pipelines.staging import SIDE_TABLES, write_staged_table
 
 DEAD_LETTERS = "dead_letters"
@@ -25,23 +27,30 @@ DETECTIONS = "detections"
 class ParseBatch(beam.DoFn):
     """Valid, in-scope records — redacted and pseudonymised — go to the main output.
 
-    Dead letters, out-of-scope records and privacy detections go to tagged outputs.
+    Dead letters, out-of-scope records and detections (privacy and classifiers) go to
+    tagged outputs. The classifiers, like the protector, are loaded once per worker.
     """
 
-    def __init__(self, topic: str, protection: ProtectionSpec) -> None:
+    def __init__(
+        self, topic: str, protection: ProtectionSpec, scoring: ScoringSpec | None = None
+    ) -> None:
         self.topic = topic
         self.protection = protection
+        self.scoring = scoring
         self.valid = Metrics.counter("socmon", "records_valid")
         self.rejected = Metrics.counter("socmon", "dead_letters")
         self.skipped = Metrics.counter("socmon", "out_of_scope")
+        self.unscored = Metrics.counter("socmon", "records_unscored")
         self._protector: RecordProtector | None = None
+        self._classifiers: ClassifierSet | None = None
 
     def setup(self) -> None:
         self._protector = self.protection.build()
+        self._classifiers = self.scoring.build() if self.scoring else None
 
     def process(self, batch: pa.Table) -> Iterator[Any]:
         assert self._protector is not None, "setup() builds the protector"
-        parsed = parse_messages(raw_messages(batch), self.topic, self._protector)
+        parsed = parse_messages(raw_messages(batch), self.topic, self._protector, self._classifiers)
         self.valid.inc(parsed.records.num_rows)
         self.rejected.inc(parsed.dead_letters.num_rows)
         self.skipped.inc(parsed.out_of_scope.num_rows)

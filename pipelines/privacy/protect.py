@@ -31,6 +31,8 @@ class ProtectedRecord:
     record: Record
     pii_entities: str
     detection: Detection | None
+    #: Where personal data is in the RAW text: in memory only, for the classifiers' evidence.
+    findings: tuple[Finding, ...] = ()
 
 
 class RecordProtector:
@@ -87,6 +89,7 @@ class RecordProtector:
             record=protected,
             pii_entities=orjson.dumps(entities_json(findings)).decode() if findings else "[]",
             detection=_official_post_with_personal_data(record, findings),
+            findings=findings,
         )
 
     def _pseudonym(self, platform: str, user_id: str) -> str:

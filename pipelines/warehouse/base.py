@@ -295,11 +295,13 @@ class Warehouse(ABC):
         now = _now()
         self._begin()
         try:
-            inserted = updated = unchanged = suppressed = 0
+            inserted = updated = unchanged = suppressed = unscored = 0
             entity_counts: Counter[str] = Counter()
             if records is not None and records.num_rows:
                 records, suppressed = self._without_erased(records)
                 entity_counts = _count_entities(records)
+                # Texts in a language the classifiers do not know: a coverage gap.
+                unscored = int(pc.sum(pc.invert(records["scored"].fill_null(True))).as_py() or 0)
             if records is not None and records.num_rows:
                 self._load_table("staged_records", records.select(list(RECORD_COLUMNS)))
                 total, existing, newer = self._execute(_COUNT_CHANGES)[0]
@@ -354,7 +356,8 @@ class Warehouse(ABC):
                 "UPDATE runs SET status = 'succeeded', finished_at = ?, records_read = ?, "
                 "records_stored = ?, records_inserted = ?, records_updated = ?, "
                 "records_unchanged = ?, duplicates = ?, dead_letters = ?, out_of_scope = ?, "
-                "records_suppressed = ?, entity_counts = ?, ranges = ? WHERE run_id = ?",
+                "records_suppressed = ?, entity_counts = ?, ranges = ?, records_unscored = ? "
+                "WHERE run_id = ?",
                 (
                     _now(),
                     staged.records_read,
@@ -368,6 +371,7 @@ class Warehouse(ABC):
                     suppressed,
                     json.dumps(counts.entity_counts),
                     json.dumps([piece.to_json() for piece in staged.ranges]),
+                    unscored,
                     staged.run_id,
                 ),
             )

@@ -1,0 +1,102 @@
+"""Normalisation and hashed features: disguises undone, fast path equal to the plain one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from classifiers.features import HashedNgrams
+from classifiers.normalize import TextNormalizer
+
+VOCABULARY = ["fuck you", "this is shit", "such a bitch", "what an idiot"] * 3
+
+
+@pytest.fixture(scope="module")
+def normalizer() -> TextNormalizer:
+    return TextNormalizer(min_count=2).fit(VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("@someone Look at THIS https://t.co/x #Exams", "@user look at this url exams"),
+        ("soooooo goooood", "soo good"),
+        ("f*ck you", "fuck you"),
+        ("this is sh1t", "this is shit"),
+        ("what an id10t", "what an idiot"),
+        ("such a b*tch", "such a bitch"),
+        ("f u c k off", "fuck off"),
+        ("fish &amp; chips", "fish & chips"),
+        ("room 101 at 10am", "room 101 at 10am"),  # numbers that are not disguises stay
+    ],
+)
+def test_disguises_are_undone(normalizer: TextNormalizer, raw: str, expected: str) -> None:
+    assert normalizer(raw) == expected
+
+
+def test_a_mask_without_a_known_word_is_kept(normalizer: TextNormalizer) -> None:
+    assert normalizer("z*zz") == "z*zz"
+
+
+TEXTS = ["you are great", "what an idiot", "good luck with the exams!", "", "été à paris 🎉"]
+
+
+@pytest.fixture(scope="module")
+def features() -> HashedNgrams:
+    return HashedNgrams(n_features=2**12).fit(TEXTS)
+
+
+def test_fast_scores_equal_the_matrix_product(features: HashedNgrams) -> None:
+    weights = np.random.default_rng(1).normal(size=(features.n_features, 3)).astype(np.float32)
+    expected = features.transform(TEXTS) @ weights
+    assert np.allclose(features.scores(TEXTS, weights), expected, atol=1e-5)
+
+
+def test_character_and_word_parts_are_scaled_separately(features: HashedNgrams) -> None:
+    matrices = features.matrices(TEXTS)
+    n_char = features.char_max - features.char_min + 1
+    for part in (matrices[:n_char], matrices[n_char:]):
+        # Each occurrence counts once: the squares of a part's weights add up to one.
+        squares = sum(
+            np.bincount(
+                np.repeat(np.arange(len(TEXTS)), np.diff(m.indptr)),
+                weights=m.data.astype(np.float64) ** 2,
+                minlength=len(TEXTS),
+            )
+            for m in part
+        )
+        assert np.allclose(np.delete(squares, 3), 1.0, atol=1e-5)
+    assert all(matrix[3].nnz == 0 for matrix in matrices)  # the empty text has no features
+
+
+def test_word_shares_add_up_to_the_score(features: HashedNgrams) -> None:
+    weights = np.random.default_rng(2).normal(size=features.n_features).astype(np.float32)
+    shares = features.word_shares(TEXTS, features.matrices(TEXTS), weights)
+    scores = features.scores(TEXTS, weights[:, None])[:, 0]
+    for text_shares, score in zip(shares, scores, strict=True):
+        assert sum(text_shares.values()) == pytest.approx(score, abs=1e-4)
+    assert set(shares[1]) == {"what", "an", "idiot"}
+
+
+def test_hashes_do_not_depend_on_the_process() -> None:
+    """Models are stored as hashed columns: they must mean the same in every process."""
+    program = (
+        "from classifiers.features import HashedNgrams;"
+        "f = HashedNgrams(2**20); f.idf_ = __import__('numpy').ones(2**20, 'float32');"
+        "print(sorted(f.matrices(['stable hashing'])[0].indices.tolist())[:5])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1

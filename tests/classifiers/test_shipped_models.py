@@ -1,0 +1,161 @@
+"""The shipped classifiers: robustness tables, languages, claims, files, the CLI contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers import robustness
+from classifiers.base import CATEGORIES
+from classifiers.claims import ClaimsFileError, load_claims
+from classifiers.model_set import ClassifierSet
+from classifiers.registry import build_classifiers
+
+
+@pytest.fixture(scope="module")
+def shipped() -> ClassifierSet:
+    return ClassifierSet.load()
+
+
+def flagged(shipped: ClassifierSet, texts: tuple[str, ...], category: str) -> list[bool]:
+    return [category in result.labels for result in shipped.score(list(texts))]
+
+
+@pytest.mark.parametrize("text", robustness.ABUSE_DISGUISED)
+def test_disguised_abuse_is_caught(shipped: ClassifierSet, text: str) -> None:
+    result = shipped.score([text])[0]
+    assert "offensive" in result.labels
+    assert result.explanations["offensive"]  # with the words that drove it
+
+
+@pytest.mark.parametrize("text", robustness.THREATS)
+def test_threats_are_caught(shipped: ClassifierSet, text: str) -> None:
+    result = shipped.score([text])[0]
+    assert "threat" in result.labels
+    assert result.explanations["threat"]
+
+
+@pytest.mark.parametrize("text", robustness.NOT_THREATS)
+def test_violent_idioms_are_not_threats(shipped: ClassifierSet, text: str) -> None:
+    assert "threat" not in shipped.score([text])[0].labels
+
+
+def test_false_alarm_tables_are_measured_not_assumed(shipped: ClassifierSet) -> None:
+    """Quoted abuse, reclaimed words and counter-speech: the rates go in the README; here
+    only that reclaimed words are not taken for hate and ordinary comments pass clean."""
+    assert not any(flagged(shipped, robustness.RECLAIMED, "hate"))
+    ordinary = (
+        "Loved the campus tour, the guides were brilliant.",
+        "When will the timetable for next term be published?",
+        "The queue at the cafe was huge today, more staff please.",
+    )
+    assert all(not result.labels for result in shipped.score(list(ordinary)))
+
+
+def test_other_languages_are_marked_unscored(shipped: ClassifierSet) -> None:
+    french, short, english = shipped.score(
+        [
+            "Bonjour à tous, les inscriptions pour le semestre prochain sont ouvertes demain",
+            "lol",
+            "The library is open all night during the exam weeks this term",
+        ]
+    )
+    assert (french.lang, french.scored) == ("fr", False)
+    assert (short.lang, short.scored) == ("und", True)  # too short to tell: still scored
+    assert (english.lang, english.scored) == ("en", True)
+
+
+def test_a_reworded_known_claim_is_matched(shipped: ClassifierSet) -> None:
+    result = shipped.score(
+        ["apparently all the exams are cancelled this year and everyone passes"]
+    )[0]
+    assert result.matched_claim == "exams-cancelled"
+    assert "misleading" in result.labels
+    assert result.explanations["misleading"][0] == "claim:exams-cancelled"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("claims:\n  - id: a\n    claim: b\n", "needs id, claim and fact_check"),
+        (
+            "claims:\n" + "  - {id: a, claim: b, fact_check: 'https://x.example'}\n" * 2,
+            "is repeated",
+        ),
+        ("claims:\n  - {id: a, claim: b, fact_check: 'not a link'}\n", "must be a link"),
+        ("nothing: here\n", "top-level 'claims' list"),
+    ],
+)
+def test_a_bad_claims_file_names_the_entry(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ClaimsFileError, match=message):
+        load_claims(path)
+
+
+def test_files_round_trip_to_the_same_scores(shipped: ClassifierSet, tmp_path: Path) -> None:
+    shipped.save(tmp_path)
+    again = ClassifierSet.load(tmp_path)
+    texts = [*robustness.ABUSE_DISGUISED, *robustness.COUNTER_SPEECH]
+    assert [r.scores for r in again.score(texts)] == [r.scores for r in shipped.score(texts)]
+
+
+def test_the_registry_has_every_category_with_a_version(shipped: ClassifierSet) -> None:
+    classifiers = build_classifiers(shipped)
+    assert list(classifiers) == list(CATEGORIES)
+    texts = ["you are a f*cking idiot", "Have a lovely weekend everyone"]
+    for name, classifier in classifiers.items():
+        assert classifier.name == name and classifier.version
+        probabilities = classifier.predict_proba(texts)
+        assert probabilities.shape == (2,) and np.all((probabilities >= 0) & (probabilities <= 1))
+    assert classifiers["offensive"].predict_proba(texts)[0] > 0.9
+    assert "fucking" in classifiers["offensive"].explain(texts[0])
+
+
+def test_classify_keeps_the_order_reports_bad_lines_and_exits_1(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": "you are a f*cking idiot"}),
+                "{not json",
+                json.dumps({"id": 7, "text": "Have a lovely weekend everyone"}),
+                json.dumps({"id": "c"}),
+                json.dumps(["a list"]),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.jsonl"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "classify",
+            "--input",
+            str(source),
+            "--output",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert completed.returncode == 1, completed.stderr
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [line.get("id", line.get("line")) for line in lines] == ["a", 2, 7, 4, 5]
+    assert lines[0]["labels"] == ["offensive"]
+    assert set(lines[0]["scores"]) == set(CATEGORIES)
+    assert "fucking" in lines[0]["explanations"]["offensive"]
+    assert lines[2]["labels"] == [] and lines[2]["explanations"] == {}
+    assert "not valid JSON" in lines[1]["error"]
+    assert "'text' is missing" in lines[3]["error"]
+    assert "expected a JSON object" in lines[4]["error"]

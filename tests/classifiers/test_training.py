@@ -1,0 +1,122 @@
+"""`socmon train` and `socmon evaluate` on a small labelled set in the shared data's layout."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers import data
+from classifiers.model_set import ClassifierSet
+from classifiers.training import train_all
+
+pytestmark = pytest.mark.slow
+
+RUDE = ["you are an idiot", "shut up you clown", "what a stupid moron", "useless pathetic fool"]
+KIND = ["have a lovely day", "great lecture today", "thanks for the help", "see you at the fair"]
+HATEFUL = ["send them all back", "those migrants ruin everything", "women belong in the kitchen"]
+FAKE = ["garlic cures the virus overnight", "5g towers spread the virus", "vaccines change dna"]
+REAL = ["health ministry reports 120 new cases", "testing centres open at 9am", "cases fell 3%"]
+
+
+def write_dataset(root: Path, seed: int = 3) -> None:
+    """Enough generated texts in each file for every model to train."""
+    rng = random.Random(seed)
+
+    def sample(pool: list[str]) -> str:
+        ending = rng.choice(["!", "today", "lol", "ok", ""])
+        return f"{rng.choice(pool)} {ending} {rng.randint(1, 999)}"
+
+    for task, positive, negative in (("offensive", RUDE, KIND), ("hate", HATEFUL, KIND)):
+        folder = root / "offensive" / f"tweeteval-{task}"
+        folder.mkdir(parents=True)
+        for split, size in (("train", 240), ("val", 80)):
+            labels = [rng.randint(0, 1) for _ in range(size)]
+            texts = [sample(positive if label else negative) for label in labels]
+            (folder / f"{split}_text.txt").write_text("\n".join(texts) + "\n", encoding="utf-8")
+            (folder / f"{split}_labels.txt").write_text(
+                "\n".join(map(str, labels)) + "\n", encoding="utf-8"
+            )
+    folder = root / "misleading" / "constraint-covid19"
+    folder.mkdir(parents=True)
+    for split, size in (("train", 240), ("val", 80)):
+        with (folder / f"{split}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "tweet", "label"])
+            for number in range(size):
+                fake = rng.random() < 0.5
+                writer.writerow(
+                    [number, sample(FAKE if fake else REAL), "fake" if fake else "real"]
+                )
+
+
+def test_training_is_reproducible_and_writes_models_and_cards(tmp_path: Path) -> None:
+    write_dataset(tmp_path / "data")
+    first = train_all(tmp_path / "data", tmp_path / "a", n_features=2**14)
+    second = train_all(tmp_path / "data", tmp_path / "b", n_features=2**14)
+
+    for name in ("offensive", "hate", "misleading", "misleading_domain"):
+        assert np.array_equal(first.linear[name].coef, second.linear[name].coef)
+    assert first.versions == second.versions
+    for category in ("offensive", "hate", "threat", "misleading"):
+        card = (tmp_path / "a" / f"{category}.card.md").read_text(encoding="utf-8")
+        assert first.versions[category] in card and "Threshold" in card
+    metrics = first.metadata["metrics"]
+    assert metrics["offensive"]["macro_f1"] > 0.9  # the generated classes are easy to tell
+    assert (
+        metrics["offensive"]["train_size"]
+        + sum(metrics["offensive"]["removed_by_deduplication"].values())
+        == 240
+    )
+    loaded = ClassifierSet.load(tmp_path / "a")
+    assert loaded.score(["you are an idiot !"])[0].labels == ("offensive",)
+
+
+def test_deduplication_keeps_the_majority_and_drops_validation_texts() -> None:
+    train = data.LabelledSplit(
+        ["Same text!", "same TEXT", "same text @bob", "held out", "other"],
+        np.array([1, 1, 0, 0, 1]),
+    )
+    validation = data.LabelledSplit(["Held out http://x.co", "new"], np.array([0, 1]))
+    dataset = data.deduplicate("t", train, validation, ())
+    assert dataset.train.texts == ["Same text!", "other"]
+    assert dataset.train.labels.tolist() == [1, 1]
+    assert dataset.removed == {
+        "train repeats": 2,
+        "validation repeats": 0,
+        "train texts also in validation": 1,
+    }
+
+
+def test_evaluate_writes_a_report_with_plots_and_the_comparison(tmp_path: Path) -> None:
+    write_dataset(tmp_path / "data")
+    report = tmp_path / "report.html"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "evaluate",
+            "--data",
+            str(tmp_path / "data"),
+            "--output",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert completed.returncode == 0, completed.stderr
+    page = report.read_text(encoding="utf-8")
+    for section in ("<h2>offensive</h2>", "<h2>hate</h2>", "<h2>misleading</h2>", "Robustness"):
+        assert section in page
+    assert page.count("data:image/png;base64,") == 6  # a confusion matrix and a curve each
+    assert "alt-profanity-check 1.9" in page and "not installed" not in page
+    assert json.dumps("RoBERTa-base")[1:-1] in page
