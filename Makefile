@@ -37,6 +37,7 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/classify_throughput.py
 	$(BIN)/python benchmarks/process_throughput.py
 	$(BIN)/python benchmarks/redact_throughput.py
 

@@ -132,6 +132,7 @@ def _threat_section(measured: dict[str, Any]) -> list[str]:
             for group, v in measured.items()
         ),
         "",
-        "Precision and recall on hand-written examples are in "
-        "tests/classifiers/test_threat.py and in the README.",
+        "Hand-written threats and violent idioms are in classifiers/robustness.py (tested in "
+        "tests/classifiers/test_shipped_models.py); precision of the firings above, read one "
+        "by one, is in the README.",
     ]

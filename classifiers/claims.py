@@ -83,7 +83,9 @@ class ClaimMatcher:
         # Character and word parts are each of unit length: the full vector is sqrt(2).
         # A short list is faster as a dense (features x claims) array; a long one stays sparse.
         transposed = sparse.csc_matrix(vectors.T / 2.0, dtype=np.float32)
-        self._matrix: Any = transposed.toarray() if len(self.claims) <= 64 else transposed
+        self._matrix: Any = (
+            np.ascontiguousarray(transposed.toarray()) if len(self.claims) <= 64 else transposed
+        )
 
     def similarities(self, matrices: Sequence[sparse.csr_matrix]) -> npt.NDArray[np.float64]:
         """Texts x claims cosine similarities, from the texts' feature matrices."""

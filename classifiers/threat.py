@@ -10,10 +10,12 @@ killing me", "we killed it", "I'd kill for a coffee") match nothing, because
 every pattern needs a person or place as the object.
 
 How good it is, honestly: precision and recall on the hand-written tables in
-``tests/classifiers/test_threat.py`` and the rate at which it fires on the
-labelled sets are in the model card. It cannot see a threat phrased in a way
-no pattern anticipates, and it also fires on quoted or reported threats
-("he said he'd kill you"), which a reviewer then dismisses.
+``classifiers/robustness.py`` (tested in ``tests/classifiers``) and the rate
+at which it fires on the labelled sets are in the model card and the README.
+It cannot see a threat phrased in a way no pattern anticipates, it takes
+hyperbole ("I'd kill that guy if he spoilt the film") at its word, and it
+fires on quoted threats ("he said 'I will kill you'"), which a reviewer
+then dismisses.
 """
 
 from __future__ import annotations
@@ -118,7 +120,8 @@ PATTERNS: tuple[ThreatPattern, ...] = (
     _pattern(
         "find you",
         0.75,
-        rf"\b{_INTENT}\s+(?:find|hunt down|track down|track)\s+(?:you|u|ya|him|her|them)\b",
+        rf"\b{_INTENT}\s+(?:find|hunt down|track down|track)\s+(?:you|u|ya|him|her|them)\b"
+        r"(?!\s+(?:a|an|some|the|one)\b)",  # "I'll find you a ride" is help, not a threat
         "find hunt track",
     ),
     _pattern(
