@@ -100,6 +100,12 @@ def summary(settings: Settings, result: TickResult) -> str:
         ):
             lines.append(f"{account:<14} {kind:<8} {count:>8}")
         lines.append("")
+        lines.append(f"{'detected':<20} {'clause':<7} {'records':>7}")
+        for category, clause, count in warehouse.query(
+            "SELECT category, policy_clause, count(*) FROM detections GROUP BY 1, 2 ORDER BY 1"
+        ):
+            lines.append(f"{category:<20} {clause:<7} {count:>7}")
+        lines.append("")
         lines.append(f"{'dead-letter reason':<20} {'count':>6}")
         for reason, count in warehouse.query(
             "SELECT reason, count(*) FROM dead_letters GROUP BY reason ORDER BY 1"
