@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from connectors.config import ConnectorSettings, KafkaSettings
+from pipelines.alerts.config import AlertSettings, SmtpSettings
 from pipelines.privacy.config import PrivacySettings
 from schemas.errors import SocmonError
 
@@ -33,6 +34,7 @@ SECRET_KEYS = {
     ("connectors", "twitter", "bearer_token"),
     ("connectors", "twitter", "account_tokens"),
     ("connectors", "facebook", "page_tokens"),
+    ("smtp", "password"),
 }
 
 
@@ -201,6 +203,8 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     connectors: ConnectorSettings = ConnectorSettings()
     classifiers: ClassifierSettings = ClassifierSettings()
+    alerts: AlertSettings = AlertSettings()
+    smtp: SmtpSettings = SmtpSettings()
     privacy: PrivacySettings = PrivacySettings()
     retention: RetentionSettings = RetentionSettings()
     operations: OperationsSettings = OperationsSettings()
@@ -234,6 +238,7 @@ class Settings(BaseSettings):
             exclude={
                 "warehouse": {"password"},
                 "privacy": {"pseudonym_key"},
+                "smtp": {"password"},
                 "connectors": {
                     "twitter": {"bearer_token", "account_tokens"},
                     "facebook": {"page_tokens"},

@@ -43,6 +43,7 @@ def demo_settings(workdir: Path, simulators: Simulators | None = None) -> Settin
             kafka={"bootstrap_servers": None},
             warehouse={"url": f"duckdb:///{(workdir / 'warehouse.duckdb').resolve()}"},
             pipeline={"staging_dir": str((workdir / "staging").resolve())},
+            operations={"outbox_dir": str((workdir / "outbox").resolve())},
             **overrides,
         )
 
@@ -99,6 +100,17 @@ def summary(settings: Settings, result: TickResult) -> str:
             "SELECT account, kind, count(*) FROM records GROUP BY account, kind ORDER BY 1, 2"
         ):
             lines.append(f"{account:<14} {kind:<8} {count:>8}")
+        lines.append("")
+        lines.append(f"{'alerts by severity':<20} {'count':>7}")
+        for severity, count in warehouse.query(
+            "SELECT severity, count(*) FROM alerts GROUP BY 1 ORDER BY CASE severity "
+            "WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
+        ):
+            lines.append(f"{severity:<20} {count:>7}")
+        lines.append(
+            f"emails written to {settings.operations.outbox_dir}: {result.notify.emails_sent} "
+            "(immediate alerts; medium and low wait for the daily digest)"
+        )
         lines.append("")
         lines.append(f"{'detected':<20} {'clause':<7} {'records':>7}")
         for category, clause, count in warehouse.query(

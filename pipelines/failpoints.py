@@ -11,7 +11,7 @@ import os
 import sys
 
 #: The names the code defines; a test naming another one is told so.
-KNOWN_FAILPOINTS = ("after_staging", "after_commit", "after_ingest_flush")
+KNOWN_FAILPOINTS = ("after_staging", "after_commit", "after_ingest_flush", "after_email_sent")
 FAILPOINT_EXIT_CODE = 70
 
 

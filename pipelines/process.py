@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipelines import __version__
+from pipelines.alerts.stage import rules_for, with_alerts
 from pipelines.config import ConfigError, Settings
 from pipelines.failpoints import failpoint
 from pipelines.kafka_source import cluster_id_of, fix_ranges, high_water_marks
@@ -139,6 +140,7 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
     """Run one pass; raise on failure after marking the run failed."""
     bootstrap = require_bootstrap(settings)
     protection = protection_spec(settings)
+    rules = rules_for(settings)  # a bad rules file stops the run before it reads anything
     if not settings.accounts:
         raise ConfigError("accounts: no official accounts are configured; nothing is in scope")
     audit = audit_entry(settings, "process")
@@ -184,7 +186,7 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
         )
         failpoint("after_staging")
         warehouse.note_staged(staged)
-        tables = StagedTables.read(staged)
+        tables = with_alerts(StagedTables.read(staged), settings, rules, warehouse)
         warnings = check_quality(warehouse, staged, tables, settings)
         counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id, audit, tables)
         failpoint("after_commit")
@@ -235,7 +237,9 @@ def check_quality(
     """
     records, detections = tables.records, tables.detections
     account_keys = [account.key for account in settings.accounts]
-    results = validate_tables({"records": records, "detections": detections}, account_keys)
+    results = validate_tables(
+        {"records": records, "detections": detections, "alerts": tables.alerts}, account_keys
+    )
     counts: dict[str, int] = {}
     latest: dict[str, datetime] = {}
     if records is not None:

@@ -1,4 +1,5 @@
-"""`socmon run`: one scheduler tick of every stage (embedded broker if none is configured)."""
+"""`socmon run`: one scheduler tick of every stage — ingest, process, notify (embedded broker if
+none is configured)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from connectors.broker import EmbeddedBroker
+from pipelines.alerts.notify import NotifyResult, notify
 from pipelines.config import Settings
 from pipelines.ingest import IngestResult, ingest
 from pipelines.process import ProcessResult, process
@@ -25,6 +27,7 @@ class TickResult:
     embedded_broker: bool
     ingest: IngestResult
     process: ProcessResult
+    notify: NotifyResult
 
 
 @contextlib.contextmanager
@@ -51,7 +54,12 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
         ingested = ingest(effective, bootstrap)
         processed = process(effective, extra_runner_options)
         _link_coverage(effective, processed.run_id, ingested)
-        return TickResult(bootstrap, embedded, ingested, processed)
+        warehouse = open_warehouse(effective.warehouse)
+        try:
+            notified = notify(effective, warehouse)
+        finally:
+            warehouse.close()
+        return TickResult(bootstrap, embedded, ingested, processed, notified)
 
 
 def _link_coverage(settings: Settings, run_id: str, ingested: IngestResult) -> None:

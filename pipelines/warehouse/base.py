@@ -44,6 +44,7 @@ class CommitCounts:
     suppressed: int = 0
     detections_new: int = 0
     entity_counts: dict[str, int] = field(default_factory=dict)
+    alerts_new: int = 0
 
     @property
     def stored(self) -> int:
@@ -57,6 +58,9 @@ class StagedTables:
 
     records: pa.Table | None
     detections: pa.Table | None
+    #: Built from the two above before the commit (pipelines/alerts/build.py).
+    alerts: pa.Table | None = None
+    deliveries: pa.Table | None = None
 
     @classmethod
     def read(cls, staged: StagedRun) -> StagedTables:
@@ -319,6 +323,23 @@ class Warehouse(ABC):
                 detections_new = self._insert_new(
                     "detections", detections, DETECTION_COLUMNS, ("detection_id",), staged.run_id
                 )
+            alerts_new = 0
+            if tables.alerts is not None and tables.alerts.num_rows:
+                alerts_new = self._insert_new(
+                    "alerts",
+                    tables.alerts,
+                    tables.alerts.column_names,
+                    ("alert_id",),
+                    staged.run_id,
+                )
+            if tables.deliveries is not None and tables.deliveries.num_rows:
+                self._insert_new(
+                    "alert_deliveries",
+                    tables.deliveries,
+                    tables.deliveries.column_names,
+                    ("delivery_id",),
+                    staged.run_id,
+                )
             dead_new = 0
             if dead_letters is not None and dead_letters.num_rows:
                 dead_new = self._insert_new(
@@ -351,13 +372,14 @@ class Warehouse(ABC):
                 suppressed,
                 detections_new,
                 dict(sorted(entity_counts.items())),
+                alerts_new,
             )
             self._execute(
                 "UPDATE runs SET status = 'succeeded', finished_at = ?, records_read = ?, "
                 "records_stored = ?, records_inserted = ?, records_updated = ?, "
                 "records_unchanged = ?, duplicates = ?, dead_letters = ?, out_of_scope = ?, "
-                "records_suppressed = ?, entity_counts = ?, ranges = ?, records_unscored = ? "
-                "WHERE run_id = ?",
+                "records_suppressed = ?, entity_counts = ?, ranges = ?, records_unscored = ?, "
+                "alerts_raised = ? WHERE run_id = ?",
                 (
                     _now(),
                     staged.records_read,
@@ -372,6 +394,7 @@ class Warehouse(ABC):
                     json.dumps(counts.entity_counts),
                     json.dumps([piece.to_json() for piece in staged.ranges]),
                     unscored,
+                    alerts_new,
                     staged.run_id,
                 ),
             )
@@ -651,6 +674,9 @@ class Warehouse(ABC):
             "dq_results",
             "connector_cursors",
             "coverage",
+            "alerts",
+            "alert_deliveries",
+            "alert_feedback",
         }:
             raise WarehouseError(f"unknown table {table!r}")
         return self._count(table)

@@ -1,0 +1,254 @@
+"""From a run's staged records and detections to alerts and their email deliveries.
+
+Runs in the commit step, before the transaction: everything here is a pure
+function of the staged files, the rules and the settings, so a rerun builds
+the same alerts with the same ids (``sha256(record id | rule id)``) and the
+insert-if-absent of the commit makes them exactly once. Only stored
+(redacted) text is used; offensive words are masked in the excerpt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from pipelines.alerts.config import AlertSettings
+from pipelines.alerts.rules import LoadedRules, Rule
+
+EXCERPT_CHARACTERS = 280
+
+ALERT_SCHEMA = pa.schema(
+    [
+        ("alert_id", pa.string()),
+        ("record_id", pa.string()),
+        ("account", pa.string()),
+        ("rule_id", pa.string()),
+        ("rule_version", pa.string()),
+        ("category", pa.string()),
+        ("policy_clause", pa.string()),
+        ("severity", pa.string()),
+        ("score", pa.float64()),
+        ("evidence", pa.string()),
+        ("recommended_action", pa.string()),
+        ("recipients", pa.string()),
+        ("conversation_id", pa.string()),
+        ("url", pa.string()),
+    ]
+)
+DELIVERY_SCHEMA = pa.schema(
+    [
+        ("delivery_id", pa.string()),
+        ("alert_id", pa.string()),
+        ("recipient", pa.string()),
+        ("mode", pa.string()),
+        ("due_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+ALERT_COLUMNS = tuple(ALERT_SCHEMA.names)
+DELIVERY_COLUMNS = tuple(DELIVERY_SCHEMA.names)
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Who hears about each account."""
+
+    recipients: Mapping[str, tuple[str, ...]]
+    handles: Mapping[str, str]
+    fallback: str | None
+
+    def for_accounts(self, accounts: Sequence[str]) -> tuple[str, ...]:
+        found = [address for account in accounts for address in self.recipients.get(account, ())]
+        if not found and self.fallback:
+            found = [self.fallback]
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class BuiltAlerts:
+    """Alert rows and delivery rows, as Arrow tables for the commit."""
+
+    alerts: pa.Table
+    deliveries: pa.Table
+
+
+Masker = Callable[[str, Sequence[str]], str]
+
+
+def build_alerts(
+    records: pa.Table | None,
+    detections: pa.Table | None,
+    rules: LoadedRules,
+    routing: Routing,
+    settings: AlertSettings,
+    masker: Masker,
+    parents: Mapping[str, str],
+    now: datetime | None = None,
+) -> BuiltAlerts:
+    """Every rule that fires on a staged record, once per record and rule."""
+    now = now or datetime.now(UTC)
+    alert_rows: list[dict[str, Any]] = []
+    delivery_rows: list[dict[str, Any]] = []
+    if records is None or not records.num_rows:
+        return BuiltAlerts(ALERT_SCHEMA.empty_table(), DELIVERY_SCHEMA.empty_table())
+    by_record: dict[str, list[dict[str, Any]]] = {}
+    for detection in detections.to_pylist() if detections is not None else []:
+        by_record.setdefault(detection["record_id"], []).append(detection)
+    for record in records.to_pylist():
+        if record["deleted"]:
+            continue
+        for rule in rules.rules.rules:
+            fired = _fires(rule, rules, record, by_record.get(record["id"], []))
+            if fired is None:
+                continue
+            alert = _alert(
+                rule,
+                rules,
+                record,
+                fired,
+                routing,
+                masker,
+                parents,
+                by_record.get(record["id"], []),
+            )
+            alert_rows.append(alert)
+            delivery_rows.extend(_deliveries(alert, settings, now))
+    return BuiltAlerts(
+        pa.Table.from_pylist(alert_rows, ALERT_SCHEMA),
+        pa.Table.from_pylist(delivery_rows, DELIVERY_SCHEMA),
+    )
+
+
+def _fires(
+    rule: Rule, rules: LoadedRules, record: dict[str, Any], detections: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The detection (or text match) that makes ``rule`` fire on ``record``, or None."""
+    official = bool(record["author_is_official"])
+    if rule.authored_by == "official" and not official:
+        return None
+    if rule.authored_by == "public" and official:
+        return None
+    if rule.kinds and record["kind"] not in rule.kinds:
+        return None
+    if rule.accounts and not set(json.loads(record["accounts"])) & set(rule.accounts):
+        return None
+    if rule.category is not None:
+        for detection in detections:
+            score = float(detection["score"])
+            in_band = score >= rule.min_score and (rule.max_score is None or score < rule.max_score)
+            if detection["category"] == rule.category and in_band:
+                return detection
+        return None
+    text = record["text"] or ""
+    matcher = rules.terms.get(rule.id) or rules.patterns[rule.id]
+    found = matcher.search(text)
+    if found is None:
+        return None
+    unless = rules.unless.get(rule.id)
+    if unless is not None and unless.search(text):
+        return None
+    return {"category": _text_category(rule), "score": 1.0, "matched": found.group(0)}
+
+
+def _text_category(rule: Rule) -> str:
+    return "confidential" if rule.terms_file else "policy"
+
+
+def _alert(
+    rule: Rule,
+    rules: LoadedRules,
+    record: dict[str, Any],
+    fired: dict[str, Any],
+    routing: Routing,
+    masker: Masker,
+    parents: Mapping[str, str],
+    detections: list[dict[str, Any]],
+) -> dict[str, Any]:
+    accounts = json.loads(record["accounts"]) or [record["account"]]
+    mask_terms = [
+        term
+        for detection in detections
+        if detection["category"] in ("offensive", "hate")
+        for term in json.loads(detection["evidence"]).get("top_terms", [])
+    ]
+    evidence: dict[str, Any] = {
+        "excerpt": masker(_excerpt(record["text"] or ""), mask_terms),
+        "kind": record["kind"],
+        "by_official_account": bool(record["author_is_official"]),
+        "rule": {"id": rule.id, "version": rules.version, "description": rule.description},
+    }
+    parent = parents.get(record["parent_id"] or "")
+    if parent:
+        evidence["context"] = masker(_excerpt(parent), mask_terms)
+    if "detection_id" in fired:
+        details = json.loads(fired["evidence"])
+        details.pop("top_terms", None)
+        evidence["detection"] = {
+            "category": fired["category"],
+            "score": round(float(fired["score"]), 4),
+            "detector": fired["detector"],
+            "detector_version": fired["detector_version"],
+            **details,
+        }
+    else:
+        evidence["matched"] = masker(fired["matched"], mask_terms)
+    alert_id = hashlib.sha256(f"{record['id']}|{rule.id}".encode()).hexdigest()
+    return {
+        "alert_id": alert_id,
+        "record_id": record["id"],
+        "account": record["account"],
+        "rule_id": rule.id,
+        "rule_version": rules.version,
+        "category": fired["category"],
+        "policy_clause": rule.clause,
+        "severity": rule.severity,
+        "score": float(fired["score"]),
+        "evidence": json.dumps(evidence, sort_keys=True, ensure_ascii=False),
+        "recommended_action": " ".join(rule.action.split()),
+        "recipients": json.dumps(list(routing.for_accounts(accounts))),
+        "conversation_id": record["conversation_id"],
+        "url": record["url"],
+    }
+
+
+def _deliveries(
+    alert: dict[str, Any], settings: AlertSettings, now: datetime
+) -> list[dict[str, Any]]:
+    immediate = alert["severity"] in settings.immediate_severities
+    due = now if immediate else next_digest(now, settings)
+    return [
+        {
+            "delivery_id": hashlib.sha256(f"{alert['alert_id']}|{recipient}".encode()).hexdigest(),
+            "alert_id": alert["alert_id"],
+            "recipient": recipient,
+            "mode": "immediate" if immediate else "digest",
+            "due_at": due,
+        }
+        for recipient in json.loads(alert["recipients"])
+    ]
+
+
+def next_digest(now: datetime, settings: AlertSettings) -> datetime:
+    """When the digest that would include an alert raised ``now`` is due."""
+    period = timedelta(hours=settings.digest_every_hours)
+    anchor = now.replace(
+        hour=settings.digest_hour_utc if period >= timedelta(days=1) else 0,
+        minute=0,
+        second=0,
+        microsecond=0,
+    )
+    if anchor > now:
+        anchor -= timedelta(days=1)
+    steps = math.floor((now - anchor) / period) + 1
+    return anchor + steps * period
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARACTERS else text[: EXCERPT_CHARACTERS - 1] + "…"

@@ -1,0 +1,64 @@
+"""Settings for rules, routing, delivery timing and the SMTP server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from pipelines.alerts.rules import DEFAULT_POLICY, DEFAULT_RULES
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class AlertSettings(BaseModel):
+    """How detections become alerts and when they are emailed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rules_file: Path = Field(default=DEFAULT_RULES, description="Policy rules (YAML).")
+    policy_file: Path = Field(default=DEFAULT_POLICY, description="Policy clause summaries.")
+    fallback_email: str | None = Field(
+        default=None,
+        pattern=EMAIL_PATTERN,
+        description="The comms address for alerts on an account no longer in the config.",
+    )
+    immediate_severities: tuple[str, ...] = Field(
+        default=("high", "critical"), description="Emailed at once; the others go in a digest."
+    )
+    digest_every_hours: int = Field(
+        default=24, ge=1, le=168, description="Digest period (24: daily, 1: hourly)."
+    )
+    digest_hour_utc: int = Field(
+        default=8, ge=0, le=23, description="For daily digests: the hour they are due (UTC)."
+    )
+    quiet_hours: tuple[int, int] | None = Field(
+        default=None,
+        description="[start, end) hours (UTC) when only critical alerts are emailed, e.g. [22, 7].",
+    )
+    burst_minutes: int = Field(
+        default=15, ge=0, description="Alerts on one thread within this window share one email."
+    )
+    max_emails_per_hour: int = Field(
+        default=20, ge=1, description="Per recipient; beyond it non-critical mail waits."
+    )
+    mask_offensive: bool = Field(default=True, description="Mask offensive words in emails.")
+
+
+class SmtpSettings(BaseModel):
+    """Where emails go. No host: they are written as .eml files to operations.outbox_dir."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True
+    username: str | None = None
+    password: SecretStr | None = Field(
+        default=None, description="Environment only: SOCMON_SMTP__PASSWORD."
+    )
+    sender: str = Field(default="socmon@university.example", pattern=EMAIL_PATTERN)
+    timeout_s: float = Field(default=20.0, gt=0)
+    retry_base_s: float = Field(
+        default=60.0, ge=0, description="First retry delay after a failure; doubles each time."
+    )

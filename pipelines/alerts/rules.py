@@ -1,0 +1,179 @@
+"""Policy rules and clauses: read from YAML, validated once at start, explained when wrong.
+
+A rule fires on a record either through a detection (``category`` with an
+optional score band) or through text (``terms_file`` of whole words or
+phrases, or a ``pattern``), can be limited to accounts, kinds and to who
+wrote the item (an official account or a member of the public), and maps
+to a policy clause, a severity and an action written for a line manager.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from schemas.errors import SocmonError
+
+HERE = Path(__file__).parent
+DEFAULT_RULES = HERE / "rules.yaml"
+DEFAULT_POLICY = HERE / "policy.yaml"
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITY_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+CATEGORIES = ("offensive", "hate", "threat", "misleading", "personal_data")
+
+
+class RulesError(SocmonError):
+    """The rules or policy file is missing or invalid; the message names the entry."""
+
+
+class Rule(BaseModel):
+    """One policy rule."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
+    description: str
+    category: Literal["offensive", "hate", "threat", "misleading", "personal_data"] | None = None
+    min_score: float = Field(default=0.0, ge=0, le=1)
+    max_score: float | None = Field(default=None, gt=0, le=1)
+    terms_file: str | None = None
+    pattern: str | None = None
+    unless_pattern: str | None = None
+    authored_by: Literal["official", "public", "any"] = "any"
+    kinds: tuple[Literal["post", "reply", "comment", "mention"], ...] = ()
+    accounts: tuple[str, ...] = ()
+    clause: str = Field(pattern=r"^\d+(\.\d+)*$")
+    severity: Severity
+    action: str = Field(min_length=10)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Rule:
+        triggers = [
+            self.category is not None,
+            self.terms_file is not None,
+            self.pattern is not None,
+        ]
+        if sum(triggers) != 1:
+            raise ValueError("needs exactly one of category, terms_file, pattern")
+        for name in ("pattern", "unless_pattern"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    re.compile(value)
+                except re.error as error:
+                    raise ValueError(f"{name} is not a valid regular expression: {error}") from None
+        return self
+
+
+class RuleSet(BaseModel):
+    """The rules file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int = Field(ge=1)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> RuleSet:
+        ids = [rule.id for rule in self.rules]
+        repeated = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
+        if repeated:
+            raise ValueError(f"rule ids must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+
+class Clause(BaseModel):
+    """A policy clause as emails name it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str
+    summary: str
+
+
+class Policy(BaseModel):
+    """The policy file: clause summaries and where the document is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int
+    document_url: str = Field(pattern=r"^https?://")
+    clauses: dict[str, Clause]
+
+
+class LoadedRules:
+    """Validated rules with their term lists and compiled patterns, and the policy."""
+
+    def __init__(self, rules: RuleSet, policy: Policy, terms: dict[str, re.Pattern[str]]) -> None:
+        self.rules = rules
+        self.policy = policy
+        self.terms = terms
+        self.patterns = {
+            rule.id: re.compile(rule.pattern, re.IGNORECASE) for rule in rules.rules if rule.pattern
+        }
+        self.unless = {
+            rule.id: re.compile(rule.unless_pattern, re.IGNORECASE)
+            for rule in rules.rules
+            if rule.unless_pattern
+        }
+
+    @property
+    def version(self) -> str:
+        return f"rules-v{self.rules.version}"
+
+
+def load_rules(rules_path: Path = DEFAULT_RULES, policy_path: Path = DEFAULT_POLICY) -> LoadedRules:
+    """Read, validate and compile; raise ``RulesError`` naming the rule and field."""
+    rules = _validated(RuleSet, rules_path)
+    policy = _validated(Policy, policy_path)
+    missing = sorted({rule.clause for rule in rules.rules} - set(policy.clauses))
+    if missing:
+        raise RulesError(f"{rules_path}: clauses not described in {policy_path}: {missing}")
+    terms = {}
+    for rule in rules.rules:
+        if rule.terms_file:
+            path = (rules_path.parent / rule.terms_file).resolve()
+            if not path.is_file():
+                raise RulesError(f"{rules_path}: rule {rule.id}: terms_file {path} does not exist")
+            words = [
+                line.strip()
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+            ]
+            if not words:
+                raise RulesError(f"{path}: no terms")
+            alternatives = "|".join(
+                re.escape(word) for word in sorted(words, key=len, reverse=True)
+            )
+            terms[rule.id] = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    return LoadedRules(rules, policy, terms)
+
+
+ModelT = TypeVar("ModelT", RuleSet, Policy)
+
+
+def _validated(model: type[ModelT], path: Path) -> ModelT:
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulesError(f"{path} does not exist") from None
+    except yaml.YAMLError as error:
+        raise RulesError(f"{path}: not valid YAML: {error}") from None
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            location: list[object] = list(item["loc"])
+            if location[:1] == ["rules"] and len(location) > 1 and isinstance(location[1], int):
+                rules = document.get("rules", []) if isinstance(document, dict) else []
+                rule = rules[location[1]] if location[1] < len(rules) else {}
+                name = rule.get("id", f"#{location[1]}") if isinstance(rule, dict) else location[1]
+                location = [f"rule {name}", *location[2:]]
+            problems.append(f"{'.'.join(map(str, location)) or '(root)'}: {item['msg']}")
+        raise RulesError(f"{path}: " + "; ".join(problems)) from None
