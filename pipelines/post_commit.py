@@ -1,6 +1,7 @@
 """What happens after the commit transaction, driven by flags on committed rows.
 
-Copying dead letters to ``socmon.deadletter.v1`` and committing the Kafka
+Copying dead letters to ``socmon.deadletter.v1``, publishing alerts to
+``socmon.alerts.v1`` (for other consumers: a ticketing system, a dashboard) and committing the Kafka
 consumer group's offsets (so lag is visible in Kafka tools) both happen
 after the warehouse transaction. Each is flagged on its row only once done,
 so a crash in between is repaired by the next run, never lost and never
@@ -10,6 +11,7 @@ doubled in the warehouse.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -139,3 +141,38 @@ def _fetch_originals(
     finally:
         consumer.close()
     return found
+
+
+ALERT_FIELDS = (
+    "alert_id record_id account rule_id rule_version category policy_clause severity score "
+    "evidence recommended_action recipients url created_at"
+).split()
+
+
+def publish_alerts(warehouse: Warehouse, bootstrap_servers: str, kafka: KafkaSettings) -> int:
+    """Copy committed alerts not yet published to ``socmon.alerts.v1`` (key: alert id)."""
+    rows = warehouse.query(
+        f"SELECT {', '.join(ALERT_FIELDS)} FROM alerts WHERE NOT published ORDER BY alert_id"
+    )
+    if not rows:
+        return 0
+    with RecordProducer(
+        bootstrap_servers, kafka.alerts_topic.name, client_id="socmon-alerts"
+    ) as producer:
+        for row in rows:
+            alert = dict(zip(ALERT_FIELDS, row, strict=True))
+            alert["evidence"] = json.loads(alert["evidence"])
+            alert["recipients"] = json.loads(alert["recipients"])
+            alert["created_at"] = alert["created_at"].isoformat()
+            producer.send(
+                KafkaMessage(
+                    key=alert["alert_id"].encode(),
+                    value=json.dumps(alert, sort_keys=True, ensure_ascii=False).encode(),
+                    headers=(("schema_version", b"1"), ("severity", alert["severity"].encode())),
+                )
+            )
+        producer.flush()
+    warehouse.write_many(
+        "UPDATE alerts SET published = TRUE WHERE alert_id = ?", [(row[0],) for row in rows]
+    )
+    return len(rows)

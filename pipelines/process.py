@@ -31,7 +31,7 @@ from pipelines.config import ConfigError, Settings
 from pipelines.failpoints import failpoint
 from pipelines.kafka_source import cluster_id_of, fix_ranges, high_water_marks
 from pipelines.pipeline import run_pipeline
-from pipelines.post_commit import commit_group_offsets, publish_dead_letters
+from pipelines.post_commit import commit_group_offsets, publish_alerts, publish_dead_letters
 from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.quality.gate import validate_tables
@@ -271,14 +271,18 @@ def _finish_after_commit(
     warehouse: Warehouse, bootstrap: str, settings: Settings, cluster_id: str | None
 ) -> None:
     published = publish_dead_letters(warehouse, bootstrap, settings.kafka)
+    alerts = publish_alerts(warehouse, bootstrap, settings.kafka)
     committed = commit_group_offsets(
         warehouse, bootstrap, settings.kafka.consumer_group, cluster_id
     )
-    if published or committed:
+    if published or committed or alerts:
         log.info(
-            "copied %d dead letter(s) to %s; committed %d group offset(s)",
+            "copied %d dead letter(s) to %s; published %d alert(s) to %s; "
+            "committed %d group offset(s)",
             published,
             settings.kafka.deadletter_topic.name,
+            alerts,
+            settings.kafka.alerts_topic.name,
             committed,
         )
 

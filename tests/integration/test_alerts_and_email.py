@@ -25,7 +25,7 @@ from pipelines.synthetic import generate_records, record_line
 from pipelines.warehouse import open_warehouse
 from schemas.records import Author, Record
 from tests.conftest import SettingsFactory
-from tests.integration.helpers import query, replay, run_cli
+from tests.integration.helpers import query, read_topic, replay, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -295,3 +295,18 @@ def test_reviewers_verdicts_give_precision_and_labels(
         ("threat", 1),
     ]
     assert all(PERSONAL[1] not in row["text"] for row in rows)
+
+
+def test_alerts_are_published_to_the_alerts_topic_once(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    processed(settings, tmp_path, HOSTILE)
+    process(settings)  # a second run: nothing new to publish
+
+    messages = read_topic(settings, settings.kafka.alerts_topic.name)
+    alert_ids = {row[0] for row in query(settings, "SELECT alert_id FROM alerts")}
+    assert sorted(m.key.decode() for m in messages) == sorted(alert_ids)
+    payload = json.loads(messages[0].value)
+    assert {"policy_clause", "severity", "recommended_action", "evidence"} <= set(payload)
+    assert query(settings, "SELECT count(*) FROM alerts WHERE NOT published") == [(0,)]
