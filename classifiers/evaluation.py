@@ -68,8 +68,13 @@ def _profanity_check() -> Any:
     return lambda texts: np.asarray(predict_prob(list(texts)), dtype=np.float64)
 
 
-def report_html(classifiers: ClassifierSet, results: list[CategoryResult]) -> str:
-    """The whole report as one self-contained HTML page (plots inlined)."""
+def report_html(
+    classifiers: ClassifierSet,
+    results: list[CategoryResult],
+    feedback: dict[str, list[tuple[str, int, int, float]]] | None = None,
+) -> str:
+    """The whole report as one self-contained HTML page (plots inlined); ``feedback`` adds
+    precision per rule and per category from reviewers' verdicts on alerts."""
     parts = [
         "<!doctype html><meta charset='utf-8'><title>socmon classifier evaluation</title>",
         "<style>body{font:15px system-ui;max-width:70em;margin:2em auto;padding:0 1em}"
@@ -84,7 +89,28 @@ def report_html(classifiers: ClassifierSet, results: list[CategoryResult]) -> st
     for result in results:
         parts.append(_category_section(classifiers, result))
     parts.append(_robustness_section(classifiers))
+    if feedback:
+        parts.append(_feedback_section(feedback))
     return "\n".join(parts)
+
+
+def _feedback_section(feedback: dict[str, list[tuple[str, int, int, float]]]) -> str:
+    tables = []
+    for column, rows in feedback.items():
+        cells = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{reviewed}</td><td>{confirmed}</td>"
+            f"<td>{f'{value:.2f}' if reviewed else '-'}</td></tr>"
+            for name, reviewed, confirmed, value in rows
+        )
+        tables.append(
+            f"<h3>by {html.escape(column)}</h3><table><tr><th>{html.escape(column)}</th>"
+            f"<th>reviewed</th><th>confirmed</th><th>precision</th></tr>{cells}</table>"
+        )
+    return (
+        "<h2>Precision from reviewers' verdicts (socmon alerts resolve)</h2>"
+        "<p>Alerts marked confirmed or false positive; duplicates are left out.</p>"
+        + "".join(tables)
+    )
 
 
 def _summary_table(classifiers: ClassifierSet, results: list[CategoryResult]) -> str:

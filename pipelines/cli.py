@@ -226,9 +226,12 @@ def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
     from classifiers.evaluation import report_html
     from pipelines.classification import load_classifiers
 
-    classifiers = load_classifiers(_settings(context).classifiers)
+    settings = _settings(context)
+    classifiers = load_classifiers(settings.classifiers)
     results = run_evaluation(classifiers, data_dir)
-    output_path.write_text(report_html(classifiers, results), encoding="utf-8")
+    output_path.write_text(
+        report_html(classifiers, results, _feedback_precision(settings)), encoding="utf-8"
+    )
     click.echo(f"report written to {output_path}")
 
 
@@ -495,6 +498,22 @@ def alerts_export(context: click.Context, output: Path) -> None:
 
     count = _with_warehouse(context, lambda w: export_labels(w, output))
     click.echo(f"wrote {count} label(s) to {output}")
+
+
+def _feedback_precision(settings: Any) -> Any:
+    """Precision per rule and category from the warehouse's verdicts, if there are any."""
+    from pipelines.alerts.review import precision
+    from pipelines.warehouse import open_warehouse
+
+    try:
+        warehouse = open_warehouse(settings.warehouse)
+    except SocmonError:
+        return None
+    try:
+        table = precision(warehouse)
+    finally:
+        warehouse.close()
+    return table if any(reviewed for _, reviewed, _, _ in table["rule_id"]) else None
 
 
 def _with_warehouse(context: click.Context, action: Callable[[Any], Any]) -> Any:

@@ -1,6 +1,7 @@
 """`socmon retention`: delete what is older than its retention period.
 
-Content (records, detections, dead letters) goes after ``retention.content_days``;
+Content (records, detections, dead letters, alerts with their deliveries and verdicts) goes
+after ``retention.content_days``;
 the runs table after ``retention.runs_days``; the audit log after
 ``retention.audit_days`` — longer, since it shows that monitoring stayed within
 the law (policy 7.19). Offsets and erasures are state and are never pruned:
@@ -24,6 +25,9 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> dict[str
         ("records", "observed_at"): content,
         ("detections", "created_at"): content,
         ("dead_letters", "created_at"): content,
+        ("alerts", "created_at"): content,
+        ("alert_deliveries", "created_at"): content,
+        ("alert_feedback", "created_at"): content,
         ("runs", "started_at"): moment - timedelta(days=settings.retention.runs_days),
         ("dq_results", "created_at"): moment - timedelta(days=settings.retention.runs_days),
         ("audit_log", "created_at"): moment - timedelta(days=settings.retention.audit_days),

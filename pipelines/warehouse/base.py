@@ -110,7 +110,12 @@ RETAINED_TABLES = {
     "runs": ("started_at",),
     "audit_log": ("created_at",),
     "dq_results": ("created_at",),
+    "alerts": ("created_at",),
+    "alert_deliveries": ("created_at",),
+    "alert_feedback": ("created_at",),
 }
+#: Alerts kept as redacted evidence when their record is deleted: confirmed, high or critical.
+_ALERT_HOLD = "status = 'confirmed' AND severity IN ('high', 'critical')"
 
 _UPDATABLE = [column for column in RECORD_COLUMNS if column != "id"]
 _UPSERT_RECORDS = f"""
@@ -311,10 +316,16 @@ class Warehouse(ABC):
                 total, existing, newer = self._execute(_COUNT_CHANGES)[0]
                 inserted, updated, unchanged = total - existing, newer, existing - newer
                 self._execute(_UPSERT_RECORDS, (staged.run_id, staged.run_id))
-                # A tombstone erases what was found in the record, too.
+                # A tombstone erases what was found in the record, too, and its alerts —
+                # except those a reviewer confirmed as high or critical (kept as evidence).
                 self._execute(
                     "DELETE FROM detections WHERE record_id IN "
                     "(SELECT id FROM records WHERE deleted AND last_run_id = ?)",
+                    (staged.run_id,),
+                )
+                self._delete_alerts(
+                    "record_id IN (SELECT id FROM records WHERE deleted AND last_run_id = ?) "
+                    f"AND NOT ({_ALERT_HOLD})",
                     (staged.run_id,),
                 )
                 self._drop_table("staged_records")
@@ -549,6 +560,10 @@ class Warehouse(ABC):
                 detections += self._execute(
                     "DELETE FROM detections WHERE record_id = ? RETURNING detection_id", (subject,)
                 )
+            alerts = self._delete_alerts(
+                f"record_id IN (SELECT id FROM records WHERE {column} = ?) OR record_id = ?",
+                (subject, subject if subject_kind == "record" else ""),
+            )
             records = self._execute(
                 f"DELETE FROM records WHERE {column} = ? RETURNING id", (subject,)
             )
@@ -557,13 +572,20 @@ class Warehouse(ABC):
                 "VALUES (?, ?, ?, ?) ON CONFLICT (subject_kind, subject) DO NOTHING",
                 (subject_kind, subject, _now(), reason[:500]),
             )
-            counts = {"records": len(records), "detections": len(detections)}
+            counts = {"records": len(records), "detections": len(detections), "alerts": alerts}
             self._audit(audit, None, {"erased": subject_kind, **counts}, {})
             self._commit()
         except Exception:
             self._rollback()
             raise
         return counts
+
+    def _delete_alerts(self, condition: str, parameters: Sequence[Any]) -> int:
+        """Delete matching alerts with their deliveries and verdicts (inside a transaction)."""
+        chosen = f"SELECT alert_id FROM alerts WHERE {condition}"
+        for table in ("alert_deliveries", "alert_feedback"):
+            self._execute(f"DELETE FROM {table} WHERE alert_id IN ({chosen})", parameters)
+        return len(self._execute(f"DELETE FROM alerts WHERE {condition} RETURNING 1", parameters))
 
     def delete_older_than(
         self, cutoffs: dict[tuple[str, str], datetime], audit: AuditEntry
@@ -584,6 +606,13 @@ class Warehouse(ABC):
                 "DELETE FROM detections WHERE record_id NOT IN (SELECT id FROM records) RETURNING 1"
             )
             deleted["detections"] = deleted.get("detections", 0) + len(orphans)
+            # Deliveries and verdicts never outlive their alert.
+            for table in ("alert_deliveries", "alert_feedback"):
+                gone = self._execute(
+                    f"DELETE FROM {table} WHERE alert_id NOT IN (SELECT alert_id FROM alerts) "
+                    "RETURNING 1"
+                )
+                deleted[table] = deleted.get(table, 0) + len(gone)
             self._audit(audit, None, {"deleted": deleted}, {})
             self._commit()
         except Exception:

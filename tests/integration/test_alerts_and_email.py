@@ -24,6 +24,7 @@ from pipelines.process import process
 from pipelines.synthetic import generate_records, record_line
 from pipelines.warehouse import open_warehouse
 from schemas.records import Author, Record
+from tests.classifiers.test_training import write_dataset
 from tests.conftest import SettingsFactory
 from tests.integration.helpers import query, read_topic, replay, run_cli
 
@@ -295,6 +296,15 @@ def test_reviewers_verdicts_give_precision_and_labels(
         ("threat", 1),
     ]
     assert all(PERSONAL[1] not in row["text"] for row in rows)
+    write_dataset(tmp_path / "data")
+    report = tmp_path / "report.html"
+    evaluated = run_cli(
+        settings, "evaluate", "--data", str(tmp_path / "data"), "--output", str(report)
+    )
+    assert evaluated.returncode == 0, evaluated.stderr
+    page = report.read_text(encoding="utf-8")
+    assert "Precision from reviewers' verdicts" in page
+    assert "<td>threat-received</td><td>1</td><td>1</td><td>1.00</td>" in page
 
 
 def test_alerts_are_published_to_the_alerts_topic_once(
@@ -310,3 +320,35 @@ def test_alerts_are_published_to_the_alerts_topic_once(
     payload = json.loads(messages[0].value)
     assert {"policy_clause", "severity", "recommended_action", "evidence"} <= set(payload)
     assert query(settings, "SELECT count(*) FROM alerts WHERE NOT published") == [(0,)]
+
+
+def test_a_deleted_item_takes_its_alerts_except_confirmed_severe_ones(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    processed(settings, tmp_path, HOSTILE)
+    alerts = dict(query(settings, "SELECT rule_id, alert_id FROM alerts"))
+    assert (
+        run_cli(
+            settings, "alerts", "resolve", alerts["threat-received"][:12], "--as", "confirmed"
+        ).returncode
+        == 0
+    )
+    tombstones = [
+        dataclasses.replace(
+            record, deleted=True, text="", observed_at=record.observed_at + timedelta(hours=1)
+        )
+        for record in HOSTILE[:2]
+    ]
+    replay(settings, [record_line(record) for record in tombstones], tmp_path / "gone.jsonl")
+
+    process(settings)
+
+    kept = {row[0] for row in query(settings, "SELECT rule_id FROM alerts")}
+    assert "threat-received" in kept  # confirmed and critical: kept as evidence
+    assert "abuse-received" not in kept
+    assert query(
+        settings,
+        "SELECT count(*) FROM alert_deliveries WHERE alert_id = ?",
+        (alerts["abuse-received"],),
+    ) == [(0,)]
