@@ -60,7 +60,13 @@ def compose(
     now: datetime | None = None,
 ) -> EmailMessage:
     """One email for ``items`` (all to the same recipient)."""
-    ordered = sorted(items, key=lambda i: (-SEVERITY_ORDER[i.severity], i.alert["created_at"]))
+    if digest:  # grouped by account, most severe first within each
+        ordered = sorted(
+            items,
+            key=lambda i: (i.alert["account"], -SEVERITY_ORDER[i.severity], i.alert["created_at"]),
+        )
+    else:
+        ordered = sorted(items, key=lambda i: (-SEVERITY_ORDER[i.severity], i.alert["created_at"]))
     top = ordered[0].alert
     message = EmailMessage()
     message["From"] = sender
@@ -82,7 +88,7 @@ def _handle(account: str, handles: dict[str, str]) -> str:
 
 
 def _subject(ordered: Sequence[PendingAlert], digest: bool, handles: dict[str, str]) -> str:
-    top = ordered[0].alert
+    top = max(ordered, key=lambda i: SEVERITY_ORDER[i.severity]).alert
     if digest:
         accounts = {item.alert["account"] for item in ordered}
         return (

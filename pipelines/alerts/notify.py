@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.alerts.emails import PendingAlert, compose, message_id
+from pipelines.alerts.rules import SEVERITY_ORDER
 from pipelines.alerts.stage import routing_for, rules_for
 from pipelines.config import Settings
 from pipelines.failpoints import failpoint
@@ -153,6 +154,8 @@ def _emails(
     for groups in bursts.values():
         emails.extend((group, False) for group in groups)
     emails.extend((items, True) for items in digests.values())
+    # The most severe first, so an hourly limit is spent on what matters most.
+    emails.sort(key=lambda email: -max(SEVERITY_ORDER[item.severity] for item in email[0]))
     return emails
 
 

@@ -352,3 +352,19 @@ def test_a_deleted_item_takes_its_alerts_except_confirmed_severe_ones(
         "SELECT count(*) FROM alert_deliveries WHERE alert_id = ?",
         (alerts["abuse-received"],),
     ) == [(0,)]
+
+
+def test_the_hourly_limit_per_recipient_holds_back_non_critical_mail(
+    make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = smtp
+    settings = settings_with_smtp(make_settings, port, max_emails_per_hour=1)
+    processed(settings, tmp_path, HOSTILE)
+
+    first = run_notify(settings)
+
+    # Each recipient gets the critical threat; the high-severity abuse waits for the hour.
+    assert {str(m["Subject"]).split("]")[1] for m in inbox.messages} == {"[CRITICAL"}
+    assert first.held_back == 2
+    later = run_notify(settings, datetime.now(UTC) + timedelta(hours=1, minutes=1))
+    assert later.emails_sent == 2
