@@ -32,6 +32,9 @@ class EmailRecognizer(Recognizer):
             yield Finding(EMAIL, match.start(), match.end(), 0.99)
 
 
+_DIGIT_RUN = re.compile(r"(?<![\d+])\+?\d(?:[ -]?\d){8,13}(?!\d)")
+
+
 class PhoneRecognizer(Recognizer):
     """Phone numbers in UK and international formats, parsed by Google's libphonenumber port."""
 
@@ -50,6 +53,13 @@ class PhoneRecognizer(Recognizer):
             text, self.default_region, leniency=phonenumbers.Leniency.POSSIBLE
         )
         spans = [(match.start, match.end) for match in matcher]
+        # libphonenumber skips a number glued to other digit groups ("1111  07700 900000");
+        # digit runs with single separators are tried too, where the matcher found nothing.
+        for candidate in _DIGIT_RUN.finditer(text):
+            start, end = candidate.span()
+            if not any(start < other_end and other_start < end for other_start, other_end in spans):
+                spans.append((start, end))
+        spans.sort()
         for start, end in self._merge_split_numbers(text, spans):
             digits = sum(char.isdigit() for char in text[start:end])
             # Short digit groups (times, prices, years) are not phone numbers.
