@@ -17,20 +17,22 @@ from typing import Any, TypeVar
 
 import click
 
+from pipelines.cli_alerts import alerts, notify
+from pipelines.cli_classifiers import classify, evaluate, train
+from pipelines.cli_support import (
+    EXIT_BAD_CONFIG,
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_PARTIAL_COVERAGE,
+    settings_of,
+)
 from schemas.errors import SocmonError
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_BAD_CONFIG = 2
-EXIT_PARTIAL_COVERAGE = 3
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 def _settings(context: click.Context) -> Any:
-    from pipelines.config import load_settings
-
-    return load_settings(context.obj["config"])
+    return settings_of(context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,7 +129,7 @@ def process(context: click.Context, runner_options: tuple[str, ...]) -> None:
 @click.argument("runner_options", nargs=-1, type=click.UNPROCESSED)
 @click.pass_context
 def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
-    """One scheduler tick: ingest, then process (embedded broker if none is configured)."""
+    """One scheduler tick: ingest, process, notify (embedded broker if none is configured)."""
     from pipelines.tick import run_tick
 
     settings = _settings(context)
@@ -137,102 +139,6 @@ def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
 
     click.echo(describe(result.notify))
     _exit_on_gaps(context, result.ingest)
-
-
-@cli.command()
-@click.option(
-    "--input",
-    "input_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    required=True,
-    help="JSON lines with id and text.",
-)
-@click.option(
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="Where the scores go (JSON lines, same order).",
-)
-@click.pass_context
-def classify(context: click.Context, input_path: Path, output_path: Path) -> None:
-    """Score texts for offensive, hate, threat and misleading content."""
-    from pipelines.classification import classify_file
-
-    counts = classify_file(input_path, output_path, _settings(context).classifiers)
-    click.echo(f"classified {counts.classified} line(s); {counts.errors} refused", err=True)
-    if counts.errors:
-        context.exit(EXIT_FAILURE)
-
-
-@cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    required=True,
-    help="The labelled data folder (see its README).",
-)
-@click.option(
-    "--output",
-    "output_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Where models and cards go (default: classifiers.model_dir).",
-)
-@click.pass_context
-def train(context: click.Context, data_dir: Path, output_dir: Path | None) -> None:
-    """Train every classifier from labelled data, with model cards."""
-    from tqdm import tqdm
-
-    from classifiers.training import STEPS, train_all
-
-    target = output_dir or _settings(context).classifiers.model_dir
-    with tqdm(total=STEPS, unit="step", file=sys.stderr) as bar:
-
-        def progress(step: str) -> None:
-            bar.set_description(step)
-            bar.update(1)
-
-        trained = train_all(data_dir, target, progress)
-    for category, values in trained.metadata["metrics"].items():
-        if "metric" in values:
-            click.echo(
-                f"{category:<11} validation {values['metric'].replace('_', '-')} "
-                f"{values[values['metric']]} at threshold {trained.thresholds[category]}"
-            )
-    click.echo(f"models and model cards written to {target}")
-
-
-@cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    required=True,
-    help="The labelled data folder.",
-)
-@click.option(
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("classifier-report.html"),
-    show_default=True,
-)
-@click.pass_context
-def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
-    """HTML report: metrics, confusion matrices and precision-recall curves, with a comparison."""
-    from classifiers.evaluation import evaluate as run_evaluation
-    from classifiers.evaluation import report_html
-    from pipelines.classification import load_classifiers
-
-    settings = _settings(context)
-    classifiers = load_classifiers(settings.classifiers)
-    results = run_evaluation(classifiers, data_dir)
-    output_path.write_text(
-        report_html(classifiers, results, _feedback_precision(settings)), encoding="utf-8"
-    )
-    click.echo(f"report written to {output_path}")
 
 
 @cli.command()
@@ -398,134 +304,6 @@ def coverage(context: click.Context, ingest_id: str | None) -> None:
             click.echo(f"{'':<16} {reason}")
 
 
-@cli.command()
-@click.pass_context
-def notify(context: click.Context) -> None:
-    """Email the alerts that are due (immediate and digests); retry failed ones."""
-    from pipelines.alerts.notify import describe
-    from pipelines.alerts.notify import notify as run_notify
-    from pipelines.warehouse import open_warehouse
-
-    settings = _settings(context)
-    warehouse = open_warehouse(settings.warehouse)
-    try:
-        result = run_notify(settings, warehouse)
-    finally:
-        warehouse.close()
-    click.echo(describe(result))
-    if result.failed:
-        context.exit(EXIT_FAILURE)
-
-
-@cli.group()
-def alerts() -> None:
-    """Review alerts: list, show, resolve; precision per rule; export verdicts as labels."""
-
-
-@alerts.command("list")
-@click.option("--status", type=click.Choice(["open", "confirmed", "false_positive", "duplicate"]))
-@click.option("--limit", type=int, default=50, show_default=True)
-@click.pass_context
-def alerts_list(context: click.Context, status: str | None, limit: int) -> None:
-    """Newest alerts first."""
-    from pipelines.alerts.review import list_alerts
-
-    rows = _with_warehouse(context, lambda w: list_alerts(w, status, limit))
-    click.echo(
-        f"{'alert':<18} {'created':<17} {'account':<14} {'severity':<9} {'category':<14} "
-        f"{'clause':<6} {'rule':<28} status"
-    )
-    for alert_id, created, account, severity, category, clause, rule, state in rows:
-        click.echo(
-            f"{alert_id[:16]:<18} {created:%Y-%m-%d %H:%M} {account:<14} {severity:<9} "
-            f"{category:<14} {clause:<6} {rule:<28} {state}"
-        )
-
-
-@alerts.command("show")
-@click.argument("alert_id")
-@click.pass_context
-def alerts_show(context: click.Context, alert_id: str) -> None:
-    """One alert with its evidence and verdicts."""
-    from pipelines.alerts.review import find_alert
-
-    alert = _with_warehouse(context, lambda w: find_alert(w, alert_id))
-    for key, value in alert.items():
-        if key == "evidence":
-            value = json.dumps(json.loads(value), indent=2, ensure_ascii=False)
-        click.echo(f"{key}: {value}")
-
-
-@alerts.command("resolve")
-@click.argument("alert_id")
-@click.option(
-    "--as",
-    "verdict",
-    type=click.Choice(["confirmed", "false_positive", "duplicate"]),
-    required=True,
-)
-@click.option("--note", default=None, help="Why (kept with the verdict).")
-@click.pass_context
-def alerts_resolve(context: click.Context, alert_id: str, verdict: str, note: str | None) -> None:
-    """Record a reviewer's verdict on an alert."""
-    from pipelines.alerts.review import resolve
-
-    resolved = _with_warehouse(context, lambda w: resolve(w, alert_id, verdict, note))
-    click.echo(f"alert {resolved[:16]} marked {verdict}")
-
-
-@alerts.command("precision")
-@click.pass_context
-def alerts_precision(context: click.Context) -> None:
-    """Precision per rule and per category, from reviewers' verdicts."""
-    from pipelines.alerts.review import precision
-
-    table = _with_warehouse(context, precision)
-    for column, rows in table.items():
-        click.echo(f"{'by ' + column:<30} {'reviewed':>8} {'confirmed':>9} {'precision':>9}")
-        for name, reviewed, confirmed, value in rows:
-            shown = f"{value:.2f}" if reviewed else "-"
-            click.echo(f"{name:<30} {reviewed:>8} {confirmed:>9} {shown:>9}")
-        click.echo("")
-
-
-@alerts.command("export-labels")
-@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
-@click.pass_context
-def alerts_export(context: click.Context, output: Path) -> None:
-    """Reviewed alerts as extra training labels (JSON lines of redacted text)."""
-    from pipelines.alerts.review import export_labels
-
-    count = _with_warehouse(context, lambda w: export_labels(w, output))
-    click.echo(f"wrote {count} label(s) to {output}")
-
-
-def _feedback_precision(settings: Any) -> Any:
-    """Precision per rule and category from the warehouse's verdicts, if there are any."""
-    from pipelines.alerts.review import precision
-    from pipelines.warehouse import open_warehouse
-
-    try:
-        warehouse = open_warehouse(settings.warehouse)
-    except SocmonError:
-        return None
-    try:
-        table = precision(warehouse)
-    finally:
-        warehouse.close()
-    return table if any(reviewed for _, reviewed, _, _ in table["rule_id"]) else None
-
-
-def _with_warehouse(context: click.Context, action: Callable[[Any], Any]) -> Any:
-    from pipelines.warehouse import open_warehouse
-
-    warehouse = open_warehouse(_settings(context).warehouse)
-    try:
-        return action(warehouse)
-    finally:
-        warehouse.close()
-
-
 def _n(value: int | None) -> str:
     return "-" if value is None else str(value)
 
@@ -573,6 +351,10 @@ def main(argv: list[str] | None = None) -> None:
             click.echo(f"socmon: see `socmon dq report {run_id}`", err=True)
         sys.exit(EXIT_FAILURE)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+for command in (classify, train, evaluate, notify, alerts):
+    cli.add_command(command)
 
 
 if __name__ == "__main__":
