@@ -53,14 +53,12 @@ class PhoneRecognizer(Recognizer):
             text, self.default_region, leniency=phonenumbers.Leniency.POSSIBLE
         )
         spans = [(match.start, match.end) for match in matcher]
-        # libphonenumber skips a number glued to other digit groups ("1111  07700 900000");
-        # digit runs with single separators are tried too, where the matcher found nothing.
-        for candidate in _DIGIT_RUN.finditer(text):
-            start, end = candidate.span()
-            if not any(start < other_end and other_start < end for other_start, other_end in spans):
-                spans.append((start, end))
-        spans.sort()
-        for start, end in self._merge_split_numbers(text, spans):
+        candidates = self._merge_split_numbers(text, spans)
+        # libphonenumber skips or swallows a number glued to other digit groups
+        # ("1111  07700 900000", "1111 # 07700 900000"): digit runs with single separators
+        # are tried on their own too; the detector keeps one of overlapping findings.
+        candidates += [match.span() for match in _DIGIT_RUN.finditer(text)]
+        for start, end in sorted(set(candidates)):
             digits = sum(char.isdigit() for char in text[start:end])
             # Short digit groups (times, prices, years) are not phone numbers.
             if digits < (7 if text[start] == "+" else 9):
