@@ -20,11 +20,12 @@ from scipy import sparse
 
 from classifiers.features import HashedNgrams
 from classifiers.normalize import TextNormalizer
+from schemas.errors import SocmonError
 
 DEFAULT_CLAIMS_FILE = Path(__file__).with_name("known_false_claims.yaml")
 
 
-class ClaimsFileError(ValueError):
+class ClaimsFileError(SocmonError, ValueError):
     """The claims file is missing or malformed; the message names the entry."""
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from schemas.errors import SocmonError
+
 _LINKS_AND_MENTIONS = re.compile(r"https?://\S+|@\w+")
 _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
@@ -48,7 +50,7 @@ class Dataset:
     removed: dict[str, int] = field(default_factory=dict)
 
 
-class DataError(ValueError):
+class DataError(SocmonError, ValueError):
     """A data file is missing or not in the expected shape."""
 
 

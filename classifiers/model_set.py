@@ -32,6 +32,7 @@ from classifiers.language import detect_language, is_scored
 from classifiers.linear import LinearModel, top_terms
 from classifiers.normalize import TextNormalizer
 from classifiers.threat import ThreatClassifier
+from schemas.errors import SocmonError
 
 MODEL_DIR = Path(__file__).with_name("models")
 BUNDLE_NAME = "socmon-classifiers"
@@ -58,7 +59,7 @@ def has_topic(texts: Sequence[str], topic_words: frozenset[str]) -> npt.NDArray[
     )
 
 
-class ModelFileError(ValueError):
+class ModelFileError(SocmonError, ValueError):
     """The model files are missing or do not match this version of the code."""
 
 

@@ -51,8 +51,6 @@ DELIVERY_SCHEMA = pa.schema(
         ("due_at", pa.timestamp("us", tz="UTC")),
     ]
 )
-ALERT_COLUMNS = tuple(ALERT_SCHEMA.names)
-DELIVERY_COLUMNS = tuple(DELIVERY_SCHEMA.names)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ DEFAULT_RULES = HERE / "rules.yaml"
 DEFAULT_POLICY = HERE / "policy.yaml"
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-CATEGORIES = ("offensive", "hate", "threat", "misleading", "personal_data")
 
 
 class RulesError(SocmonError):
