@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.alerts.config import AlertSettings
 from pipelines.alerts.rules import LoadedRules, Rule
@@ -98,7 +99,7 @@ def build_alerts(
     by_record: dict[str, list[dict[str, Any]]] = {}
     for detection in detections.to_pylist() if detections is not None else []:
         by_record.setdefault(detection["record_id"], []).append(detection)
-    for record in records.to_pylist():
+    for record in _candidates(records, set(by_record), rules).to_pylist():
         if record["deleted"]:
             continue
         for rule in rules.rules.rules:
@@ -121,6 +122,19 @@ def build_alerts(
         pa.Table.from_pylist(alert_rows, ALERT_SCHEMA),
         pa.Table.from_pylist(delivery_rows, DELIVERY_SCHEMA),
     )
+
+
+def _candidates(records: pa.Table, detected: set[str], rules: LoadedRules) -> pa.Table:
+    """Only records with a detection, or text a text rule could match, can raise an alert:
+    the rest of the batch is skipped without leaving Arrow (most records are quiet)."""
+    mask = pc.is_in(records["id"], value_set=pa.array(sorted(detected), pa.string()))
+    for matcher in [*rules.terms.values(), *rules.patterns.values()]:
+        try:
+            found = pc.match_substring_regex(records["text"], matcher.pattern, ignore_case=True)
+        except pa.ArrowInvalid:  # a pattern RE2 cannot run: look at every record
+            return records
+        mask = pc.or_(mask, pc.fill_null(found, False))
+    return records.filter(mask)
 
 
 def _fires(

@@ -368,3 +368,30 @@ def test_the_hourly_limit_per_recipient_holds_back_non_critical_mail(
     assert first.held_back == 2
     later = run_notify(settings, datetime.now(UTC) + timedelta(hours=1, minutes=1))
     assert later.emails_sent == 2
+
+
+def official_post(number: int, text: str) -> Record:
+    return dataclasses.replace(
+        comment(number, text),
+        kind="post",
+        author=Author(id="1500000001", handle="UniOfficial", is_official=True),
+    )
+
+
+def test_posts_by_official_accounts_are_checked_against_the_policy(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    posts = [
+        official_post(50, "Good news from the merger talks this week, more soon"),
+        official_post(51, "We're hiring! Vacancy for a lab technician, DM us for details"),
+        official_post(52, "We're hiring! See the vacancy at https://jobs.university.example/123"),
+        official_post(53, "Open day this Saturday, all welcome"),
+    ]
+    processed(settings, tmp_path, posts)
+
+    rows = query(settings, "SELECT record_id, rule_id, policy_clause, severity FROM alerts")
+    assert sorted(rows) == [
+        ("x:7200050", "official-post-confidential", "7.16", "high"),
+        ("x:7200051", "vacancy-without-link", "7.9.2", "low"),
+    ]  # the vacancy with its link and the open day raise nothing

@@ -64,6 +64,9 @@ COMMON_WORDS = frozenset(
     will may mark dean grace hope rose bill art chase page lane major sunny joy faith
     carol wade bishop price king queen prince duke earl baron rich penny sterling
     christian norman german frank august june april hunter mason major miles
+    see join read find watch check come look apply book learn meet follow share welcome
+    click sign register keep stay enjoy start bring take tell give let help want need love
+    note save win miss reach contact discover explore hear watch try order pay post
     """.split()
 )
 
