@@ -41,12 +41,11 @@ class LabelledSplit:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A training and a validation split, where they came from, and what deduplication removed."""
+    """A training and a validation split, and what deduplication removed."""
 
     name: str
     train: LabelledSplit
     validation: LabelledSplit
-    sources: tuple[str, ...]
     removed: dict[str, int] = field(default_factory=dict)
 
 
@@ -60,9 +59,7 @@ def duplicate_key(text: str) -> str:
     return _NOT_ALPHANUMERIC.sub(" ", without).strip()
 
 
-def deduplicate(
-    name: str, train: LabelledSplit, validation: LabelledSplit, sources: tuple[str, ...]
-) -> Dataset:
+def deduplicate(name: str, train: LabelledSplit, validation: LabelledSplit) -> Dataset:
     """Remove repeats within each split and training texts that are in the validation split."""
     validation_kept, validation_dropped = _majority(validation)
     held_out = {duplicate_key(text) for text in validation_kept.texts}
@@ -78,7 +75,7 @@ def deduplicate(
         "validation repeats": validation_dropped,
         "train texts also in validation": overlap,
     }
-    return Dataset(name, final_train, validation_kept, sources, removed)
+    return Dataset(name, final_train, validation_kept, removed)
 
 
 def _majority(split: LabelledSplit) -> tuple[LabelledSplit, int]:

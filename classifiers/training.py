@@ -61,25 +61,15 @@ class CategoryPlan:
     metric: str
     regularisation: float
     load: Callable[[Path], data.Dataset]
-    sources: tuple[str, ...]
 
 
-def _offensive(root: Path) -> data.Dataset:
-    return data.deduplicate(
-        "OLID / TweetEval offensive",
-        data.tweeteval(root, "offensive", "train"),
-        data.tweeteval(root, "offensive", "val"),
-        ("offensive/tweeteval-offensive",),
-    )
+def _tweeteval(name: str, task: str) -> Callable[[Path], data.Dataset]:
+    def load(root: Path) -> data.Dataset:
+        return data.deduplicate(
+            name, data.tweeteval(root, task, "train"), data.tweeteval(root, task, "val")
+        )
 
-
-def _hate(root: Path) -> data.Dataset:
-    return data.deduplicate(
-        "HatEval / TweetEval hate",
-        data.tweeteval(root, "hate", "train"),
-        data.tweeteval(root, "hate", "val"),
-        ("offensive/tweeteval-hate",),
-    )
+    return load
 
 
 def _misleading(root: Path) -> data.Dataset:
@@ -87,14 +77,15 @@ def _misleading(root: Path) -> data.Dataset:
         "CONSTRAINT COVID-19 fake news",
         data.constraint(root, "train"),
         data.constraint(root, "val"),
-        ("misleading/constraint-covid19",),
     )
 
 
 PLANS: tuple[CategoryPlan, ...] = (
-    CategoryPlan("offensive", "macro_f1", 1.0, _offensive, ("tweeteval-offensive",)),
-    CategoryPlan("hate", "macro_f1", 1.0, _hate, ("tweeteval-hate",)),
-    CategoryPlan("misleading", "weighted_f1", 3.0, _misleading, ("constraint-covid19",)),
+    CategoryPlan(
+        "offensive", "macro_f1", 1.0, _tweeteval("OLID / TweetEval offensive", "offensive")
+    ),
+    CategoryPlan("hate", "macro_f1", 1.0, _tweeteval("HatEval / TweetEval hate", "hate")),
+    CategoryPlan("misleading", "weighted_f1", 3.0, _misleading),
 )
 
 

@@ -21,21 +21,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.base import (
-    Connector,
-    CoverageStatus,
     FetchedBatch,
     KnownItem,
     KnownItems,
-    StreamCoverage,
 )
-from connectors.errors import AccessDenied, ConnectorError, NotFound, RateLimited
+from connectors.errors import NotFound
 from connectors.facebook_api import GraphApi
 from connectors.http import Retrier
+from connectors.streams import StreamingConnector
 from connectors.tombstones import parse_api_time, tombstone
 from schemas.kafka_codec import KafkaMessage, encode_record
 from schemas.records import Author, Record
@@ -46,14 +44,7 @@ POST_FIELDS = "id,message,created_time,from"
 COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id}"
 
 
-class _Stop(Exception):
-    def __init__(self, status: CoverageStatus, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-class FacebookConnector(Connector):
+class FacebookConnector(StreamingConnector):
     """Fetches one official Facebook page."""
 
     name = "facebook"
@@ -84,12 +75,7 @@ class FacebookConnector(Connector):
         self.known_items = known_items
         self.reconcile_window = reconcile_window
         self.now = now
-        self._coverage: list[StreamCoverage] = []
-        self._fetched = 0
-        self._newest: datetime | None = None
-
-    def coverage(self) -> Sequence[StreamCoverage]:
-        return tuple(self._coverage)
+        super().__init__()
 
     def fetch(self, cursor: str | None) -> Iterator[FetchedBatch]:
         state = json.loads(cursor) if cursor else {}
@@ -97,25 +83,13 @@ class FacebookConnector(Connector):
         state.setdefault("comments_since", None)
         state.setdefault("recent_posts", {})
         state.setdefault("comments_read", [])
-        self._coverage = []
-        steps: list[tuple[str, Callable[[dict[str, Any]], Iterator[FetchedBatch]]]] = [
-            ("posts", self._posts),
-            ("comments", self._comments),
-            ("deletions", self._deletions),
-        ]
-        for index, (stream, step) in enumerate(steps):
-            self._fetched, self._newest = 0, None
-            try:
-                yield from step(state)
-            except _Stop as stop:
-                self._report(stream, stop.status, stop.reason)
-                for later, _ in steps[index + 1 :]:
-                    self._report(later, "not_covered", f"not fetched: {stop.reason}")
-                return
-            except ConnectorError as error:
-                self._report(stream, "partial", str(error))
-                continue
-            self._report(stream, "complete", None)
+        return self._run_streams(
+            [
+                ("posts", lambda: self._posts(state)),
+                ("comments", lambda: self._comments(state)),
+                ("deletions", lambda: self._deletions(state)),
+            ]
+        )
 
     # -- streams -------------------------------------------------------------------
     def _posts(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
@@ -202,27 +176,18 @@ class FacebookConnector(Connector):
         after: str | None = None
         while True:
             query = {**params, "limit": self.page_size, **({"after": after} if after else {})}
-            answer = self._call(f"Facebook {edge} of {object_id}", object_id, edge, query)
+            answer = self._call(
+                f"Facebook {edge} of {object_id}", self.api.edge, object_id, edge, **query
+            )
             yield list(answer.get("data", []))
             paging = answer.get("paging", {})
             after = paging.get("cursors", {}).get("after")
             if not paging.get("next") or not after:
                 return
 
-    def _call(self, what: str, object_id: str, edge: str, query: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return self.retrier.call(what, lambda: self.api.edge(object_id, edge, **query))
-        except AccessDenied as error:
-            raise _Stop("not_covered", f"access denied: {error}") from None
-        except RateLimited as error:
-            wait = f" for {error.retry_after_s:.0f} s" if error.retry_after_s else ""
-            raise _Stop("partial", f"rate limited{wait}; resumes next run") from None
-
     def _encode(self, record: Record) -> KafkaMessage:
         if not record.deleted:
-            self._fetched += 1
-            if self._newest is None or record.created_at > self._newest:
-                self._newest = record.created_at
+            self._count(record)
         return encode_record(record, self.name)
 
     def _post_record(self, post: dict[str, Any]) -> Record:
@@ -271,8 +236,3 @@ class FacebookConnector(Connector):
     @staticmethod
     def _native(record_id: str) -> str:
         return record_id.split(":", 1)[1]
-
-    def _report(self, stream: str, status: CoverageStatus, reason: str | None) -> None:
-        self._coverage.append(
-            StreamCoverage(self.account, stream, status, self._fetched, self._newest, reason)
-        )

@@ -29,15 +29,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.base import (
-    Connector,
-    CoverageStatus,
     FetchedBatch,
     KnownItem,
     KnownItems,
-    StreamCoverage,
 )
-from connectors.errors import AccessDenied, ConnectorError, RateLimited
 from connectors.http import Retrier
+from connectors.streams import StreamingConnector
 from connectors.tombstones import parse_api_time, tombstone
 from connectors.twitter_api import TwitterApi
 from schemas.kafka_codec import KafkaMessage, encode_record
@@ -50,16 +47,7 @@ MAX_QUERY_LENGTH = 512
 STREAMS = ("posts", "mentions", "replies", "deletions")
 
 
-class _Stop(Exception):
-    """Stop this account's fetch for the tick; the remaining streams are reported."""
-
-    def __init__(self, status: CoverageStatus, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-class TwitterConnector(Connector):
+class TwitterConnector(StreamingConnector):
     """Fetches one official X account. ``official_ids`` maps every official X user id to its key."""
 
     name = "twitter"
@@ -86,35 +74,18 @@ class TwitterConnector(Connector):
         self.known_items = known_items
         self.reconcile_window = reconcile_window
         self.now = now
-        self._coverage: list[StreamCoverage] = []
-        self._fetched = 0
-        self._newest: datetime | None = None
-
-    def coverage(self) -> Sequence[StreamCoverage]:
-        return tuple(self._coverage)
+        super().__init__()
 
     def fetch(self, cursor: str | None) -> Iterator[FetchedBatch]:
         state = _State.load(cursor)
-        self._coverage = []
-        steps: list[tuple[str, Callable[[_State], Iterator[FetchedBatch]]]] = [
-            ("posts", lambda s: self._timeline("posts", self.api.user_tweets, s)),
-            ("mentions", lambda s: self._timeline("mentions", self.api.mentions, s)),
-            ("replies", self._replies),
-            ("deletions", self._deletions),
-        ]
-        for index, (stream, step) in enumerate(steps):
-            self._fetched, self._newest = 0, None
-            try:
-                yield from step(state)
-            except _Stop as stop:
-                self._report(stream, stop.status, stop.reason)
-                for later, _ in steps[index + 1 :]:
-                    self._report(later, "not_covered", f"not fetched: {stop.reason}")
-                return
-            except ConnectorError as error:
-                self._report(stream, "partial", str(error))
-                continue
-            self._report(stream, "complete", None)
+        return self._run_streams(
+            [
+                ("posts", lambda: self._timeline("posts", self.api.user_tweets, state)),
+                ("mentions", lambda: self._timeline("mentions", self.api.mentions, state)),
+                ("replies", lambda: self._replies(state)),
+                ("deletions", lambda: self._deletions(state)),
+            ]
+        )
 
     # -- streams -------------------------------------------------------------------
     def _timeline(
@@ -210,17 +181,6 @@ class TwitterConnector(Connector):
         yield FetchedBatch(tombstones, None)
 
     # -- helpers ---------------------------------------------------------------------
-    def _call(
-        self, what: str, endpoint: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any
-    ) -> dict[str, Any]:
-        try:
-            return self.retrier.call(what, lambda: endpoint(*args, **kwargs))
-        except AccessDenied as error:
-            raise _Stop("not_covered", f"access denied: {error}") from None
-        except RateLimited as error:
-            wait = f" for {error.retry_after_s:.0f} s" if error.retry_after_s else ""
-            raise _Stop("partial", f"rate limited{wait}; resumes next run") from None
-
     def _messages(self, answer: dict[str, Any], state: _State) -> tuple[KafkaMessage, ...]:
         users = {user["id"]: user for user in answer.get("includes", {}).get("users", [])}
         observed = self.now()
@@ -228,9 +188,7 @@ class TwitterConnector(Connector):
         for tweet in answer.get("data", []):
             record = self._record(tweet, users, observed, state)
             messages.append(encode_record(record, self.name))
-            self._fetched += 1
-            if self._newest is None or record.created_at > self._newest:
-                self._newest = record.created_at
+            self._count(record)
         return tuple(messages)
 
     def _record(
@@ -285,11 +243,6 @@ class TwitterConnector(Connector):
             created_at=created_at,
             observed_at=observed,
             url=f"https://x.com/i/web/status/{tweet['id']}",
-        )
-
-    def _report(self, stream: str, status: CoverageStatus, reason: str | None) -> None:
-        self._coverage.append(
-            StreamCoverage(self.account, stream, status, self._fetched, self._newest, reason)
         )
 
 

@@ -40,6 +40,7 @@ class PendingAlert:
     recipient: str
     mode: str
     alert: dict[str, Any]
+    attempts: int = 0
 
     @property
     def severity(self) -> str:

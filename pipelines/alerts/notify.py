@@ -130,7 +130,9 @@ def _pending(row: Sequence[Any]) -> PendingAlert:
         "evidence recommended_action conversation_id url created_at"
     ).split()
     alert = dict(zip(names, row[4:], strict=True))
-    return PendingAlert(delivery_id=row[0], recipient=row[1], mode=row[2], alert=alert)
+    return PendingAlert(
+        delivery_id=row[0], recipient=row[1], mode=row[2], alert=alert, attempts=int(row[3])
+    )
 
 
 def _emails(
@@ -194,7 +196,7 @@ def _postpone(
 ) -> None:
     rows = []
     for item in items:
-        attempts = _attempts(warehouse, item.delivery_id) + 1
+        attempts = item.attempts + 1
         delay = timedelta(seconds=min(base_s * 2 ** (attempts - 1), 6 * 3600))
         rows.append((attempts, now + delay, reason, item.delivery_id))
     warehouse.write_many(
@@ -202,13 +204,6 @@ def _postpone(
         "WHERE delivery_id = ?",
         rows,
     )
-
-
-def _attempts(warehouse: Warehouse, delivery_id: str) -> int:
-    rows = warehouse.query(
-        "SELECT attempts FROM alert_deliveries WHERE delivery_id = ?", (delivery_id,)
-    )
-    return int(rows[0][0]) if rows else 0
 
 
 def describe(result: NotifyResult) -> str:

@@ -84,7 +84,7 @@ def test_deduplication_keeps_the_majority_and_drops_validation_texts() -> None:
         np.array([1, 1, 0, 0, 1]),
     )
     validation = data.LabelledSplit(["Held out http://x.co", "new"], np.array([0, 1]))
-    dataset = data.deduplicate("t", train, validation, ())
+    dataset = data.deduplicate("t", train, validation)
     assert dataset.train.texts == ["Same text!", "other"]
     assert dataset.train.labels.tolist() == [1, 1]
     assert dataset.removed == {
