@@ -29,11 +29,11 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from connectors.broker import EmbeddedBroker, free_loopback_port
-from connectors.simulators import SeedPlan, SimulatedAccount, Simulators
 from pipelines.config import Settings
 from pipelines.privacy.pseudonyms import KEY_VARIABLE
-from pipelines.synthetic import demo_account_settings, demo_text
-from pipelines.tick import run_tick
+from pipelines.usecases.tick import run_tick
+from testing.simulators import SeedPlan, SimulatedAccount, Simulators
+from testing.synthetic import demo_account_settings, demo_text
 
 
 class Arrivals:

@@ -36,7 +36,7 @@ def texts_from(root: Path | None) -> tuple[list[str], str]:
             + data.constraint(root, "val").texts
         )
         return texts, f"validation tweets from {root}"
-    from pipelines.synthetic import generate_records
+    from testing.synthetic import generate_records
 
     return [record.text for record in generate_records(5000, seed=5)], "synthetic demo comments"
 

@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from connectors.broker import EmbeddedBroker
-from connectors.simulators import SeedPlan, SimulatedAccount, Simulators
 from pipelines.config import Settings
-from pipelines.ingest import ingest
+from pipelines.usecases.ingest import ingest
+from testing.simulators import SeedPlan, SimulatedAccount, Simulators
 
 
 def accounts() -> list[SimulatedAccount]:

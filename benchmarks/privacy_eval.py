@@ -22,9 +22,9 @@ from pathlib import Path
 from pipelines.privacy import findings as types
 from pipelines.privacy.config import DEFAULT_RECOGNIZERS, PrivacySettings
 from pipelines.privacy.detector import PiiDetector
-from pipelines.privacy.evalset import LabelledText, generate
 from pipelines.privacy.recognizers.person import given_names
 from pipelines.privacy.redaction import redact
+from testing.privacy_evalset import LabelledText, generate
 
 Spans = list[tuple[str, int, int]]
 STRUCTURED = {

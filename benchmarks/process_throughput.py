@@ -30,9 +30,9 @@ from connectors.broker import EmbeddedBroker
 from connectors.producer import RecordProducer
 from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import Settings
-from pipelines.kafka_source import consumer_settings
-from pipelines.process import process
-from pipelines.synthetic import demo_account_settings, generate_records
+from pipelines.kafka_admin import consumer_settings
+from pipelines.usecases.process import process
+from testing.synthetic import demo_account_settings, generate_records
 
 
 def produce(settings: Settings, bootstrap: str, count: int) -> float:

@@ -15,9 +15,9 @@ import time
 
 from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
-from pipelines.privacy.evalset import generate
 from pipelines.privacy.redaction import redact
-from pipelines.synthetic import generate_records
+from testing.privacy_evalset import generate
+from testing.synthetic import generate_records
 
 
 def main() -> None:

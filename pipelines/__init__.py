@@ -1,6 +1,6 @@
 """The application layer of social-monitor.
 
-The Beam pipeline (:mod:`pipelines.pipeline`), the commit step, warehouse
+The Beam pipeline (:mod:`pipelines.beam.pipeline`), the commit step, warehouse
 access, the composed configuration and the ``socmon`` command line.
 """
 

@@ -17,7 +17,7 @@ import pytest
 
 from connectors.broker import EmbeddedBroker
 from pipelines.config import Settings
-from pipelines.synthetic import demo_account_settings
+from testing.synthetic import demo_account_settings
 
 POSTGRES_URL = os.environ.get(
     "SOCMON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

@@ -43,7 +43,7 @@ def with_alerts(
         return tables
     classifiers = None
     if settings.classifiers.enabled and settings.alerts.mask_offensive:
-        from pipelines.classification import load_classifiers
+        from pipelines.usecases.classify import load_classifiers
 
         classifiers = load_classifiers(settings.classifiers)
     parents = _parent_texts(records, warehouse)

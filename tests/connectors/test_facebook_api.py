@@ -8,8 +8,8 @@ import pytest
 
 from connectors.errors import AccessDenied, NotFound, RateLimited, TransientError
 from connectors.facebook_api import GraphApi
-from connectors.simulators import Fault, SimulatedAccount, Simulators
-from connectors.simulators.graph_api import graph_error
+from testing.simulators import Fault, SimulatedAccount, Simulators
+from testing.simulators.graph_api import graph_error
 
 PAGE = SimulatedAccount("uni_students", "facebook", "880000000001", "Student Life")
 

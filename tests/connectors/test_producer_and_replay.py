@@ -12,7 +12,7 @@ from connectors.config import TopicSettings
 from connectors.producer import DeliveryError, RecordProducer
 from connectors.replay import ReplayConnector
 from connectors.topics import ensure_topics
-from pipelines.synthetic import generate_records, record_line
+from testing.synthetic import generate_records, record_line
 from tests.conftest import SettingsFactory, unique
 from tests.integration.helpers import read_topic
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.config import Settings
-from pipelines.ingest import ingest
-from pipelines.kafka_source import consumer_settings, high_water_marks
+from pipelines.kafka_admin import consumer_settings, high_water_marks
+from pipelines.usecases.ingest import ingest
 from pipelines.warehouse import open_warehouse
 
 

@@ -17,13 +17,13 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from connectors.broker import free_loopback_port
-from pipelines.alerts.notify import notify
 from pipelines.config import ConfigError, Settings
-from pipelines.failpoints import FAILPOINT_EXIT_CODE
-from pipelines.process import process
-from pipelines.synthetic import generate_records, record_line
+from pipelines.usecases.notify import notify
+from pipelines.usecases.process import process
 from pipelines.warehouse import open_warehouse
 from schemas.records import Author, Record
+from testing.failpoints import FAILPOINT_EXIT_CODE
+from testing.synthetic import generate_records, record_line
 from tests.classifiers.test_training import write_dataset
 from tests.conftest import SettingsFactory
 from tests.integration.helpers import query, read_topic, replay, run_cli

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.process import process
-from pipelines.synthetic import generate_records, record_line
+from pipelines.usecases.process import process
 from schemas.records import Author, Record
+from testing.synthetic import generate_records, record_line
 from tests.conftest import SettingsFactory
 from tests.integration.helpers import query, replay
 

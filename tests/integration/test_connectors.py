@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from connectors.simulators import Fault, Reply, SeedPlan, SimulatedAccount, Simulators
-from connectors.simulators.graph_api import graph_error
-from connectors.simulators.world import RECENT_SEARCH_WINDOW, World
 from pipelines.config import Settings
-from pipelines.failpoints import FAILPOINT_EXIT_CODE
-from pipelines.ingest import IngestResult, ingest
-from pipelines.process import ProcessResult, process
-from pipelines.tick import run_tick
+from pipelines.usecases.ingest import IngestResult, ingest
+from pipelines.usecases.process import ProcessResult, process
+from pipelines.usecases.tick import run_tick
+from testing.failpoints import FAILPOINT_EXIT_CODE
+from testing.simulators import Fault, Reply, SeedPlan, SimulatedAccount, Simulators
+from testing.simulators.graph_api import graph_error
+from testing.simulators.world import RECENT_SEARCH_WINDOW, World
 from tests.conftest import SettingsFactory, demo_accounts
 from tests.integration.helpers import query, run_cli
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from pipelines.config import Settings
-from pipelines.privacy.erasure import erase
 from pipelines.privacy.pseudonyms import Pseudonymizer
-from pipelines.process import process
-from pipelines.retention import apply_retention
-from pipelines.synthetic import generate_records, record_line
+from pipelines.usecases.erase import erase
+from pipelines.usecases.process import process
+from pipelines.usecases.retention import apply_retention
 from schemas.records import Author, Record
+from testing.synthetic import generate_records, record_line
 from tests.conftest import TEST_PSEUDONYM_KEY, SettingsFactory
 from tests.integration.helpers import query, replay, run_cli
 

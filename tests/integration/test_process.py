@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.failpoints import FAILPOINT_EXIT_CODE
-from pipelines.kafka_source import high_water_marks
-from pipelines.process import process
-from pipelines.synthetic import demo_lines, generate_records, record_line
+from pipelines.kafka_admin import high_water_marks
+from pipelines.usecases.process import process
+from testing.failpoints import FAILPOINT_EXIT_CODE
+from testing.synthetic import demo_lines, generate_records, record_line
 from tests.conftest import SettingsFactory
 from tests.integration.helpers import query, read_topic, replay, run_cli, snapshot
 

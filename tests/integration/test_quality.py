@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from pipelines.privacy.config import DEFAULT_RECOGNIZERS
-from pipelines.process import process
 from pipelines.quality.report import render_report
 from pipelines.quality.results import DataQualityError
-from pipelines.synthetic import demo_lines, generate_records, record_line
+from pipelines.usecases.process import process
 from pipelines.warehouse import open_warehouse
+from testing.synthetic import demo_lines, generate_records, record_line
 from tests.conftest import SettingsFactory
 from tests.integration.helpers import query, replay, run_cli
 

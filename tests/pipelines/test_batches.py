@@ -10,15 +10,15 @@ from datetime import timedelta
 
 import pyarrow as pa
 
-from pipelines.batches import id_bucket, keep_latest, parse_messages, split_by_bucket
-from pipelines.kafka_source import RawMessage
+from pipelines.beam.batches import id_bucket, keep_latest, parse_messages, split_by_bucket
+from pipelines.beam.kafka_source import RawMessage
 from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.pseudonyms import Pseudonymizer
 from pipelines.staging import RECORD_ARROW_SCHEMA, record_to_row, rows_to_table
-from pipelines.synthetic import generate_records
 from schemas.kafka_codec import encode_record
+from testing.synthetic import generate_records
 
 RECORDS = list(generate_records(30))
 PROTECTOR = RecordProtector(
@@ -89,7 +89,7 @@ def test_shards_are_stable_and_cover_every_row() -> None:
 
 
 def test_shards_do_not_depend_on_the_process_hash_seed() -> None:
-    program = "from pipelines.batches import id_bucket; print(id_bucket('x:123', 1024))"
+    program = "from pipelines.beam.batches import id_bucket; print(id_bucket('x:123', 1024))"
     answers = {
         subprocess.run(
             [sys.executable, "-c", program],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.kafka_source import fix_ranges
+from pipelines.kafka_admin import fix_ranges
 from pipelines.ranges import PartitionRange, split_range
 
 

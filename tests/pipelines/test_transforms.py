@@ -11,12 +11,8 @@ import pyarrow.parquet as pq
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipelines.kafka_source import raw_batch
-from pipelines.privacy.config import PrivacySettings
-from pipelines.privacy.spec import ProtectionSpec
-from pipelines.staging import staged_run_from_files
-from pipelines.synthetic import generate_records
-from pipelines.transforms import (
+from pipelines.beam.kafka_source import raw_batch
+from pipelines.beam.transforms import (
     DEAD_LETTERS,
     DETECTIONS,
     OUT_OF_SCOPE,
@@ -25,7 +21,11 @@ from pipelines.transforms import (
     StageLatestRecords,
     StageSideTable,
 )
+from pipelines.privacy.config import PrivacySettings
+from pipelines.privacy.spec import ProtectionSpec
+from pipelines.staging import staged_run_from_files
 from schemas.kafka_codec import encode_record
+from testing.synthetic import generate_records
 
 PROTECTION = ProtectionSpec(
     PrivacySettings(), ("uni_main", "uni_research", "uni_students"), ("UniOfficial",)

@@ -9,7 +9,6 @@ from typing import Any
 import jsonschema
 import pytest
 
-from pipelines.synthetic import generate_records
 from schemas.errors import RecordRejected
 from schemas.kafka_codec import (
     CONNECTOR_HEADER,
@@ -23,6 +22,7 @@ from schemas.kafka_codec import (
     record_to_json,
 )
 from schemas.records import Record
+from testing.synthetic import generate_records
 
 SAMPLE = next(generate_records(1))
 

@@ -15,7 +15,7 @@ from pipelines.quality.gate import validate_tables
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import _spike
 from pipelines.staging import RECORD_ARROW_SCHEMA, record_to_row, rows_to_table
-from pipelines.synthetic import generate_records
+from testing.synthetic import generate_records
 
 ACCOUNTS = ("uni_main", "uni_research", "uni_students")
 PROTECTOR = RecordProtector(

@@ -27,11 +27,10 @@ from pathlib import Path
 
 from pipelines import __version__
 from pipelines.alerts.stage import rules_for, with_alerts
+from pipelines.beam.pipeline import run_pipeline
+from pipelines.beam.scoring import ScoringSpec
 from pipelines.config import ConfigError, Settings
-from pipelines.failpoints import failpoint
-from pipelines.kafka_source import cluster_id_of, fix_ranges, high_water_marks
-from pipelines.pipeline import run_pipeline
-from pipelines.post_commit import commit_group_offsets, publish_alerts, publish_dead_letters
+from pipelines.kafka_admin import cluster_id_of, fix_ranges, high_water_marks
 from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.quality.gate import validate_tables
@@ -39,8 +38,13 @@ from pipelines.quality.notify import notify_operations
 from pipelines.quality.results import DataQualityError, DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
-from pipelines.scoring import ScoringSpec
 from pipelines.staging import StagedRun
+from pipelines.steps import reached
+from pipelines.usecases.after_commit import (
+    commit_group_offsets,
+    publish_alerts,
+    publish_dead_letters,
+)
 from pipelines.warehouse import open_warehouse
 from pipelines.warehouse.base import AuditEntry, CommitCounts, StagedTables, Warehouse
 from schemas import RECORD_SCHEMA_VERSION
@@ -184,12 +188,12 @@ def process(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Pro
             protection=protection,
             scoring=ScoringSpec(settings.classifiers),
         )
-        failpoint("after_staging")
+        reached("after_staging")
         warehouse.note_staged(staged)
         tables = with_alerts(StagedTables.read(staged), settings, rules, warehouse)
         warnings = check_quality(warehouse, staged, tables, settings)
         counts = warehouse.commit_run(staged, kafka.consumer_group, cluster_id, audit, tables)
-        failpoint("after_commit")
+        reached("after_commit")
         _finish_after_commit(warehouse, bootstrap, settings, cluster_id)
         shutil.rmtree(staged.directory, ignore_errors=True)
         result = ProcessResult(

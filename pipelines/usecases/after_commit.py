@@ -19,7 +19,7 @@ from typing import Any
 
 from connectors.config import KafkaSettings
 from connectors.producer import RecordProducer
-from pipelines.kafka_source import consumer_settings
+from pipelines.kafka_admin import consumer_settings
 from pipelines.warehouse.base import PendingDeadLetter, Warehouse
 from schemas.kafka_codec import KafkaMessage
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from pipelines.cli_support import EXIT_FAILURE, settings_of
+from pipelines.cli.support import EXIT_FAILURE, settings_of
 from schemas.errors import SocmonError
 
 
@@ -30,7 +30,7 @@ from schemas.errors import SocmonError
 @click.pass_context
 def classify(context: click.Context, input_path: Path, output_path: Path) -> None:
     """Score texts for offensive, hate, threat and misleading content."""
-    from pipelines.classification import classify_file
+    from pipelines.usecases.classify import classify_file
 
     counts = classify_file(input_path, output_path, settings_of(context).classifiers)
     click.echo(f"classified {counts.classified} line(s); {counts.errors} refused", err=True)
@@ -97,7 +97,7 @@ def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
     """HTML report: metrics, confusion matrices and precision-recall curves, with a comparison."""
     from classifiers.evaluation import evaluate as run_evaluation
     from classifiers.evaluation import report_html
-    from pipelines.classification import load_classifiers
+    from pipelines.usecases.classify import load_classifiers
 
     settings = settings_of(context)
     classifiers = load_classifiers(settings.classifiers)
@@ -110,7 +110,7 @@ def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
 
 def _feedback_precision(settings: Any) -> Any:
     """Precision per rule and category from the warehouse's verdicts, if there are any."""
-    from pipelines.alerts.review import precision
+    from pipelines.usecases.review import precision
     from pipelines.warehouse import open_warehouse
 
     try:

@@ -22,7 +22,7 @@ from connectors.producer import RecordProducer
 from connectors.registry import AccountRef, ConnectorContext, UnknownConnector, build_connectors
 from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import ConfigError, Settings
-from pipelines.failpoints import failpoint
+from pipelines.steps import reached
 from pipelines.warehouse import open_warehouse
 from pipelines.warehouse.connector_state import ConnectorState
 
@@ -95,7 +95,7 @@ def ingest(
                     for message in batch.messages:
                         producer.send(message)
                     sent += producer.flush()  # raises if anything was not delivered
-                    failpoint("after_ingest_flush")  # delivered, cursor not yet stored
+                    reached("after_ingest_flush")  # delivered, cursor not yet stored
                     if batch.next_cursor is not None and batch.next_cursor != cursor:
                         state.save_cursor(connector.name, connector.account, batch.next_cursor)
                         cursor = batch.next_cursor

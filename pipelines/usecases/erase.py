@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pipelines.config import ConfigError, Settings
 from pipelines.privacy.pseudonyms import PSEUDONYM_PATTERN
-from pipelines.process import audit_entry
+from pipelines.usecases.process import audit_entry
 from pipelines.warehouse import open_warehouse
 
 

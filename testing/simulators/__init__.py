@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
-from connectors.simulators.graph_api import GraphApiSimulator
-from connectors.simulators.server import Fault, Reply, SimulatorServer
-from connectors.simulators.world import SeedPlan, TextSource, World, default_text, seed
-from connectors.simulators.x_api import XApiSimulator
+from testing.simulators.graph_api import GraphApiSimulator
+from testing.simulators.server import Fault, Reply, SimulatorServer
+from testing.simulators.world import SeedPlan, TextSource, World, default_text, seed
+from testing.simulators.x_api import XApiSimulator
 
 __all__ = ["Fault", "Reply", "SeedPlan", "SimulatedAccount", "Simulators", "World"]
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from connectors.broker import EmbeddedBroker
-from pipelines.alerts.notify import NotifyResult, notify
 from pipelines.config import Settings
-from pipelines.ingest import IngestResult, ingest
-from pipelines.process import ProcessResult, process
+from pipelines.usecases.ingest import IngestResult, ingest
+from pipelines.usecases.notify import NotifyResult, notify
+from pipelines.usecases.process import ProcessResult, process
 from pipelines.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)

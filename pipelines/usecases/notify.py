@@ -27,7 +27,7 @@ from pipelines.alerts.emails import PendingAlert, compose, message_id
 from pipelines.alerts.rules import SEVERITY_ORDER
 from pipelines.alerts.stage import routing_for, rules_for
 from pipelines.config import Settings
-from pipelines.failpoints import failpoint
+from pipelines.steps import reached
 from pipelines.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def notify(
         sent_recently[recipient] = sent_recently.get(recipient, 0) + 1
         result.emails_sent += 1
         result.deliveries_sent += len(ids)
-        failpoint("after_email_sent")
+        reached("after_email_sent")
     return result
 
 

@@ -17,13 +17,13 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from connectors.simulators import SeedPlan, SimulatedAccount, Simulators
 from pipelines.config import Settings, load_settings
 from pipelines.privacy.pseudonyms import KEY_VARIABLE
 from pipelines.quality.results import DqResult
-from pipelines.synthetic import demo_text
-from pipelines.tick import TickResult, run_tick
+from pipelines.usecases.tick import TickResult, run_tick
 from pipelines.warehouse import open_warehouse
+from testing.simulators import SeedPlan, SimulatedAccount, Simulators
+from testing.synthetic import demo_text
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ DEMO_PLAN = SeedPlan(posts_per_account=30, replies_per_post=20, mentions_per_acc
 
 def demo_settings(workdir: Path, simulators: Simulators | None = None) -> Settings:
     """Settings for the demo: bundled accounts, the simulators, everything under ``workdir``."""
-    data = resources.files("pipelines.demo_data")
+    data = resources.files("testing.demo_data")
     workdir.mkdir(parents=True, exist_ok=True)
     overrides = {"connectors": simulators.connector_settings()} if simulators else {}
     with resources.as_file(data.joinpath("demo.toml")) as config_path:

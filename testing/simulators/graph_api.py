@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from connectors.simulators.server import Reply, Request
-from connectors.simulators.world import FacebookComment, FacebookPost, World
+from testing.simulators.server import Reply, Request
+from testing.simulators.world import FacebookComment, FacebookPost, World
 
 _PATH = re.compile(r"^/(v\d+\.\d+)/([0-9_]+)(?:/(posts|comments))?$")
 

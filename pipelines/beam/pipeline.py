@@ -36,12 +36,9 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.pvalue import PCollection
 
-from pipelines.kafka_source import ReadPartitionRange
-from pipelines.privacy.spec import ProtectionSpec
-from pipelines.ranges import PartitionRange, split_range
-from pipelines.scoring import ScoringSpec
-from pipelines.staging import StagedRun, staged_run_from_files
-from pipelines.transforms import (
+from pipelines.beam.kafka_source import ReadPartitionRange
+from pipelines.beam.scoring import ScoringSpec
+from pipelines.beam.transforms import (
     DEAD_LETTERS,
     DETECTIONS,
     OUT_OF_SCOPE,
@@ -50,6 +47,9 @@ from pipelines.transforms import (
     StageLatestRecords,
     StageSideTable,
 )
+from pipelines.privacy.spec import ProtectionSpec
+from pipelines.ranges import PartitionRange, split_range
+from pipelines.staging import StagedRun, staged_run_from_files
 from schemas.errors import SocmonError
 
 log = logging.getLogger(__name__)

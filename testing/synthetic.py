@@ -3,7 +3,7 @@
 Everything here is invented: three official accounts, their posts, and
 replies, comments and mentions by made-up members of the public. The
 generator is seeded, so the same arguments give the same bytes (the bundled
-demo file is regenerated with ``python -m pipelines.synthetic``).
+demo file is regenerated with ``python -m testing.synthetic``).
 """
 
 from __future__ import annotations

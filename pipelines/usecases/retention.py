@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from pipelines.config import Settings
-from pipelines.process import audit_entry
+from pipelines.usecases.process import audit_entry
 from pipelines.warehouse import open_warehouse
 
 

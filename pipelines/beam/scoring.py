@@ -37,7 +37,7 @@ class ScoringSpec:
         """The classifiers, or None when scoring is switched off."""
         if not self.settings.enabled:
             return None
-        from pipelines.classification import load_classifiers
+        from pipelines.usecases.classify import load_classifiers
 
         return load_classifiers(self.settings)
 

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.simulators.server import Reply, Request
-from connectors.simulators.world import RECENT_SEARCH_WINDOW, Tweet, World
+from testing.simulators.server import Reply, Request
+from testing.simulators.world import RECENT_SEARCH_WINDOW, Tweet, World
 
 _DEFAULT_FIELDS = ("id", "text", "edit_history_tweet_ids")
 _USER_PATH = re.compile(r"^/2/users/(\d+)/(tweets|mentions)$")

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import click
 
-from pipelines.cli_support import EXIT_FAILURE, settings_of, with_warehouse
+from pipelines.cli.support import EXIT_FAILURE, settings_of, with_warehouse
 
 
 @click.command()
 @click.pass_context
 def notify(context: click.Context) -> None:
     """Email the alerts that are due (immediate and digests); retry failed ones."""
-    from pipelines.alerts.notify import describe
-    from pipelines.alerts.notify import notify as run_notify
+    from pipelines.usecases.notify import describe
+    from pipelines.usecases.notify import notify as run_notify
     from pipelines.warehouse import open_warehouse
 
     settings = settings_of(context)
@@ -40,7 +40,7 @@ def alerts() -> None:
 @click.pass_context
 def alerts_list(context: click.Context, status: str | None, limit: int) -> None:
     """Newest alerts first."""
-    from pipelines.alerts.review import list_alerts
+    from pipelines.usecases.review import list_alerts
 
     rows = with_warehouse(context, lambda w: list_alerts(w, status, limit))
     click.echo(
@@ -59,7 +59,7 @@ def alerts_list(context: click.Context, status: str | None, limit: int) -> None:
 @click.pass_context
 def alerts_show(context: click.Context, alert_id: str) -> None:
     """One alert with its evidence and verdicts."""
-    from pipelines.alerts.review import find_alert
+    from pipelines.usecases.review import find_alert
 
     alert = with_warehouse(context, lambda w: find_alert(w, alert_id))
     for key, value in alert.items():
@@ -80,7 +80,7 @@ def alerts_show(context: click.Context, alert_id: str) -> None:
 @click.pass_context
 def alerts_resolve(context: click.Context, alert_id: str, verdict: str, note: str | None) -> None:
     """Record a reviewer's verdict on an alert."""
-    from pipelines.alerts.review import resolve
+    from pipelines.usecases.review import resolve
 
     resolved = with_warehouse(context, lambda w: resolve(w, alert_id, verdict, note))
     click.echo(f"alert {resolved[:16]} marked {verdict}")
@@ -90,7 +90,7 @@ def alerts_resolve(context: click.Context, alert_id: str, verdict: str, note: st
 @click.pass_context
 def alerts_precision(context: click.Context) -> None:
     """Precision per rule and per category, from reviewers' verdicts."""
-    from pipelines.alerts.review import precision
+    from pipelines.usecases.review import precision
 
     table = with_warehouse(context, precision)
     for column, rows in table.items():
@@ -106,7 +106,7 @@ def alerts_precision(context: click.Context) -> None:
 @click.pass_context
 def alerts_export(context: click.Context, output: Path) -> None:
     """Reviewed alerts as extra training labels (JSON lines of redacted text)."""
-    from pipelines.alerts.review import export_labels
+    from pipelines.usecases.review import export_labels
 
     count = with_warehouse(context, lambda w: export_labels(w, output))
     click.echo(f"wrote {count} label(s) to {output}")

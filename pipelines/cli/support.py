@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+#: Exit codes a scheduler understands: 0 success, 1 failure (retry), 2 bad usage or
+#: configuration (do not retry), 3 partial coverage (some account or stream not fetched).
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_CONFIG = 2

@@ -2,7 +2,7 @@
 
 Batches travel between pipeline steps as Arrow tables: one element per
 thousands of records, serialised as a few buffers instead of field by field.
-No Beam here, so these are tested directly; :mod:`pipelines.transforms`
+No Beam here, so these are tested directly; :mod:`pipelines.beam.transforms`
 wraps them in DoFns.
 """
 
@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from classifiers.model_set import ClassifierSet
-from pipelines.kafka_source import RawMessage
+from pipelines.beam.kafka_source import RawMessage
+from pipelines.beam.scoring import NOT_SCORED, score_records
 from pipelines.privacy.protect import ProtectedRecord, RecordProtector
-from pipelines.scoring import NOT_SCORED, score_records
 from pipelines.staging import (
     DEAD_LETTER_ARROW_SCHEMA,
     DETECTION_ARROW_SCHEMA,

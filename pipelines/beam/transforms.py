@@ -1,4 +1,7 @@
-"""The pipeline's DoFns: thin adapters that count what they do and call :mod:`pipelines.batches`."""
+"""The pipeline's DoFns: thin adapters that count what they do and call the batch functions.
+
+The functions live in :mod:`pipelines.beam.batches`; the DoFns only load, count and emit.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +15,11 @@ from apache_beam import pvalue
 from apache_beam.metrics.metric import Metrics
 
 from classifiers.model_set import ClassifierSet
-from pipelines.batches import keep_latest, parse_messages, split_by_bucket
-from pipelines.kafka_source import raw_messages
+from pipelines.beam.batches import keep_latest, parse_messages, split_by_bucket
+from pipelines.beam.kafka_source import raw_messages
+from pipelines.beam.scoring import ScoringSpec
 from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.spec import ProtectionSpec
-from pipelines.scoring import ScoringSpec
 from pipelines.staging import SIDE_TABLES, write_staged_table
 
 DEAD_LETTERS = "dead_letters"

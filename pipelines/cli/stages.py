@@ -1,0 +1,115 @@
+"""`socmon broker|ingest|process|run`: the pipeline's stages, one at a time or as one tick.
+
+Exit codes a scheduler understands: 0 success, 1 failure (retry), 2 bad
+usage or configuration (do not retry), 3 partial coverage (some account or
+stream could not be fetched: an expired token, a quota, a permission).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipelines.cli.support import EXIT_PARTIAL_COVERAGE, settings_of
+
+
+@click.command()
+@click.option("--port", type=int, default=9092, show_default=True, help="Loopback port.")
+@click.pass_context
+def broker(context: click.Context, port: int) -> None:
+    """Run the embedded Kafka-compatible broker (Tansu, memory only) until stopped."""
+    from connectors.broker import EmbeddedBroker
+    from connectors.topics import ensure_social_monitor_topics
+
+    settings = settings_of(context)
+    embedded = EmbeddedBroker(port=port).start()
+    try:
+        ensure_social_monitor_topics(embedded.bootstrap_servers, settings.kafka)
+        click.echo(
+            f"Kafka-compatible broker listening on {embedded.bootstrap_servers} (memory only: "
+            "everything is lost when it stops).\n"
+            f"Use it with: export SOCMON_KAFKA__BOOTSTRAP_SERVERS={embedded.bootstrap_servers}\n"
+            "Stop with Ctrl-C."
+        )
+        embedded.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        embedded.stop()
+
+
+@click.command()
+@click.option(
+    "--replay",
+    "replay_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="JSONL file of records to replay (repeatable; default: ingest.replay_files).",
+)
+@click.pass_context
+def ingest(context: click.Context, replay_files: tuple[Path, ...]) -> None:
+    """Bring new items into the records topic."""
+    from pipelines.usecases.ingest import ingest as run_ingest
+    from pipelines.usecases.process import require_bootstrap
+
+    settings = settings_of(context)
+    result = run_ingest(settings, require_bootstrap(settings), replay_files)
+    click.echo(f"delivered {result.total} message(s) to {settings.kafka.records_topic.name}")
+    _exit_on_gaps(context, result)
+
+
+def _exit_on_gaps(context: click.Context, ingested: Any) -> None:
+    """Name every stream that was not fully fetched, and exit 3 if there is one."""
+    gaps = ingested.describe_gaps()
+    if gaps:
+        click.echo(f"coverage gaps ({len(gaps)}), see the coverage table:", err=True)
+        for line in gaps:
+            click.echo(f"  {line}", err=True)
+        context.exit(EXIT_PARTIAL_COVERAGE)
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def process(context: click.Context, runner_options: tuple[str, ...]) -> None:
+    """Run the Beam pipeline over new offsets and commit the result.
+
+    Beam runner options go after `--`, e.g. `socmon process -- --runner=FlinkRunner`.
+    """
+    from pipelines.usecases.process import process as run_process
+
+    settings = settings_of(context)
+    result = run_process(settings, runner_options)
+    click.echo(_result_line(result))
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
+    """One scheduler tick: ingest, process, notify (embedded broker if none is configured)."""
+    from pipelines.usecases.tick import run_tick
+
+    settings = settings_of(context)
+    result = run_tick(settings, runner_options)
+    click.echo(f"ingested {result.ingest.total} message(s); " + _result_line(result.process))
+    from pipelines.usecases.notify import describe
+
+    click.echo(describe(result.notify))
+    _exit_on_gaps(context, result.ingest)
+
+
+def _result_line(result: Any) -> str:
+    line = (
+        f"run {result.run_id}: read {result.records_read}, stored {result.records_stored} "
+        f"(new {result.counts.inserted}, updated {result.counts.updated}, "
+        f"unchanged {result.counts.unchanged}), duplicates {result.duplicates}, "
+        f"out of scope {result.out_of_scope}, dead letters {result.dead_letters}"
+    )
+    if result.dq_warnings:
+        line += (
+            f"; data-quality warnings: {len(result.dq_warnings)} (socmon dq report {result.run_id})"
+        )
+    return line
