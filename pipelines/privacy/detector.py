@@ -9,8 +9,6 @@ from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import Finding, resolve_overlaps
 from pipelines.privacy.recognizers import recognizer_class
 from pipelines.privacy.recognizers.base import Recognizer
-from pipelines.privacy.recognizers.contact import PhoneRecognizer
-from pipelines.privacy.recognizers.identifiers import StudentIdRecognizer
 
 _SEPARATORS = re.compile(r"[\s().\-]")
 _DIGIT = re.compile(r"\d")
@@ -22,19 +20,8 @@ def _normalised(value: str) -> str:
 
 
 def build_recognizers(settings: PrivacySettings) -> list[Recognizer]:
-    """Instantiate the recognizers named in config, with their settings."""
-    recognizers: list[Recognizer] = []
-    for name in settings.recognizers:
-        cls = recognizer_class(name)
-        if cls is StudentIdRecognizer:
-            recognizers.append(
-                StudentIdRecognizer(settings.student_id_pattern, settings.student_id_context)
-            )
-        elif cls is PhoneRecognizer:
-            recognizers.append(PhoneRecognizer(settings.phone_region))
-        else:
-            recognizers.append(cls())
-    return recognizers
+    """The recognizers named in config, in config's order, each built from the settings."""
+    return [recognizer_class(name).from_settings(settings) for name in settings.recognizers]
 
 
 class PiiDetector:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from typing import Self
 
+from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import Finding
 
 
@@ -13,6 +15,8 @@ class Recognizer(ABC):
 
     ``could_match`` is a cheap test (a character or a digit present) that lets
     the detector skip the costlier ``find`` for the many texts without a chance.
+    ``from_settings`` builds it from the privacy settings: the detector builds
+    every recognizer that way, so one with options reads them there.
     """
 
     #: Unique name, used in config to enable or disable the recognizer.
@@ -22,6 +26,11 @@ class Recognizer(ABC):
     #: A trait the text must have for this recognizer to run at all ("digit", "at", "upper");
     #: the detector tests each trait once per text, for all recognizers.
     needs: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: PrivacySettings) -> Self:
+        """The recognizer as configured; one without options ignores the settings."""
+        return cls()
 
     def could_match(self, text: str) -> bool:
         """Cheap test: False means ``find`` would find nothing."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
+from typing import Self
 
 import phonenumbers
 
+from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import EMAIL, HANDLE, IP_ADDRESS, PHONE, Finding
 from pipelines.privacy.recognizers.base import Recognizer
 
@@ -44,6 +46,11 @@ class PhoneRecognizer(Recognizer):
 
     def __init__(self, default_region: str = "GB") -> None:
         self.default_region = default_region
+
+    @classmethod
+    def from_settings(cls, settings: PrivacySettings) -> Self:
+        """Numbers without a country code are read as numbers of ``phone_region``."""
+        return cls(settings.phone_region)
 
     def could_match(self, text: str) -> bool:
         return _PHONE_SHAPED.search(text) is not None

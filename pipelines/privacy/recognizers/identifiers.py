@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import Self
 
+from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import CARD, IBAN, NI_NUMBER, STUDENT_ID, Finding
 from pipelines.privacy.recognizers.base import Recognizer
 
@@ -114,6 +116,11 @@ class StudentIdRecognizer(Recognizer):
         words = "|".join(re.escape(word) for word in context_words)
         self.context = re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
         self.window = window
+
+    @classmethod
+    def from_settings(cls, settings: PrivacySettings) -> Self:
+        """The university's number pattern and context words, from ``student_id_*``."""
+        return cls(settings.student_id_pattern, settings.student_id_context)
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in self.pattern.finditer(text):
