@@ -12,17 +12,12 @@ all that scoring needs (numpy only).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-
-from classifiers.base import TextClassifier
-from classifiers.features import HashedNgrams
-from classifiers.normalize import TextNormalizer
 
 
 @dataclass(frozen=True)
@@ -91,34 +86,6 @@ class NbLogisticRegression:
     def model(self) -> LinearModel:
         """The fitted model as plain arrays, for scoring."""
         return LinearModel(self.coef_, self.intercept_, *self.calibration_)
-
-
-class LinearTextClassifier(TextClassifier):
-    """One category scored by a ``LinearModel`` over shared normalisation and features."""
-
-    def __init__(
-        self,
-        name: str,
-        version: str,
-        normalizer: TextNormalizer,
-        features: HashedNgrams,
-        model: LinearModel,
-    ) -> None:
-        self.name = name
-        self.version = version
-        self.normalizer = normalizer
-        self.features = features
-        self.model = model
-
-    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        normalized = [self.normalizer(text) for text in texts]
-        decision = self.features.scores(normalized, self.model.coef[:, None])[:, 0]
-        return self.model.probability(decision + self.model.intercept)
-
-    def explain(self, text: str, top: int = 5) -> list[str]:
-        normalized = self.normalizer(text)
-        matrices = self.features.matrices([normalized])
-        return top_terms(self.features.word_shares([normalized], matrices, self.model.coef)[0], top)
 
 
 #: Placeholders and function words never make an explanation.

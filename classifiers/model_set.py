@@ -173,7 +173,7 @@ class ClassifierSet:
                 results[i].explanations[category] = terms
 
     def probabilities(self, category: str, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        """One category's scores for texts (evaluation and the registry's classifiers)."""
+        """One category's scores for texts (for evaluation)."""
         return np.array([result.scores[category] for result in self.score(texts, explain=False)])
 
     # -- files ---------------------------------------------------------------------

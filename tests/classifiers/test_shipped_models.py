@@ -14,7 +14,6 @@ from classifiers import robustness
 from classifiers.base import CATEGORIES
 from classifiers.claims import ClaimsFileError, load_claims
 from classifiers.model_set import ClassifierSet
-from classifiers.registry import build_classifiers
 
 
 @pytest.fixture(scope="module")
@@ -105,16 +104,15 @@ def test_files_round_trip_to_the_same_scores(shipped: ClassifierSet, tmp_path: P
     assert [r.scores for r in again.score(texts)] == [r.scores for r in shipped.score(texts)]
 
 
-def test_the_registry_has_every_category_with_a_version(shipped: ClassifierSet) -> None:
-    classifiers = build_classifiers(shipped)
-    assert list(classifiers) == list(CATEGORIES)
+def test_every_category_has_a_version_and_a_probability(shipped: ClassifierSet) -> None:
+    assert set(CATEGORIES) <= set(shipped.versions) and all(shipped.versions.values())
     texts = ["you are a f*cking idiot", "Have a lovely weekend everyone"]
-    for name, classifier in classifiers.items():
-        assert classifier.name == name and classifier.version
-        probabilities = classifier.predict_proba(texts)
+    for category in CATEGORIES:
+        probabilities = shipped.probabilities(category, texts)
         assert probabilities.shape == (2,) and np.all((probabilities >= 0) & (probabilities <= 1))
-    assert classifiers["offensive"].predict_proba(texts)[0] > 0.9
-    assert "fucking" in classifiers["offensive"].explain(texts[0])
+    rude, kind = shipped.score(texts)
+    assert rude.scores["offensive"] > 0.9 and "fucking" in rude.explanations["offensive"]
+    assert not kind.labels
 
 
 def test_classify_keeps_the_order_reports_bad_lines_and_exits_1(tmp_path: Path) -> None:
