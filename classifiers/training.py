@@ -21,11 +21,16 @@ each category is the one that maximises its metric on the validation split
 (macro-F1, or weighted-F1 for misleading), and an honest estimate —
 threshold chosen on one half of the validation split, measured on the
 other — is reported beside it.
+
+A linear model's version is a hash of what its scores are computed from
+(``model_version``), not of the day it was trained: the same data and
+parameters give the same version, any change to them a new one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 from collections import Counter
@@ -40,7 +45,7 @@ import numpy as np
 from classifiers import data
 from classifiers.cards import write_cards
 from classifiers.features import HashedNgrams
-from classifiers.linear import NbLogisticRegression
+from classifiers.linear import LinearModel, NbLogisticRegression
 from classifiers.metrics import best_threshold, cross_fitted, f1_scores
 from classifiers.model_set import MODEL_DIR, TOPIC_WORD, UNIVERSITY_WORDS, ClassifierSet, has_topic
 from classifiers.normalize import TextNormalizer
@@ -112,7 +117,7 @@ def train_all(
     }
     progress("hashing n-grams and learning their idf")
     features = HashedNgrams(n_features).fit([t for train, _ in normalized.values() for t in train])
-    linear, thresholds, metrics, versions = {}, {}, {}, {}
+    linear, thresholds, metrics = {}, {}, {}
     for plan in PLANS:
         progress(f"training {plan.category}")
         dataset = datasets[plan.category]
@@ -130,11 +135,12 @@ def train_all(
         linear[plan.category] = estimator.model()
         thresholds[plan.category] = threshold
         metrics[plan.category] = {**measured, **_sizes(dataset)}
-        versions[plan.category] = _version(plan.category, estimator.coef_)
     progress("training the misleading model's domain gate")
     gate = _domain_gate(datasets, normalized, features)
     linear["misleading_domain"] = gate.model()
-    versions["misleading_domain"] = _version("misleading_domain", gate.coef_)
+    versions = {
+        name: model_version(name, model, features, normalizer) for name, model in linear.items()
+    }
     topic_words = _topic_words(normalized, davidson_texts, normalizer)
     _gate_misleading(linear, thresholds, metrics, datasets, normalized, features, topic_words)
     progress("measuring the threat patterns")
@@ -296,6 +302,23 @@ def _threat_rates(
     }
 
 
-def _version(category: str, coefficients: np.ndarray) -> str:
-    digest = hashlib.sha256(np.ascontiguousarray(coefficients).tobytes()).hexdigest()[:10]
-    return f"{category}-{datetime.now(UTC):%Y%m%d}-{digest}"
+def model_version(
+    name: str, model: LinearModel, features: HashedNgrams, normalizer: TextNormalizer
+) -> str:
+    """``<name>-<hash>``: a hash of all that the model's score is computed from, as saved.
+
+    The weights, intercept and calibration, the features' settings and idf, and the
+    normaliser's vocabulary: training again on the same data with the same parameters
+    gives the same version, on any day; a loaded model gives the version it was saved with.
+    """
+    digest = hashlib.sha256(name.encode())
+    for array in (model.coef, features.idf_):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    settings = {
+        "intercept": model.intercept,
+        "calibration": [model.calibration_slope, model.calibration_offset],
+        "features": [features.n_features, features.char_min, features.char_max],
+        "vocabulary": {str(length): words for length, words in normalizer.by_length_.items()},
+    }
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return f"{name}-{digest.hexdigest()[:10]}"

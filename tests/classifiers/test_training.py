@@ -5,16 +5,19 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from classifiers import data
-from classifiers.model_set import ClassifierSet
-from classifiers.training import train_all
+from classifiers import data, training
+from classifiers.model_set import LINEAR_MODELS, ClassifierSet
+from classifiers.training import model_version, train_all
 
 pytestmark = pytest.mark.slow
 
@@ -56,13 +59,26 @@ def write_dataset(root: Path, seed: int = 3) -> None:
                 )
 
 
-def test_training_is_reproducible_and_writes_models_and_cards(tmp_path: Path) -> None:
+class _NextYear(datetime):
+    """The clock of a training run a year later."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _NextYear:
+        return cls(2031, 1, 2, 3, 4, 5, tzinfo=tz)
+
+
+def test_training_is_reproducible_and_writes_models_and_cards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_dataset(tmp_path / "data")
     first = train_all(tmp_path / "data", tmp_path / "a", n_features=2**14)
+    monkeypatch.setattr(training, "datetime", _NextYear)
     second = train_all(tmp_path / "data", tmp_path / "b", n_features=2**14)
 
-    for name in ("offensive", "hate", "misleading", "misleading_domain"):
+    for name in LINEAR_MODELS:
         assert np.array_equal(first.linear[name].coef, second.linear[name].coef)
+    # Trained on another day from the same data: another date, the same versions.
+    assert first.metadata["trained_at"] != second.metadata["trained_at"]
     assert first.versions == second.versions
     for category in ("offensive", "hate", "threat", "misleading"):
         card = (tmp_path / "a" / f"{category}.card.md").read_text(encoding="utf-8")
@@ -76,6 +92,12 @@ def test_training_is_reproducible_and_writes_models_and_cards(tmp_path: Path) ->
     )
     loaded = ClassifierSet.load(tmp_path / "a")
     assert loaded.score(["you are an idiot !"])[0].labels == ("offensive",)
+    for name in LINEAR_MODELS:  # a version is the hash of the model as saved
+        model, version = loaded.linear[name], loaded.versions[name]
+        assert re.fullmatch(rf"{name}-[0-9a-f]{{10}}", version)
+        assert model_version(name, model, loaded.features, loaded.normalizer) == version
+        nudged = replace(model, intercept=model.intercept + 1e-9)
+        assert model_version(name, nudged, loaded.features, loaded.normalizer) != version
 
 
 def test_deduplication_keeps_the_majority_and_drops_validation_texts() -> None:
