@@ -10,16 +10,18 @@ typos and extra words lower it gracefully.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scipy import sparse
 
 from classifiers.features import HashedNgrams
 from classifiers.normalize import TextNormalizer
+from schemas.config_files import load_validated
 from schemas.errors import SocmonError
 
 DEFAULT_CLAIMS_FILE = Path(__file__).with_name("known_false_claims.yaml")
@@ -29,42 +31,46 @@ class ClaimsFileError(SocmonError, ValueError):
     """The claims file is missing or malformed; the message names the entry."""
 
 
-@dataclass(frozen=True)
-class KnownClaim:
+class KnownClaim(BaseModel):
     """A false claim and the page that refutes it."""
 
-    id: str
-    claim: str
-    fact_check: str
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, description="Unique name of the claim (lowercase, dashes).")
+    claim: str = Field(min_length=1, description="The claim, short and neutral.")
+    fact_check: str = Field(description="Link to a public page that refutes the claim.")
+    added: date | None = Field(default=None, description="When the claim was added.")
+
+    @field_validator("fact_check")
+    @classmethod
+    def _is_a_link(cls, fact_check: str) -> str:
+        if not fact_check.startswith(("https://", "http://")):
+            raise ValueError("must be a link (https://...)")
+        return fact_check
+
+
+class ClaimsFile(BaseModel):
+    """The claims file: its format version and the claims."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1] = Field(default=1, description="Format of the file.")
+    claims: tuple[KnownClaim, ...] = Field(description="The known false claims.")
+
+    @field_validator("claims")
+    @classmethod
+    def _unique_ids(cls, claims: tuple[KnownClaim, ...]) -> tuple[KnownClaim, ...]:
+        ids = [claim.id for claim in claims]
+        repeated = sorted({claim_id for claim_id in ids if ids.count(claim_id) > 1})
+        if repeated:
+            raise ValueError(f"ids {repeated} are repeated")
+        return claims
 
 
 def load_claims(path: Path = DEFAULT_CLAIMS_FILE) -> list[KnownClaim]:
     """Read and check the claims file."""
-    import yaml
-
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ClaimsFileError(f"claims file {path} does not exist") from None
-    except yaml.YAMLError as error:
-        raise ClaimsFileError(f"{path}: not valid YAML: {error}") from None
-    entries = document.get("claims") if isinstance(document, dict) else None
-    if not isinstance(entries, list):
-        raise ClaimsFileError(f"{path}: expected a top-level 'claims' list")
-    claims, seen = [], set()
-    for position, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not all(
-            isinstance(entry.get(key), str) and entry[key].strip()
-            for key in ("id", "claim", "fact_check")
-        ):
-            raise ClaimsFileError(f"{path}: claims[{position}] needs id, claim and fact_check")
-        if entry["id"] in seen:
-            raise ClaimsFileError(f"{path}: claims[{position}]: id {entry['id']!r} is repeated")
-        if not entry["fact_check"].startswith(("https://", "http://")):
-            raise ClaimsFileError(f"{path}: claims[{position}]: fact_check must be a link")
-        seen.add(entry["id"])
-        claims.append(KnownClaim(entry["id"], entry["claim"], entry["fact_check"]))
-    return claims
+    document = load_validated(path, ClaimsFile, ClaimsFileError, item_labels={"claims": "claim"})
+    return list(document.claims)
 
 
 class ClaimMatcher:

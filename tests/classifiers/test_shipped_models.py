@@ -81,20 +81,29 @@ def test_a_reworded_known_claim_is_matched(shipped: ClassifierSet) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("claims:\n  - id: a\n    claim: b\n", "needs id, claim and fact_check"),
+        ("claims:\n  - id: a\n    claim: b\n", r"claim a\.fact_check: Field required"),
+        ("claims:\n  - {id: a, claim: ' ', fact_check: 'https://x.example'}\n", r"claim a\.claim"),
         (
             "claims:\n" + "  - {id: a, claim: b, fact_check: 'https://x.example'}\n" * 2,
-            "is repeated",
+            r"claims: Value error, ids \['a'\] are repeated",
         ),
         ("claims:\n  - {id: a, claim: b, fact_check: 'not a link'}\n", "must be a link"),
-        ("nothing: here\n", "top-level 'claims' list"),
+        ("claims:\n  - {claim: b, fact_check: 'https://x.example', typo: 1}\n", "claim #0.id"),
+        ("nothing: here\n", "claims: Field required"),
+        ("claims: [\n", "not valid YAML"),
     ],
 )
 def test_a_bad_claims_file_names_the_entry(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "claims.yaml"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(ClaimsFileError, match=message):
+    with pytest.raises(ClaimsFileError, match=message) as raised:
         load_claims(path)
+    assert str(raised.value).startswith(str(path))
+
+
+def test_the_shipped_claims_file_is_valid() -> None:
+    claims = load_claims()
+    assert claims and len({claim.id for claim in claims}) == len(claims)
 
 
 def test_files_round_trip_to_the_same_scores(shipped: ClassifierSet, tmp_path: Path) -> None:
