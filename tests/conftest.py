@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,17 @@ import pytest
 
 from connectors.broker import EmbeddedBroker
 from pipelines.config import Settings
-from testing.synthetic import demo_account_settings
-
-POSTGRES_URL = os.environ.get(
-    "SOCMON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+from tests.support import (
+    POSTGRES_URL,
+    TEST_PSEUDONYM_KEY,
+    SettingsFactory,
+    demo_accounts,
+    unique,
 )
-TEST_PSEUDONYM_KEY = "test-pseudonym-key-0123456789abcdef"
+
+# Tests import these from tests.support; they stay importable from here only until the
+# modules under tests/connectors/ and tests/integration/test_connectors.py have switched.
+__all__ = ["SettingsFactory", "demo_accounts", "unique"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,11 +40,6 @@ def pseudonym_key() -> Iterator[str]:
         del os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"]
     else:
         os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"] = previous
-
-
-def unique(prefix: str) -> str:
-    """A name no other test uses."""
-    return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture(scope="session")
@@ -59,14 +59,6 @@ def postgres_available() -> bool:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required under CI and is not reachable: {error}")
         return False
-
-
-def demo_accounts() -> list[dict[str, str]]:
-    """The three synthetic official accounts as config entries."""
-    return demo_account_settings()
-
-
-SettingsFactory = Callable[..., Settings]
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
