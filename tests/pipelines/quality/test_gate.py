@@ -23,30 +23,32 @@ PROTECTOR = RecordProtector(
 )
 
 
-def clean_records(count: int = 30) -> list[tuple[object, ...]]:
-    return [
+RECORDS = list(generate_records(30, seed=12))
+
+
+def clean_records() -> pa.Table:
+    """The staged records table of a clean batch: ``RECORDS``, protected."""
+    rows = [
         record_to_row(PROTECTOR.protect(record).record, 0, offset)
-        for offset, record in enumerate(generate_records(count, seed=12))
+        for offset, record in enumerate(RECORDS)
     ]
+    return rows_to_table(rows, RECORD_ARROW_SCHEMA)
 
 
 def failures(results: list[DqResult]) -> set[tuple[str, str, str | None]]:
     return {(r.suite, r.expectation, r.column) for r in results if not r.success}
 
 
-def with_column(rows: list[tuple[object, ...]], index: int, column: str, value: object) -> pa.Table:
-    position = RECORD_ARROW_SCHEMA.names.index(column)
-    changed = list(rows)
-    row = list(changed[index])
-    row[position] = value
-    changed[index] = tuple(row)
-    return rows_to_table(changed, RECORD_ARROW_SCHEMA)
+def with_column(table: pa.Table, index: int, column: str, value: object) -> pa.Table:
+    """``table`` with ``value`` in ``column`` of row ``index``."""
+    values = table[column].to_pylist()
+    values[index] = value
+    position = table.schema.get_field_index(column)
+    return table.set_column(position, column, pa.array(values, table.schema.field(column).type))
 
 
 def test_a_clean_batch_passes_every_expectation() -> None:
-    results = validate_tables(
-        {"records": rows_to_table(clean_records(), RECORD_ARROW_SCHEMA)}, ACCOUNTS
-    )
+    results = validate_tables({"records": clean_records()}, ACCOUNTS)
     assert len(results) > 15
     assert failures(results) == set()
 
@@ -78,7 +80,7 @@ def test_a_leaked_email_fails_the_redaction_expectation_without_storing_the_valu
 
 def test_an_unregistered_account_and_a_raw_author_id_fail() -> None:
     table = with_column(clean_records(), 1, "account", "someone_else")
-    public_row = next(i for i, row in enumerate(clean_records()) if row[9] is False)
+    public_row = next(i for i, record in enumerate(RECORDS) if not record.author.is_official)
     table2 = with_column(clean_records(), public_row, "author_id", "900000123")
     assert ("incoming_records", "expect_column_values_to_be_in_set", "account") in failures(
         validate_tables({"records": table}, ACCOUNTS)
