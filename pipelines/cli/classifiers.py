@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from pipelines.cli.support import EXIT_FAILURE, settings_of
 from schemas.errors import SocmonError
 
+#: A command function being decorated.
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _path_option(
+    flag: str, name: str, *, folder: bool = False, exists: bool = False, **options: Any
+) -> Callable[[Command], Command]:
+    """A ``--flag`` whose value is a file's path (or, with ``folder``, a folder's) as a Path."""
+    path = click.Path(path_type=Path, exists=exists, file_okay=not folder, dir_okay=folder)
+    return click.option(flag, name, type=path, **options)
+
+
+_data_option = _path_option(
+    "--data",
+    "data_dir",
+    folder=True,
+    exists=True,
+    required=True,
+    help="The labelled data folder (see its README).",
+)
+
 
 @click.command()
-@click.option(
-    "--input",
-    "input_path",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    required=True,
-    help="JSON lines with id and text.",
+@_path_option(
+    "--input", "input_path", exists=True, required=True, help="JSON lines with id and text."
 )
-@click.option(
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="Where the scores go (JSON lines, same order).",
+@_path_option(
+    "--output", "output_path", required=True, help="Where the scores go (JSON lines, same order)."
 )
 @click.pass_context
 def classify(context: click.Context, input_path: Path, output_path: Path) -> None:
@@ -39,17 +53,11 @@ def classify(context: click.Context, input_path: Path, output_path: Path) -> Non
 
 
 @click.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    required=True,
-    help="The labelled data folder (see its README).",
-)
-@click.option(
+@_data_option
+@_path_option(
     "--output",
     "output_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    folder=True,
     default=None,
     help="Where models and cards go (default: classifiers.model_dir).",
 )
@@ -78,20 +86,8 @@ def train(context: click.Context, data_dir: Path, output_dir: Path | None) -> No
 
 
 @click.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    required=True,
-    help="The labelled data folder.",
-)
-@click.option(
-    "--output",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("classifier-report.html"),
-    show_default=True,
-)
+@_data_option
+@_path_option("--output", "output_path", default=Path("classifier-report.html"), show_default=True)
 @click.pass_context
 def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
     """HTML report: metrics, confusion matrices and precision-recall curves, with a comparison."""
