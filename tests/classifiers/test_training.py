@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import random
 import re
 import subprocess
 import sys
@@ -18,45 +16,9 @@ import pytest
 from classifiers import data, training
 from classifiers.model_set import LINEAR_MODELS, ClassifierSet
 from classifiers.training import model_version, train_all
+from tests.support import write_dataset
 
 pytestmark = pytest.mark.slow
-
-RUDE = ["you are an idiot", "shut up you clown", "what a stupid moron", "useless pathetic fool"]
-KIND = ["have a lovely day", "great lecture today", "thanks for the help", "see you at the fair"]
-HATEFUL = ["send them all back", "those migrants ruin everything", "women belong in the kitchen"]
-FAKE = ["garlic cures the virus overnight", "5g towers spread the virus", "vaccines change dna"]
-REAL = ["health ministry reports 120 new cases", "testing centres open at 9am", "cases fell 3%"]
-
-
-def write_dataset(root: Path, seed: int = 3) -> None:
-    """Enough generated texts in each file for every model to train."""
-    rng = random.Random(seed)
-
-    def sample(pool: list[str]) -> str:
-        ending = rng.choice(["!", "today", "lol", "ok", ""])
-        return f"{rng.choice(pool)} {ending} {rng.randint(1, 999)}"
-
-    for task, positive, negative in (("offensive", RUDE, KIND), ("hate", HATEFUL, KIND)):
-        folder = root / "offensive" / f"tweeteval-{task}"
-        folder.mkdir(parents=True)
-        for split, size in (("train", 240), ("val", 80)):
-            labels = [rng.randint(0, 1) for _ in range(size)]
-            texts = [sample(positive if label else negative) for label in labels]
-            (folder / f"{split}_text.txt").write_text("\n".join(texts) + "\n", encoding="utf-8")
-            (folder / f"{split}_labels.txt").write_text(
-                "\n".join(map(str, labels)) + "\n", encoding="utf-8"
-            )
-    folder = root / "misleading" / "constraint-covid19"
-    folder.mkdir(parents=True)
-    for split, size in (("train", 240), ("val", 80)):
-        with (folder / f"{split}.csv").open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["id", "tweet", "label"])
-            for number in range(size):
-                fake = rng.random() < 0.5
-                writer.writerow(
-                    [number, sample(FAKE if fake else REAL), "fake" if fake else "real"]
-                )
 
 
 class _NextYear(datetime):
