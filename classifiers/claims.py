@@ -63,7 +63,7 @@ class ClaimsFile(BaseModel):
         ids = [claim.id for claim in claims]
         repeated = sorted({claim_id for claim_id in ids if ids.count(claim_id) > 1})
         if repeated:
-            raise ValueError(f"ids {repeated} are repeated")
+            raise ValueError(f"claim ids must be unique; repeated: {', '.join(repeated)}")
         return claims
 
 

@@ -4,8 +4,8 @@ The claims list, the policy rules and the config file are all edited by
 people, so they all fail the same way: the caller's own error class (a
 :class:`~schemas.errors.SocmonError`, which the CLI turns into one line and
 exit code 2) with a message naming the file and every failing key, never the
-values, so a misplaced secret is not echoed. The format follows the suffix:
-``.toml`` is TOML, anything else YAML.
+values, so a misplaced secret is not echoed. The syntax follows the suffix
+(``.toml`` is TOML, anything else YAML) unless the caller names it.
 
 ``load_validated`` is the whole job. Settings read by pydantic-settings (which
 also reads the environment) cannot be validated from the file's contents
@@ -17,13 +17,14 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from schemas.errors import SocmonError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+Syntax = Literal["yaml", "toml"]
 
 
 def load_validated(
@@ -32,6 +33,7 @@ def load_validated(
     error: type[SocmonError],
     *,
     item_labels: Mapping[str, str] | None = None,
+    syntax: Syntax | None = None,
 ) -> ModelT:
     """The file at ``path`` validated by ``model``, or ``error`` naming the file and keys.
 
@@ -39,7 +41,7 @@ def load_validated(
     ``{"rules": "rule"}``, a problem at ``rules.3.severity`` is reported as
     ``rule broken-rule.severity`` (``rule #3.severity`` for an entry without an id).
     """
-    document = read_document(path, error)
+    document = read_document(path, error, syntax)
     try:
         return model.model_validate(document)
     except ValidationError as failure:
@@ -47,8 +49,11 @@ def load_validated(
         raise error(f"{path}: {problems}") from None
 
 
-def read_document(path: Path, error: type[SocmonError]) -> Any:
-    """The parsed YAML or TOML file, or ``error`` when it is missing, unreadable or malformed."""
+def read_document(path: Path, error: type[SocmonError], syntax: Syntax | None = None) -> Any:
+    """The parsed YAML or TOML file, or ``error`` when it is missing, unreadable or malformed.
+
+    ``syntax`` defaults to the suffix's: TOML for ``.toml``, YAML otherwise.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -57,7 +62,7 @@ def read_document(path: Path, error: type[SocmonError]) -> Any:
         raise error(f"{path}: not UTF-8 text") from None
     except OSError as failure:
         raise error(f"{path}: cannot be read: {failure.strerror}") from None
-    if path.suffix == ".toml":
+    if (syntax or ("toml" if path.suffix == ".toml" else "yaml")) == "toml":
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as failure:

@@ -85,7 +85,7 @@ def test_a_reworded_known_claim_is_matched(shipped: ClassifierSet) -> None:
         ("claims:\n  - {id: a, claim: ' ', fact_check: 'https://x.example'}\n", r"claim a\.claim"),
         (
             "claims:\n" + "  - {id: a, claim: b, fact_check: 'https://x.example'}\n" * 2,
-            r"claims: Value error, ids \['a'\] are repeated",
+            "claims: Value error, claim ids must be unique; repeated: a",
         ),
         ("claims:\n  - {id: a, claim: b, fact_check: 'not a link'}\n", "must be a link"),
         ("claims:\n  - {claim: b, fact_check: 'https://x.example', typo: 1}\n", "claim #0.id"),

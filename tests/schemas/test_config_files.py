@@ -92,6 +92,15 @@ def test_the_message_names_keys_never_values(tmp_path: Path) -> None:
     assert "hunter2" not in str(raised.value)
 
 
+def test_the_caller_may_name_the_syntax(tmp_path: Path) -> None:
+    path = tmp_path / "socmon.conf"
+    path.write_text('name = "watch"\n', encoding="utf-8")
+    assert read_document(path, ExampleError, "toml") == {"name": "watch"}
+    with pytest.raises(ExampleError, match=r"\(root\): Input should be"):  # read as YAML
+        load_validated(path, Example, ExampleError)
+    assert load_validated(path, Example, ExampleError, syntax="toml").name == "watch"
+
+
 def test_a_missing_or_unreadable_file_is_the_callers_error(tmp_path: Path) -> None:
     with pytest.raises(ExampleError, match=r"missing\.yaml does not exist"):
         read_document(tmp_path / "missing.yaml", ExampleError)
