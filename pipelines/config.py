@@ -24,6 +24,7 @@ from connectors.config import ConnectorSettings, KafkaSettings
 from pipelines.alerts.config import AlertSettings, SmtpSettings
 from pipelines.privacy.config import PrivacySettings
 from schemas.errors import SocmonError
+from schemas.vocabulary import MODEL_CATEGORIES
 
 DEFAULT_CONFIG_PATH = Path("socmon.toml")
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -178,7 +179,7 @@ class ClassifierSettings(BaseModel):
     @field_validator("thresholds")
     @classmethod
     def _known_categories(cls, thresholds: dict[str, float]) -> dict[str, float]:
-        known = {"offensive", "hate", "threat", "misleading"}
+        known = set(MODEL_CATEGORIES)
         unknown = sorted(set(thresholds) - known)
         if unknown:
             raise ValueError(f"unknown categories {unknown}; known: {sorted(known)}")

@@ -18,77 +18,16 @@ import pyarrow.parquet as pq
 
 from pipelines.ranges import PartitionRange
 from schemas.records import DeadLetter, Detection, Record
+from schemas.tables import DEAD_LETTERS, DETECTIONS, OUT_OF_SCOPE, RECORDS
 
 MANIFEST_NAME = "manifest.json"
 DUPLICATES_METADATA_KEY = b"socmon.duplicates"
 
-RECORD_ARROW_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("platform", pa.string()),
-        ("kind", pa.string()),
-        ("account", pa.string()),
-        ("accounts", pa.string()),
-        ("native_id", pa.string()),
-        ("parent_id", pa.string()),
-        ("conversation_id", pa.string()),
-        ("author_id", pa.string()),
-        ("author_is_official", pa.bool_()),
-        ("text", pa.string()),
-        ("lang", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("observed_at", pa.timestamp("us", tz="UTC")),
-        ("url", pa.string()),
-        ("deleted", pa.bool_()),
-        ("schema_version", pa.int32()),
-        ("source_partition", pa.int32()),
-        ("source_offset", pa.int64()),
-        ("pii_entities", pa.string()),
-        ("text_lang", pa.string()),
-        ("scored", pa.bool_()),
-    ]
-)
-RECORD_COLUMNS: tuple[str, ...] = tuple(RECORD_ARROW_SCHEMA.names)
-
-DEAD_LETTER_ARROW_SCHEMA = pa.schema(
-    [
-        ("topic", pa.string()),
-        ("kafka_partition", pa.int32()),
-        ("kafka_offset", pa.int64()),
-        ("kafka_key", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-        ("value_sha256", pa.string()),
-        ("value_size", pa.int64()),
-        ("preview", pa.string()),
-    ]
-)
-DEAD_LETTER_COLUMNS: tuple[str, ...] = tuple(DEAD_LETTER_ARROW_SCHEMA.names)
-
-#: Records of accounts that are not registered: only where they were, never their content.
-OUT_OF_SCOPE_ARROW_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("account", pa.string()),
-        ("kafka_partition", pa.int32()),
-        ("kafka_offset", pa.int64()),
-    ]
-)
-
-DETECTION_ARROW_SCHEMA = pa.schema(
-    [
-        ("detection_id", pa.string()),
-        ("record_id", pa.string()),
-        ("account", pa.string()),
-        ("category", pa.string()),
-        ("policy_clause", pa.string()),
-        ("score", pa.float64()),
-        ("evidence", pa.string()),
-        ("detector", pa.string()),
-        ("detector_version", pa.string()),
-    ]
-)
-DETECTION_COLUMNS: tuple[str, ...] = tuple(DETECTION_ARROW_SCHEMA.names)
+RECORD_ARROW_SCHEMA = RECORDS.staged_schema
+RECORD_COLUMNS: tuple[str, ...] = RECORDS.staged_columns
+DEAD_LETTER_ARROW_SCHEMA = DEAD_LETTERS.staged_schema
+OUT_OF_SCOPE_ARROW_SCHEMA = OUT_OF_SCOPE.staged_schema
+DETECTION_ARROW_SCHEMA = DETECTIONS.staged_schema
 
 #: The staged tables besides records: file prefix → schema.
 SIDE_TABLES = {
@@ -109,47 +48,49 @@ def record_to_row(
     scored: bool | None = None,
 ) -> StagedRow:
     """A record's warehouse row, in ``RECORD_COLUMNS`` order; the author's handle is dropped."""
-    return (
-        record.id,
-        record.platform,
-        record.kind,
-        record.account,
-        orjson.dumps(record.accounts).decode(),
-        record.native_id,
-        record.parent_id,
-        record.conversation_id,
-        record.author.id,
-        record.author.is_official,
-        record.text,
-        record.lang,
-        record.created_at,
-        record.observed_at,
-        record.url,
-        record.deleted,
-        record.schema_version,
-        partition,
-        offset,
-        pii_entities,
-        text_lang,
-        scored,
+    return RECORDS.row(
+        id=record.id,
+        platform=record.platform,
+        kind=record.kind,
+        account=record.account,
+        accounts=orjson.dumps(record.accounts).decode(),
+        native_id=record.native_id,
+        parent_id=record.parent_id,
+        conversation_id=record.conversation_id,
+        author_id=record.author.id,
+        author_is_official=record.author.is_official,
+        text=record.text,
+        lang=record.lang,
+        created_at=record.created_at,
+        observed_at=record.observed_at,
+        url=record.url,
+        deleted=record.deleted,
+        schema_version=record.schema_version,
+        source_partition=partition,
+        source_offset=offset,
+        pii_entities=pii_entities,
+        text_lang=text_lang,
+        scored=scored,
     )
 
 
 def dead_letter_to_row(dead_letter: DeadLetter) -> StagedRow:
-    """The staged row of a dead letter, in ``DEAD_LETTER_COLUMNS`` order."""
-    return tuple(getattr(dead_letter, name) for name in DEAD_LETTER_COLUMNS)
+    """The staged row of a dead letter (the declaration's columns, by name)."""
+    return DEAD_LETTERS.row(
+        **{name: getattr(dead_letter, name) for name in DEAD_LETTERS.staged_columns}
+    )
 
 
 def detection_to_row(detection: Detection) -> StagedRow:
-    """The staged row of a detection, in ``DETECTION_COLUMNS`` order."""
-    return tuple(getattr(detection, name) for name in DETECTION_COLUMNS)
+    """The staged row of a detection (the declaration's columns, by name)."""
+    return DETECTIONS.row(**{name: getattr(detection, name) for name in DETECTIONS.staged_columns})
 
 
 def rows_to_table(rows: Sequence[StagedRow], schema: pa.Schema) -> pa.Table:
-    """Build an Arrow table from row tuples (column order = schema order)."""
+    """Build an Arrow table from rows built by a table declaration's ``row``."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
     return pa.Table.from_arrays(
-        [pa.array(column, type=schema.field(i).type) for i, column in enumerate(columns)],
+        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
         schema=schema,
     )
 

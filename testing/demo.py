@@ -94,41 +94,29 @@ def summary(settings: Settings, result: TickResult) -> str:
         "",
         f"{'account':<14} {'kind':<8} {'records':>8}",
     ]
-    warehouse = open_warehouse(settings.warehouse)
-    try:
-        for account, kind, count in warehouse.query(
-            "SELECT account, kind, count(*) FROM records GROUP BY account, kind ORDER BY 1, 2"
-        ):
-            lines.append(f"{account:<14} {kind:<8} {count:>8}")
+    with open_warehouse(settings.warehouse) as warehouse:
+        for row in warehouse.records.count_by_account_and_kind():
+            lines.append(f"{row['account']:<14} {row['kind']:<8} {row['records']:>8}")
         lines.append("")
         lines.append(f"{'alerts by severity':<20} {'count':>7}")
-        for severity, count in warehouse.query(
-            "SELECT severity, count(*) FROM alerts GROUP BY 1 ORDER BY CASE severity "
-            "WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END"
-        ):
-            lines.append(f"{severity:<20} {count:>7}")
+        for row in warehouse.alerts.count_by_severity():
+            lines.append(f"{row['severity']:<20} {row['alerts']:>7}")
         lines.append(
             f"emails written to {settings.operations.outbox_dir}: {result.notify.emails_sent} "
             "(immediate alerts; medium and low wait for the daily digest)"
         )
         lines.append("")
         lines.append(f"{'detected':<20} {'clause':<7} {'records':>7}")
-        for category, clause, count in warehouse.query(
-            "SELECT category, policy_clause, count(*) FROM detections GROUP BY 1, 2 ORDER BY 1"
-        ):
-            lines.append(f"{category:<20} {clause:<7} {count:>7}")
+        for row in warehouse.records.count_detections_by_category():
+            lines.append(f"{row['category']:<20} {row['policy_clause']:<7} {row['detections']:>7}")
         lines.append("")
         lines.append(f"{'dead-letter reason':<20} {'count':>6}")
-        for reason, count in warehouse.query(
-            "SELECT reason, count(*) FROM dead_letters GROUP BY reason ORDER BY 1"
-        ):
-            lines.append(f"{reason:<20} {count:>6}")
+        for row in warehouse.dead_letters.count_by_reason():
+            lines.append(f"{row['reason']:<20} {row['dead_letters']:>6}")
         lines.append("")
         lines.append(
             f"warehouse: {settings.warehouse.url.removeprefix('duckdb:///')} "
             f"({warehouse.count('records')} records, "
             f"{warehouse.count('dead_letters')} dead letters, {warehouse.count('runs')} runs)"
         )
-    finally:
-        warehouse.close()
     return "\n".join(lines)

@@ -9,7 +9,6 @@ insert-if-absent of the commit makes them exactly once. Only stored
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -22,36 +21,10 @@ import pyarrow.compute as pc
 
 from pipelines.alerts.config import AlertSettings
 from pipelines.alerts.rules import LoadedRules, Rule
+from schemas.alerts import Alert, Delivery, alert_id_of, delivery_id_of
+from schemas.vocabulary import MASKED_CATEGORIES
 
 EXCERPT_CHARACTERS = 280
-
-ALERT_SCHEMA = pa.schema(
-    [
-        ("alert_id", pa.string()),
-        ("record_id", pa.string()),
-        ("account", pa.string()),
-        ("rule_id", pa.string()),
-        ("rule_version", pa.string()),
-        ("category", pa.string()),
-        ("policy_clause", pa.string()),
-        ("severity", pa.string()),
-        ("score", pa.float64()),
-        ("evidence", pa.string()),
-        ("recommended_action", pa.string()),
-        ("recipients", pa.string()),
-        ("conversation_id", pa.string()),
-        ("url", pa.string()),
-    ]
-)
-DELIVERY_SCHEMA = pa.schema(
-    [
-        ("delivery_id", pa.string()),
-        ("alert_id", pa.string()),
-        ("recipient", pa.string()),
-        ("mode", pa.string()),
-        ("due_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -71,10 +44,10 @@ class Routing:
 
 @dataclass(frozen=True)
 class BuiltAlerts:
-    """Alert rows and delivery rows, as Arrow tables for the commit."""
+    """The alerts a run raised and their deliveries, for the commit."""
 
-    alerts: pa.Table
-    deliveries: pa.Table
+    alerts: tuple[Alert, ...]
+    deliveries: tuple[Delivery, ...]
 
 
 Masker = Callable[[str, Sequence[str]], str]
@@ -92,10 +65,10 @@ def build_alerts(
 ) -> BuiltAlerts:
     """Every rule that fires on a staged record, once per record and rule."""
     now = now or datetime.now(UTC)
-    alert_rows: list[dict[str, Any]] = []
-    delivery_rows: list[dict[str, Any]] = []
+    alerts: list[Alert] = []
+    deliveries: list[Delivery] = []
     if records is None or not records.num_rows:
-        return BuiltAlerts(ALERT_SCHEMA.empty_table(), DELIVERY_SCHEMA.empty_table())
+        return BuiltAlerts((), ())
     by_record: dict[str, list[dict[str, Any]]] = {}
     for detection in detections.to_pylist() if detections is not None else []:
         by_record.setdefault(detection["record_id"], []).append(detection)
@@ -116,12 +89,9 @@ def build_alerts(
                 parents,
                 by_record.get(record["id"], []),
             )
-            alert_rows.append(alert)
-            delivery_rows.extend(_deliveries(alert, settings, now))
-    return BuiltAlerts(
-        pa.Table.from_pylist(alert_rows, ALERT_SCHEMA),
-        pa.Table.from_pylist(delivery_rows, DELIVERY_SCHEMA),
-    )
+            alerts.append(alert)
+            deliveries.extend(_deliveries(alert, settings, now))
+    return BuiltAlerts(tuple(alerts), tuple(deliveries))
 
 
 def _candidates(records: pa.Table, detected: set[str], rules: LoadedRules) -> pa.Table:
@@ -181,12 +151,12 @@ def _alert(
     masker: Masker,
     parents: Mapping[str, str],
     detections: list[dict[str, Any]],
-) -> dict[str, Any]:
+) -> Alert:
     accounts = json.loads(record["accounts"]) or [record["account"]]
     mask_terms = [
         term
         for detection in detections
-        if detection["category"] in ("offensive", "hate")
+        if detection["category"] in MASKED_CATEGORIES
         for term in json.loads(detection["evidence"]).get("top_terms", [])
     ]
     evidence: dict[str, Any] = {
@@ -210,39 +180,36 @@ def _alert(
         }
     else:
         evidence["matched"] = masker(fired["matched"], mask_terms)
-    alert_id = hashlib.sha256(f"{record['id']}|{rule.id}".encode()).hexdigest()
-    return {
-        "alert_id": alert_id,
-        "record_id": record["id"],
-        "account": record["account"],
-        "rule_id": rule.id,
-        "rule_version": rules.version,
-        "category": fired["category"],
-        "policy_clause": rule.clause,
-        "severity": rule.severity,
-        "score": float(fired["score"]),
-        "evidence": json.dumps(evidence, sort_keys=True, ensure_ascii=False),
-        "recommended_action": " ".join(rule.action.split()),
-        "recipients": json.dumps(list(routing.for_accounts(accounts))),
-        "conversation_id": record["conversation_id"],
-        "url": record["url"],
-    }
+    return Alert(
+        alert_id=alert_id_of(record["id"], rule.id),
+        record_id=record["id"],
+        account=record["account"],
+        rule_id=rule.id,
+        rule_version=rules.version,
+        category=fired["category"],
+        policy_clause=rule.clause,
+        severity=rule.severity,
+        score=float(fired["score"]),
+        evidence=evidence,
+        recommended_action=" ".join(rule.action.split()),
+        recipients=routing.for_accounts(accounts),
+        conversation_id=record["conversation_id"],
+        url=record["url"],
+    )
 
 
-def _deliveries(
-    alert: dict[str, Any], settings: AlertSettings, now: datetime
-) -> list[dict[str, Any]]:
-    immediate = alert["severity"] in settings.immediate_severities
+def _deliveries(alert: Alert, settings: AlertSettings, now: datetime) -> list[Delivery]:
+    immediate = alert.severity in settings.immediate_severities
     due = now if immediate else next_digest(now, settings)
     return [
-        {
-            "delivery_id": hashlib.sha256(f"{alert['alert_id']}|{recipient}".encode()).hexdigest(),
-            "alert_id": alert["alert_id"],
-            "recipient": recipient,
-            "mode": "immediate" if immediate else "digest",
-            "due_at": due,
-        }
-        for recipient in json.loads(alert["recipients"])
+        Delivery(
+            delivery_id=delivery_id_of(alert.alert_id, recipient),
+            alert_id=alert.alert_id,
+            recipient=recipient,
+            mode="immediate" if immediate else "digest",
+            due_at=due,
+        )
+        for recipient in alert.recipients
     ]
 
 

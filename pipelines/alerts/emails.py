@@ -11,40 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any
 
-from pipelines.alerts.rules import SEVERITY_ORDER, Policy
-
-CATEGORY_NAMES = {
-    "offensive": "Offensive content",
-    "hate": "Hateful content",
-    "threat": "Threat",
-    "misleading": "Possible misinformation",
-    "personal_data": "Personal data in an official post",
-    "confidential": "Confidential matter in an official post",
-    "policy": "Policy check",
-}
-
-
-@dataclass(frozen=True)
-class PendingAlert:
-    """An alert and the delivery that sends it to one recipient."""
-
-    delivery_id: str
-    recipient: str
-    mode: str
-    alert: dict[str, Any]
-    attempts: int = 0
-
-    @property
-    def severity(self) -> str:
-        return str(self.alert["severity"])
+from pipelines.alerts.rules import Policy
+from schemas.alerts import Alert, DueDelivery
+from schemas.vocabulary import CATEGORY_NAMES, SEVERITY_ORDER
 
 
 def message_id(delivery_ids: Sequence[str]) -> str:
@@ -53,7 +27,7 @@ def message_id(delivery_ids: Sequence[str]) -> str:
 
 
 def compose(
-    items: Sequence[PendingAlert],
+    items: Sequence[DueDelivery],
     digest: bool,
     sender: str,
     policy: Policy,
@@ -64,10 +38,10 @@ def compose(
     if digest:  # grouped by account, most severe first within each
         ordered = sorted(
             items,
-            key=lambda i: (i.alert["account"], -SEVERITY_ORDER[i.severity], i.alert["created_at"]),
+            key=lambda i: (i.alert.account, -SEVERITY_ORDER[i.severity], i.alert.created_at),
         )
     else:
-        ordered = sorted(items, key=lambda i: (-SEVERITY_ORDER[i.severity], i.alert["created_at"]))
+        ordered = sorted(items, key=lambda i: (-SEVERITY_ORDER[i.severity], i.alert.created_at))
     top = ordered[0].alert
     message = EmailMessage()
     message["From"] = sender
@@ -75,7 +49,7 @@ def compose(
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id([i.delivery_id for i in items])
     message["Subject"] = _subject(ordered, digest, handles)
-    message["X-Socmon-Alerts"] = ",".join(i.alert["alert_id"][:16] for i in ordered)
+    message["X-Socmon-Alerts"] = ",".join(i.alert.alert_id[:16] for i in ordered)
     blocks = [_alert_block(item.alert, policy, handles) for item in ordered]
     intro = _intro(ordered, digest, handles, top)
     message.set_content(intro + "\n\n" + "\n\n".join(text for text, _ in blocks) + _footer())
@@ -88,28 +62,28 @@ def _handle(account: str, handles: dict[str, str]) -> str:
     return handle if " " in handle else f"@{handle}"
 
 
-def _subject(ordered: Sequence[PendingAlert], digest: bool, handles: dict[str, str]) -> str:
+def _subject(ordered: Sequence[DueDelivery], digest: bool, handles: dict[str, str]) -> str:
     top = max(ordered, key=lambda i: SEVERITY_ORDER[i.severity]).alert
     if digest:
-        accounts = {item.alert["account"] for item in ordered}
+        accounts = {item.alert.account for item in ordered}
         return (
             f"[socmon] Digest: {len(ordered)} alert(s) on {len(accounts)} account(s)"
-            f" — highest {top['severity'].upper()}"
+            f" — highest {top.severity.upper()}"
         )
-    where = _handle(top["account"], handles)
-    what = CATEGORY_NAMES.get(top["category"], top["category"])
+    where = _handle(top.account, handles)
+    what = CATEGORY_NAMES.get(top.category, top.category)
     if len(ordered) > 1:
         what = f"{len(ordered)} alerts in one thread ({what.lower()})"
-    return f"[socmon][{top['severity'].upper()}] {what} on {where} — policy {top['policy_clause']}"
+    return f"[socmon][{top.severity.upper()}] {what} on {where} — policy {top.policy_clause}"
 
 
 def _intro(
-    ordered: Sequence[PendingAlert], digest: bool, handles: dict[str, str], top: dict[str, Any]
+    ordered: Sequence[DueDelivery], digest: bool, handles: dict[str, str], top: Alert
 ) -> str:
     if digest:
         counts: dict[tuple[str, str], int] = {}
         for item in ordered:
-            key = (_handle(item.alert["account"], handles), item.severity)
+            key = (_handle(item.alert.account, handles), item.severity)
             counts[key] = counts.get(key, 0) + 1
         lines = [
             f"  {account}: {n} {severity}" for (account, severity), n in sorted(counts.items())
@@ -118,18 +92,18 @@ def _intro(
     if len(ordered) > 1:
         return (
             f"{len(ordered)} alerts were raised on one thread on "
-            f"{_handle(top['account'], handles)} within minutes; they are listed together."
+            f"{_handle(top.account, handles)} within minutes; they are listed together."
         )
-    return f"An alert was raised on {_handle(top['account'], handles)}."
+    return f"An alert was raised on {_handle(top.account, handles)}."
 
 
-def _alert_block(alert: dict[str, Any], policy: Policy, handles: dict[str, str]) -> tuple[str, str]:
-    evidence = json.loads(alert["evidence"])
-    clause = policy.clauses.get(alert["policy_clause"])
+def _alert_block(alert: Alert, policy: Policy, handles: dict[str, str]) -> tuple[str, str]:
+    evidence = alert.evidence
+    clause = policy.clauses.get(alert.policy_clause)
     clause_line = (
-        f"Policy {alert['policy_clause']} ({clause.title}): {clause.summary}"
+        f"Policy {alert.policy_clause} ({clause.title}): {clause.summary}"
         if clause
-        else f"Policy {alert['policy_clause']}"
+        else f"Policy {alert.policy_clause}"
     )
     detection = evidence.get("detection", {})
     if not detection:
@@ -146,24 +120,23 @@ def _alert_block(alert: dict[str, Any], policy: Policy, handles: dict[str, str])
     rows = [
         (
             "What",
-            f"{CATEGORY_NAMES.get(alert['category'], alert['category'])} "
-            f"({alert['severity'].upper()})",
+            f"{CATEGORY_NAMES.get(alert.category, alert.category)} ({alert.severity.upper()})",
         ),
         (
             "Where",
-            f"{_handle(alert['account'], handles)}, a {evidence.get('kind', 'post')}"
+            f"{_handle(alert.account, handles)}, a {evidence.get('kind', 'post')}"
             + (" by the official account" if evidence.get("by_official_account") else ""),
         ),
         ("Excerpt", evidence.get("excerpt", "")),
         ("In reply to", evidence.get("context", "")),
-        ("Link", alert.get("url") or "(not available)"),
+        ("Link", alert.url or "(not available)"),
         ("Clause", clause_line),
         ("Policy document", policy.document_url),
-        ("Recommended action", alert["recommended_action"]),
+        ("Recommended action", alert.recommended_action),
         ("Fact check", claim["fact_check"] if claim else ""),
-        ("Rule", f"{evidence['rule']['id']} ({alert['rule_version']})"),
+        ("Rule", f"{evidence['rule']['id']} ({alert.rule_version})"),
         ("Model", model),
-        ("Alert id", alert["alert_id"]),
+        ("Alert id", alert.alert_id),
     ]
     rows = [(label, value) for label, value in rows if value]
     text = "\n".join(f"{label}: {value}" for label, value in rows)

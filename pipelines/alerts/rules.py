@@ -16,12 +16,11 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schemas.errors import SocmonError
+from schemas.vocabulary import DetectionCategory, Severity
 
 HERE = Path(__file__).parent
 DEFAULT_RULES = HERE / "rules.yaml"
 DEFAULT_POLICY = HERE / "policy.yaml"
-Severity = Literal["low", "medium", "high", "critical"]
-SEVERITY_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
 class RulesError(SocmonError):
@@ -35,7 +34,7 @@ class Rule(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
     description: str
-    category: Literal["offensive", "hate", "threat", "misleading", "personal_data"] | None = None
+    category: DetectionCategory | None = None
     min_score: float = Field(default=0.0, ge=0, le=1)
     max_score: float | None = Field(default=None, gt=0, le=1)
     terms_file: str | None = None
@@ -124,10 +123,15 @@ class LoadedRules:
         return f"rules-v{self.rules.version}"
 
 
+def load_policy(policy_path: Path = DEFAULT_POLICY) -> Policy:
+    """The policy clauses, validated; raise ``RulesError`` naming the field."""
+    return _validated(Policy, policy_path)
+
+
 def load_rules(rules_path: Path = DEFAULT_RULES, policy_path: Path = DEFAULT_POLICY) -> LoadedRules:
     """Read, validate and compile; raise ``RulesError`` naming the rule and field."""
     rules = _validated(RuleSet, rules_path)
-    policy = _validated(Policy, policy_path)
+    policy = load_policy(policy_path)
     missing = sorted({rule.clause for rule in rules.rules} - set(policy.clauses))
     if missing:
         raise RulesError(f"{rules_path}: clauses not described in {policy_path}: {missing}")

@@ -21,9 +21,8 @@ from classifiers.model_set import ClassifierSet
 from pipelines.config import ClassifierSettings
 from pipelines.privacy.findings import Finding
 from schemas.records import Detection, Record
+from schemas.vocabulary import DETECTION_CLAUSES
 
-#: The policy clause each category concerns.
-POLICY_CLAUSES = {"offensive": "7.17", "hate": "7.17", "threat": "7.17", "misleading": "7.16"}
 DETECTOR = "classifiers"
 
 
@@ -105,7 +104,7 @@ def _detection(
         record_id=record.id,
         account=record.account,
         category=category,
-        policy_clause=POLICY_CLAUSES[category],
+        policy_clause=DETECTION_CLAUSES[category],
         score=result.scores[category],
         evidence=json.dumps(evidence, sort_keys=True),
         detector=DETECTOR,

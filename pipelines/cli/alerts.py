@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import click
 
 from pipelines.cli.support import EXIT_FAILURE, settings_of, with_warehouse
+from schemas.vocabulary import ALERT_STATUSES, VERDICTS
 
 
 @click.command()
@@ -16,14 +18,8 @@ def notify(context: click.Context) -> None:
     """Email the alerts that are due (immediate and digests); retry failed ones."""
     from pipelines.usecases.notify import describe
     from pipelines.usecases.notify import notify as run_notify
-    from pipelines.warehouse import open_warehouse
 
-    settings = settings_of(context)
-    warehouse = open_warehouse(settings.warehouse)
-    try:
-        result = run_notify(settings, warehouse)
-    finally:
-        warehouse.close()
+    result = run_notify(settings_of(context))
     click.echo(describe(result))
     if result.failed:
         context.exit(EXIT_FAILURE)
@@ -35,22 +31,23 @@ def alerts() -> None:
 
 
 @alerts.command("list")
-@click.option("--status", type=click.Choice(["open", "confirmed", "false_positive", "duplicate"]))
+@click.option("--status", type=click.Choice(ALERT_STATUSES))
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.pass_context
 def alerts_list(context: click.Context, status: str | None, limit: int) -> None:
     """Newest alerts first."""
     from pipelines.usecases.review import list_alerts
 
-    rows = with_warehouse(context, lambda w: list_alerts(w, status, limit))
+    listed = with_warehouse(context, lambda w: list_alerts(w, status, limit))
     click.echo(
         f"{'alert':<18} {'created':<17} {'account':<14} {'severity':<9} {'category':<14} "
         f"{'clause':<6} {'rule':<28} status"
     )
-    for alert_id, created, account, severity, category, clause, rule, state in rows:
+    for alert in listed:
         click.echo(
-            f"{alert_id[:16]:<18} {created:%Y-%m-%d %H:%M} {account:<14} {severity:<9} "
-            f"{category:<14} {clause:<6} {rule:<28} {state}"
+            f"{alert.alert_id[:16]:<18} {alert.created_at:%Y-%m-%d %H:%M} {alert.account:<14} "
+            f"{alert.severity:<9} {alert.category:<14} {alert.policy_clause:<6} "
+            f"{alert.rule_id:<28} {alert.status}"
         )
 
 
@@ -61,11 +58,19 @@ def alerts_show(context: click.Context, alert_id: str) -> None:
     """One alert with its evidence and verdicts."""
     from pipelines.usecases.review import find_alert
 
-    alert = with_warehouse(context, lambda w: find_alert(w, alert_id))
-    for key, value in alert.items():
+    reviewed = with_warehouse(context, lambda w: find_alert(w, alert_id))
+    for key, value in dataclasses.asdict(reviewed.alert).items():
         if key == "evidence":
-            value = json.dumps(json.loads(value), indent=2, ensure_ascii=False)
+            value = json.dumps(value, indent=2, ensure_ascii=False)
+        elif key == "recipients":
+            value = ", ".join(value)
         click.echo(f"{key}: {value}")
+    for verdict in reviewed.feedback:
+        note = f" — {verdict.note}" if verdict.note else ""
+        click.echo(
+            f"verdict: {verdict.verdict} by {verdict.reviewer} at "
+            f"{verdict.created_at:%Y-%m-%d %H:%M}{note}"
+        )
 
 
 @alerts.command("resolve")
@@ -73,7 +78,7 @@ def alerts_show(context: click.Context, alert_id: str) -> None:
 @click.option(
     "--as",
     "verdict",
-    type=click.Choice(["confirmed", "false_positive", "duplicate"]),
+    type=click.Choice(VERDICTS),
     required=True,
 )
 @click.option("--note", default=None, help="Why (kept with the verdict).")

@@ -113,8 +113,6 @@ def _feedback_precision(settings: Any) -> Any:
         warehouse = open_warehouse(settings.warehouse)
     except SocmonError:
         return None
-    try:
+    with warehouse:
         table = precision(warehouse)
-    finally:
-        warehouse.close()
     return table if any(reviewed for _, reviewed, _, _ in table["rule_id"]) else None

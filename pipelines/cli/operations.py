@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipelines.cli.support import settings_of
+from pipelines.cli.support import with_warehouse
+
+if TYPE_CHECKING:
+    from pipelines.warehouse import Warehouse
 
 
 @click.group()
@@ -27,13 +31,10 @@ def dq() -> None:
 def dq_report(context: click.Context, run_id: str, output: Path | None) -> None:
     """Write the static HTML report of one run's expectations."""
     from pipelines.quality.report import render_report
-    from pipelines.warehouse import open_warehouse
 
-    warehouse = open_warehouse(settings_of(context).warehouse)
-    try:
-        html = render_report(warehouse, run_id)
-    finally:
-        warehouse.close()
+    html = with_warehouse(
+        context, lambda w: render_report(w.runs.row(run_id), w.quality.results_of(run_id))
+    )
     path = output or Path(f"dq-report-{run_id}.html")
     path.write_text(html, encoding="utf-8")
     click.echo(str(path))
@@ -44,26 +45,19 @@ def dq_report(context: click.Context, run_id: str, output: Path | None) -> None:
 @click.pass_context
 def runs(context: click.Context, limit: int) -> None:
     """List recent runs with their counts and status."""
-    from pipelines.warehouse import open_warehouse
-
-    warehouse = open_warehouse(settings_of(context).warehouse)
-    try:
-        rows = warehouse.query(
-            "SELECT run_id, status, records_read, records_stored, duplicates, dead_letters, "
-            "coverage_gaps, error FROM runs ORDER BY started_at DESC LIMIT ?",
-            (limit,),
-        )
-    finally:
-        warehouse.close()
+    recent = with_warehouse(context, lambda w: w.runs.recent(limit))
     click.echo(
         f"{'run':<26} {'status':<10} {'read':>8} {'stored':>8} {'dups':>6} {'dead':>6} {'gaps':>5}"
     )
-    for run_id, status, read, stored, dups, dead, gaps, error in rows:
+    for run in recent:
+        gaps = run["coverage_gaps"]
         gap_count = "-" if gaps is None else str(len(json.loads(gaps)))
+        counts = [_n(run[name]) for name in ("records_read", "records_stored", "duplicates")]
         line = (
-            f"{run_id:<26} {status:<10} {_n(read):>8} {_n(stored):>8} {_n(dups):>6} {_n(dead):>6} "
-            f"{gap_count:>5}"
+            f"{run['run_id']:<26} {run['status']:<10} {counts[0]:>8} {counts[1]:>8} "
+            f"{counts[2]:>6} {_n(run['dead_letters']):>6} {gap_count:>5}"
         )
+        error = run["error"]
         click.echo(line + (f"  {error[:80]}" if error else ""))
 
 
@@ -72,31 +66,25 @@ def runs(context: click.Context, limit: int) -> None:
 @click.pass_context
 def coverage(context: click.Context, ingest_id: str | None) -> None:
     """What the latest (or a given) ingest fetched per account and stream, and what it could not."""
-    from pipelines.warehouse import open_warehouse
 
-    warehouse = open_warehouse(settings_of(context).warehouse)
-    try:
-        if ingest_id is None:
-            latest = warehouse.query(
-                "SELECT ingest_id FROM coverage ORDER BY checked_at DESC LIMIT 1"
-            )
-            ingest_id = str(latest[0][0]) if latest else ""
-        rows = warehouse.query(
-            "SELECT account, stream, status, fetched, newest_item_at, reason FROM coverage "
-            "WHERE ingest_id = ? ORDER BY account, stream",
-            (ingest_id,),
-        )
-    finally:
-        warehouse.close()
+    def read(warehouse: Warehouse) -> tuple[str, list[dict[str, Any]]]:
+        chosen = ingest_id or warehouse.connectors.latest_ingest() or ""
+        return chosen, warehouse.connectors.coverage_of(chosen)
+
+    ingest_id, rows = with_warehouse(context, read)
     if not rows:
         raise click.ClickException("no coverage recorded yet: run `socmon ingest` first")
     click.echo(f"ingest {ingest_id}")
     click.echo(f"{'account':<16} {'stream':<10} {'status':<12} {'fetched':>8}  newest item")
-    for account, stream, status, fetched, newest, reason in rows:
+    for row in rows:
+        newest = row["newest_item_at"]
         when = newest.strftime("%Y-%m-%d %H:%M") if newest else "-"
-        click.echo(f"{account:<16} {stream:<10} {status:<12} {fetched:>8}  {when}")
-        if reason:
-            click.echo(f"{'':<16} {reason}")
+        click.echo(
+            f"{row['account']:<16} {row['stream']:<10} {row['status']:<12} {row['fetched']:>8}  "
+            f"{when}"
+        )
+        if row["reason"]:
+            click.echo(f"{'':<16} {row['reason']}")
 
 
 def _n(value: int | None) -> str:

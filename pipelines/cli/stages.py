@@ -51,8 +51,8 @@ def broker(context: click.Context, port: int) -> None:
 @click.pass_context
 def ingest(context: click.Context, replay_files: tuple[Path, ...]) -> None:
     """Bring new items into the records topic."""
+    from pipelines.usecases.compose import require_bootstrap
     from pipelines.usecases.ingest import ingest as run_ingest
-    from pipelines.usecases.process import require_bootstrap
 
     settings = settings_of(context)
     result = run_ingest(settings, require_bootstrap(settings), replay_files)

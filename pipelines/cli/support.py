@@ -26,8 +26,5 @@ def with_warehouse(context: click.Context, action: Callable[[Any], Any]) -> Any:
     """Run ``action(warehouse)`` and close the warehouse."""
     from pipelines.warehouse import open_warehouse
 
-    warehouse = open_warehouse(settings_of(context).warehouse)
-    try:
+    with open_warehouse(settings_of(context).warehouse) as warehouse:
         return action(warehouse)
-    finally:
-        warehouse.close()

@@ -5,8 +5,6 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from pipelines.warehouse.base import Warehouse
-
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1d1d1f; }
 table { border-collapse: collapse; width: 100%; }
@@ -18,22 +16,18 @@ th { background: #f3f3f3; }
 """
 
 
-def render_report(warehouse: Warehouse, run_id: str) -> str:
-    """The HTML report of ``run_id``: run status, then every expectation, failures first."""
-    run = warehouse.run_row(run_id)
-    rows = warehouse.query(
-        "SELECT suite, expectation, column_name, severity, success, observed_value, "
-        "unexpected_count, explains FROM dq_results WHERE run_id = ? ORDER BY position",
-        (run_id,),
-    )
-    failed = [row for row in rows if not row[4]]
-    critical = [row for row in failed if row[3] == "critical"]
+def render_report(run: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """The HTML report of one run (its ``runs`` row and its ``dq_results`` rows, by name):
+    run status, then every expectation, failures first."""
+    run_id = str(run["run_id"])
+    failed = [row for row in rows if not row["success"]]
+    critical = [row for row in failed if row["severity"] == "critical"]
     verdict = (
         "not committed: critical expectations failed"
         if critical
         else ("committed with warnings" if failed else "all expectations met")
     )
-    ordered = sorted(rows, key=lambda row: (row[4], row[3] != "critical"))
+    ordered = sorted(rows, key=lambda row: (row["success"], row["severity"] != "critical"))
     body = "\n".join(_row(row) for row in ordered) or (
         '<tr><td colspan="7">No batch was validated in this run (nothing new to read).</td></tr>'
     )
@@ -57,8 +51,10 @@ records read {_n(run.get("records_read"))}; {len(rows)} expectations checked,
 """
 
 
-def _row(row: tuple[Any, ...]) -> str:
-    suite, expectation, column, severity, success, observed, unexpected, explains = row
+def _row(row: dict[str, Any]) -> str:
+    suite, expectation, column = row["suite"], row["expectation"], row["column_name"]
+    severity, success, explains = row["severity"], row["success"], row["explains"]
+    observed, unexpected = row["observed_value"], row["unexpected_count"]
     outcome = "passed" if success else "FAILED"
     css = "" if success else f' class="fail {escape(severity)}"'
     detail = []

@@ -10,10 +10,9 @@ import itertools
 import statistics
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from pipelines.quality.results import DqResult
-from pipelines.warehouse.base import Warehouse
+from pipelines.warehouse.quality import QualityStore
 
 HISTORY_RUNS = 20
 MIN_HISTORY_RUNS = 5
@@ -23,7 +22,7 @@ MIN_SILENCE = timedelta(hours=1)
 
 
 def volume_checks(
-    warehouse: Warehouse,
+    store: QualityStore,
     account_keys: Iterable[str],
     batch_counts: Mapping[str, int],
     batch_latest: Mapping[str, datetime],
@@ -31,26 +30,12 @@ def volume_checks(
 ) -> list[DqResult]:
     """Warnings for accounts that went silent or spiked, judged against their history."""
     moment = now or datetime.now(UTC)
-    history = _new_records_per_run(warehouse)
+    history = store.new_records_per_run(HISTORY_RUNS)
     results = []
     for account in sorted(account_keys):
         results.append(_spike(account, batch_counts.get(account, 0), history.get(account, [])))
-        results.append(_silence(warehouse, account, batch_latest.get(account), moment))
+        results.append(_silence(store, account, batch_latest.get(account), moment))
     return [result for result in results if result is not None]
-
-
-def _new_records_per_run(warehouse: Warehouse) -> dict[str, list[int]]:
-    rows = warehouse.query(
-        "SELECT r.account, r.first_run_id, count(*) FROM records r "
-        "JOIN (SELECT run_id FROM runs WHERE status = 'succeeded' AND records_read > 0 "
-        "      ORDER BY started_at DESC LIMIT ?) recent ON recent.run_id = r.first_run_id "
-        "GROUP BY r.account, r.first_run_id",
-        (HISTORY_RUNS,),
-    )
-    per_account: dict[str, list[int]] = {}
-    for account, _, count in rows:
-        per_account.setdefault(account, []).append(int(count))
-    return per_account
 
 
 def _spike(account: str, count: int, history: list[int]) -> DqResult | None:
@@ -72,15 +57,11 @@ def _spike(account: str, count: int, history: list[int]) -> DqResult | None:
 
 
 def _silence(
-    warehouse: Warehouse, account: str, batch_latest: datetime | None, moment: datetime
+    store: QualityStore, account: str, batch_latest: datetime | None, moment: datetime
 ) -> DqResult | None:
-    rows: list[Any] = warehouse.query(
-        "SELECT created_at FROM records WHERE account = ? AND NOT deleted "
-        "ORDER BY created_at DESC LIMIT 200",
-        (account,),
-    )
+    stored = store.latest_item_times(account, 200)
     times = sorted(
-        [_utc(row[0]) for row in rows] + ([_utc(batch_latest)] if batch_latest else []),
+        [_utc(moment) for moment in stored] + ([_utc(batch_latest)] if batch_latest else []),
         reverse=True,
     )
     if len(times) < MIN_RECORDS_FOR_GAP:

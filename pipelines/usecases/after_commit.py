@@ -20,7 +20,8 @@ from typing import Any
 from connectors.config import KafkaSettings
 from connectors.producer import RecordProducer
 from pipelines.kafka_admin import consumer_settings
-from pipelines.warehouse.base import PendingDeadLetter, Warehouse
+from pipelines.warehouse import Warehouse
+from pipelines.warehouse.dead_letters import PendingDeadLetter
 from schemas.kafka_codec import KafkaMessage
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def publish_dead_letters(warehouse: Warehouse, bootstrap_servers: str, kafka: KafkaSettings) -> int:
     """Copy every unpublished dead letter's original bytes to the dead-letter topic."""
-    pending = warehouse.unpublished_dead_letters()
+    pending = warehouse.dead_letters.unpublished()
     if not pending:
         return 0
     originals = _fetch_originals(bootstrap_servers, pending)
@@ -54,7 +55,7 @@ def publish_dead_letters(warehouse: Warehouse, bootstrap_servers: str, kafka: Ka
                     )
                 )
             producer.flush()
-        warehouse.mark_dead_letters(found, "published")
+        warehouse.dead_letters.mark(found, "published")
     if gone:
         log.error(
             "%d dead letter(s) could not be copied to %s: their original bytes are no longer "
@@ -62,7 +63,7 @@ def publish_dead_letters(warehouse: Warehouse, bootstrap_servers: str, kafka: Ka
             len(gone),
             kafka.deadletter_topic.name,
         )
-        warehouse.mark_dead_letters(gone, "source_gone")
+        warehouse.dead_letters.mark(gone, "source_gone")
     return len(found)
 
 
@@ -73,7 +74,7 @@ def commit_group_offsets(
     from kafka import KafkaConsumer, TopicPartition
     from kafka.structs import OffsetAndMetadata
 
-    pending = warehouse.offsets_not_in_kafka(consumer_group)
+    pending = warehouse.offsets.not_in_kafka(consumer_group)
     if not pending:
         return 0
     # Offsets of another cluster mean nothing here; they are only marked.
@@ -95,7 +96,7 @@ def commit_group_offsets(
             )
         finally:
             consumer.close(autocommit=False)
-    warehouse.mark_offsets_in_kafka(pending)
+    warehouse.offsets.mark_in_kafka(pending)
     return len(current)
 
 
@@ -143,36 +144,43 @@ def _fetch_originals(
     return found
 
 
-ALERT_FIELDS = (
-    "alert_id record_id account rule_id rule_version category policy_clause severity score "
-    "evidence recommended_action recipients url created_at"
-).split()
-
-
 def publish_alerts(warehouse: Warehouse, bootstrap_servers: str, kafka: KafkaSettings) -> int:
     """Copy committed alerts not yet published to ``socmon.alerts.v1`` (key: alert id)."""
-    rows = warehouse.query(
-        f"SELECT {', '.join(ALERT_FIELDS)} FROM alerts WHERE NOT published ORDER BY alert_id"
-    )
-    if not rows:
+    alerts = warehouse.alerts.unpublished()
+    if not alerts:
         return 0
     with RecordProducer(
         bootstrap_servers, kafka.alerts_topic.name, client_id="socmon-alerts"
     ) as producer:
-        for row in rows:
-            alert = dict(zip(ALERT_FIELDS, row, strict=True))
-            alert["evidence"] = json.loads(alert["evidence"])
-            alert["recipients"] = json.loads(alert["recipients"])
-            alert["created_at"] = alert["created_at"].isoformat()
+        for alert in alerts:
             producer.send(
                 KafkaMessage(
-                    key=alert["alert_id"].encode(),
-                    value=json.dumps(alert, sort_keys=True, ensure_ascii=False).encode(),
-                    headers=(("schema_version", b"1"), ("severity", alert["severity"].encode())),
+                    key=alert.alert_id.encode(),
+                    value=json.dumps(
+                        alert.to_message(), sort_keys=True, ensure_ascii=False
+                    ).encode(),
+                    headers=(("schema_version", b"1"), ("severity", alert.severity.encode())),
                 )
             )
         producer.flush()
-    warehouse.write_many(
-        "UPDATE alerts SET published = TRUE WHERE alert_id = ?", [(row[0],) for row in rows]
-    )
-    return len(rows)
+    warehouse.alerts.mark_published([alert.alert_id for alert in alerts])
+    return len(alerts)
+
+
+def finish_after_commit(
+    warehouse: Warehouse, bootstrap_servers: str, kafka: KafkaSettings, cluster_id: str | None
+) -> None:
+    """Everything the flags on committed rows say is still to do, done now."""
+    published = publish_dead_letters(warehouse, bootstrap_servers, kafka)
+    alerts = publish_alerts(warehouse, bootstrap_servers, kafka)
+    committed = commit_group_offsets(warehouse, bootstrap_servers, kafka.consumer_group, cluster_id)
+    if published or committed or alerts:
+        log.info(
+            "copied %d dead letter(s) to %s; published %d alert(s) to %s; "
+            "committed %d group offset(s)",
+            published,
+            kafka.deadletter_topic.name,
+            alerts,
+            kafka.alerts_topic.name,
+            committed,
+        )

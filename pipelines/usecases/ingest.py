@@ -23,8 +23,7 @@ from connectors.registry import AccountRef, ConnectorContext, UnknownConnector, 
 from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import ConfigError, Settings
 from pipelines.steps import reached
-from pipelines.warehouse import open_warehouse
-from pipelines.warehouse.connector_state import ConnectorState
+from pipelines.warehouse import Warehouse, open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +52,16 @@ class IngestResult:
 
 
 def ingest(
-    settings: Settings, bootstrap_servers: str, replay_files: Sequence[Path] = ()
+    settings: Settings,
+    bootstrap_servers: str,
+    replay_files: Sequence[Path] = (),
+    warehouse: Warehouse | None = None,
 ) -> IngestResult:
-    """Create topics if missing, then run every enabled connector into the records topic."""
+    """Create topics if missing, then run every enabled connector into the records topic
+    (the warehouse, which keeps cursors and coverage, is opened here unless given)."""
+    if warehouse is None:
+        with open_warehouse(settings.warehouse) as opened:
+            return ingest(settings, bootstrap_servers, replay_files, opened)
     ensure_social_monitor_topics(bootstrap_servers, settings.kafka)
     files = tuple(replay_files) or tuple(settings.ingest.replay_files)
     if replay_files and "replay" not in settings.connectors.enabled:
@@ -64,48 +70,44 @@ def ingest(
     if missing:
         raise ConfigError(f"ingest.replay_files: no such file(s): {', '.join(missing)}")
     ingest_id = uuid.uuid4().hex
-    warehouse = open_warehouse(settings.warehouse)
+    state = warehouse.connectors
+    context = ConnectorContext(
+        accounts=tuple(
+            AccountRef(a.key, a.platform, a.platform_id, a.handle) for a in settings.accounts
+        ),
+        settings=settings.connectors,
+        replay_files=files,
+        known_items=state,
+    )
     try:
-        state = ConnectorState(warehouse)
-        context = ConnectorContext(
-            accounts=tuple(
-                AccountRef(a.key, a.platform, a.platform_id, a.handle) for a in settings.accounts
-            ),
-            settings=settings.connectors,
-            replay_files=files,
-            known_items=state,
-        )
-        try:
-            connectors = build_connectors(settings.connectors.enabled, context)
-        except UnknownConnector as error:
-            raise ConfigError(f"connectors.enabled: {error}") from None
-        delivered: dict[str, int] = {}
-        coverage: list[StreamCoverage] = []
-        connector_of: dict[str, str] = {}
-        with RecordProducer(
-            bootstrap_servers,
-            settings.kafka.records_topic.name,
-            client_id=f"{settings.kafka.client_id}-ingest",
-            request_timeout_ms=settings.kafka.request_timeout_ms,
-        ) as producer:
-            for connector in connectors:
-                cursor = state.load_cursor(connector.name, connector.account)
-                sent = 0
-                for batch in connector.fetch(cursor):
-                    for message in batch.messages:
-                        producer.send(message)
-                    sent += producer.flush()  # raises if anything was not delivered
-                    reached("after_ingest_flush")  # delivered, cursor not yet stored
-                    if batch.next_cursor is not None and batch.next_cursor != cursor:
-                        state.save_cursor(connector.name, connector.account, batch.next_cursor)
-                        cursor = batch.next_cursor
-                delivered[connector.name] = delivered.get(connector.name, 0) + sent
-                coverage.extend(connector.coverage())
-                connector_of[connector.account] = connector.name
-                log.info("%s/%s: %d message(s) delivered", connector.name, connector.account, sent)
-        state.record_coverage(ingest_id, connector_of, coverage)
-    finally:
-        warehouse.close()
+        connectors = build_connectors(settings.connectors.enabled, context)
+    except UnknownConnector as error:
+        raise ConfigError(f"connectors.enabled: {error}") from None
+    delivered: dict[str, int] = {}
+    coverage: list[StreamCoverage] = []
+    connector_of: dict[str, str] = {}
+    with RecordProducer(
+        bootstrap_servers,
+        settings.kafka.records_topic.name,
+        client_id=f"{settings.kafka.client_id}-ingest",
+        request_timeout_ms=settings.kafka.request_timeout_ms,
+    ) as producer:
+        for connector in connectors:
+            cursor = state.load_cursor(connector.name, connector.account)
+            sent = 0
+            for batch in connector.fetch(cursor):
+                for message in batch.messages:
+                    producer.send(message)
+                sent += producer.flush()  # raises if anything was not delivered
+                reached("after_ingest_flush")  # delivered, cursor not yet stored
+                if batch.next_cursor is not None and batch.next_cursor != cursor:
+                    state.save_cursor(connector.name, connector.account, batch.next_cursor)
+                    cursor = batch.next_cursor
+            delivered[connector.name] = delivered.get(connector.name, 0) + sent
+            coverage.extend(connector.coverage())
+            connector_of[connector.account] = connector.name
+            log.info("%s/%s: %d message(s) delivered", connector.name, connector.account, sent)
+    state.record_coverage(ingest_id, connector_of, coverage)
     result = IngestResult(ingest_id, delivered, tuple(coverage))
     for line in result.describe_gaps():
         log.warning("coverage gap: %s", line)

@@ -16,31 +16,22 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
-from pipelines.alerts.emails import PendingAlert, compose, message_id
-from pipelines.alerts.rules import SEVERITY_ORDER
-from pipelines.alerts.stage import routing_for, rules_for
+from pipelines.alerts.config import AlertSettings, SmtpSettings
+from pipelines.alerts.emails import compose, message_id
+from pipelines.alerts.rules import Policy
 from pipelines.config import Settings
 from pipelines.steps import reached
-from pipelines.warehouse.base import Warehouse
+from pipelines.warehouse import Warehouse, open_warehouse
+from schemas.alerts import DueDelivery
+from schemas.vocabulary import SEVERITY_ORDER
 
 log = logging.getLogger(__name__)
-
-_DUE = """
-SELECT d.delivery_id, d.recipient, d.mode, d.attempts, a.alert_id, a.record_id, a.account,
-       a.rule_id, a.rule_version, a.category, a.policy_clause, a.severity, a.score, a.evidence,
-       a.recommended_action, a.conversation_id, a.url, a.created_at
-FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
-WHERE d.status = 'pending' AND d.due_at <= ?
-  AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
-ORDER BY d.recipient, a.created_at, d.delivery_id
-"""
 
 
 @dataclass
@@ -54,12 +45,23 @@ class NotifyResult:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Mailing:
+    """What the notifier needs: timing and limits, the mail server, the clauses, the handles."""
+
+    alerts: AlertSettings
+    smtp: SmtpSettings
+    outbox_dir: Path
+    policy: Policy
+    handles: Mapping[str, str]
+
+
 class Sender:
     """SMTP, or .eml files in the outbox folder when no host is configured."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.smtp = settings.smtp
-        self.outbox = Path(settings.operations.outbox_dir)
+    def __init__(self, smtp: SmtpSettings, outbox_dir: Path) -> None:
+        self.smtp = smtp
+        self.outbox = Path(outbox_dir)
 
     def send(self, message: EmailMessage) -> None:
         """Return only once the server accepted the message (or the file is written)."""
@@ -84,39 +86,55 @@ class Sender:
 
 def notify(
     settings: Settings,
+    warehouse: Warehouse | None = None,
+    now: datetime | None = None,
+    sender: Sender | None = None,
+) -> NotifyResult:
+    """Send every due delivery once with these settings (the warehouse opened here if not given)."""
+    from pipelines.usecases.compose import mailing_for
+
+    mailing = mailing_for(settings)
+    if warehouse is not None:
+        return send_due(mailing, warehouse, now, sender)
+    with open_warehouse(settings.warehouse) as opened:
+        return send_due(mailing, opened, now, sender)
+
+
+def send_due(
+    mailing: Mailing,
     warehouse: Warehouse,
     now: datetime | None = None,
     sender: Sender | None = None,
 ) -> NotifyResult:
     """Send every due delivery once; see the module docstring."""
     now = now or datetime.now(UTC)
-    policy = rules_for(settings).policy
-    handles = dict(routing_for(settings).handles)
-    sender = sender or Sender(settings)
-    due = [_pending(row) for row in warehouse.query(_DUE, (now, now))]
+    sender = sender or Sender(mailing.smtp, mailing.outbox_dir)
+    due = warehouse.alerts.due(now)
     result = NotifyResult()
-    quiet = _in_quiet_hours(now, settings.alerts.quiet_hours)
-    sent_recently = _sent_last_hour(warehouse, now)
-    for recipient_items, digest in _emails(due, settings.alerts.burst_minutes):
+    quiet = _in_quiet_hours(now, mailing.alerts.quiet_hours)
+    sent_recently = warehouse.alerts.emails_sent_last_hour(now)
+    for recipient_items, digest in _emails(due, mailing.alerts.burst_minutes):
         critical = any(item.severity == "critical" for item in recipient_items)
         recipient = recipient_items[0].recipient
         if not critical and (
-            quiet or sent_recently.get(recipient, 0) >= settings.alerts.max_emails_per_hour
+            quiet or sent_recently.get(recipient, 0) >= mailing.alerts.max_emails_per_hour
         ):
             result.held_back += len(recipient_items)
             continue
-        message = compose(recipient_items, digest, settings.smtp.sender, policy, handles, now)
+        message = compose(
+            recipient_items, digest, mailing.smtp.sender, mailing.policy, dict(mailing.handles), now
+        )
         ids = [item.delivery_id for item in recipient_items]
         try:
             sender.send(message)
         except (smtplib.SMTPException, OSError) as error:
             reason = f"{type(error).__name__}: {str(error)[:200]}"
-            _postpone(warehouse, recipient_items, now, settings.smtp.retry_base_s, reason)
+            _postpone(warehouse, recipient_items, now, mailing.smtp.retry_base_s, reason)
             result.failed += len(ids)
             result.errors.append(reason)
             log.warning("email to %s not sent (%s); retried on a later run", recipient, reason)
             continue
-        _mark_sent(warehouse, ids, message_id(ids), now)
+        warehouse.alerts.mark_sent(ids, message_id(ids), now)
         sent_recently[recipient] = sent_recently.get(recipient, 0) + 1
         result.emails_sent += 1
         result.deliveries_sent += len(ids)
@@ -124,30 +142,17 @@ def notify(
     return result
 
 
-def _pending(row: Sequence[Any]) -> PendingAlert:
-    names = (
-        "alert_id record_id account rule_id rule_version category policy_clause severity score "
-        "evidence recommended_action conversation_id url created_at"
-    ).split()
-    alert = dict(zip(names, row[4:], strict=True))
-    return PendingAlert(
-        delivery_id=row[0], recipient=row[1], mode=row[2], alert=alert, attempts=int(row[3])
-    )
-
-
-def _emails(
-    due: Sequence[PendingAlert], burst_minutes: int
-) -> list[tuple[list[PendingAlert], bool]]:
+def _emails(due: Sequence[DueDelivery], burst_minutes: int) -> list[tuple[list[DueDelivery], bool]]:
     """Group due deliveries into emails: (items, is_digest)."""
-    emails: list[tuple[list[PendingAlert], bool]] = []
-    digests: dict[str, list[PendingAlert]] = {}
-    bursts: dict[tuple[str, str], list[list[PendingAlert]]] = {}
+    emails: list[tuple[list[DueDelivery], bool]] = []
+    digests: dict[str, list[DueDelivery]] = {}
+    bursts: dict[tuple[str, str], list[list[DueDelivery]]] = {}
     window = timedelta(minutes=burst_minutes)
     for item in due:
         if item.mode == "digest":
             digests.setdefault(item.recipient, []).append(item)
             continue
-        thread = item.alert["conversation_id"] or item.alert["record_id"]
+        thread = item.alert.thread
         groups = bursts.setdefault((item.recipient, thread), [])
         if groups and _created(item) - _created(groups[-1][0]) <= window:
             groups[-1].append(item)
@@ -161,8 +166,9 @@ def _emails(
     return emails
 
 
-def _created(item: PendingAlert) -> datetime:
-    created: datetime = item.alert["created_at"]
+def _created(item: DueDelivery) -> datetime:
+    created = item.alert.created_at
+    assert created is not None, "a committed alert has its creation time"
     return created if created.tzinfo else created.replace(tzinfo=UTC)
 
 
@@ -174,36 +180,15 @@ def _in_quiet_hours(now: datetime, quiet: tuple[int, int] | None) -> bool:
     return start <= hour < end if start <= end else hour >= start or hour < end
 
 
-def _sent_last_hour(warehouse: Warehouse, now: datetime) -> dict[str, int]:
-    rows = warehouse.query(
-        "SELECT recipient, count(DISTINCT message_id) FROM alert_deliveries "
-        "WHERE status = 'sent' AND sent_at > ? GROUP BY recipient",
-        (now - timedelta(hours=1),),
-    )
-    return {str(recipient): int(count) for recipient, count in rows}
-
-
-def _mark_sent(warehouse: Warehouse, ids: Sequence[str], mid: str, now: datetime) -> None:
-    warehouse.write_many(
-        "UPDATE alert_deliveries SET status = 'sent', sent_at = ?, message_id = ?, "
-        "last_error = NULL WHERE delivery_id = ? AND status = 'pending'",
-        [(now, mid, delivery_id) for delivery_id in ids],
-    )
-
-
 def _postpone(
-    warehouse: Warehouse, items: Sequence[PendingAlert], now: datetime, base_s: float, reason: str
+    warehouse: Warehouse, items: Sequence[DueDelivery], now: datetime, base_s: float, reason: str
 ) -> None:
-    rows = []
+    retries = []
     for item in items:
         attempts = item.attempts + 1
         delay = timedelta(seconds=min(base_s * 2 ** (attempts - 1), 6 * 3600))
-        rows.append((attempts, now + delay, reason, item.delivery_id))
-    warehouse.write_many(
-        "UPDATE alert_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ? "
-        "WHERE delivery_id = ?",
-        rows,
-    )
+        retries.append((item.delivery_id, attempts, now + delay))
+    warehouse.alerts.postpone(retries, reason)
 
 
 def describe(result: NotifyResult) -> str:

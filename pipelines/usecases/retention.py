@@ -12,15 +12,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pipelines.config import Settings
-from pipelines.usecases.process import audit_entry
-from pipelines.warehouse import open_warehouse
+from pipelines.audit import AuditEntry
+from pipelines.config import RetentionSettings, Settings
+from pipelines.warehouse import Warehouse, open_warehouse
 
 
 def apply_retention(settings: Settings, now: datetime | None = None) -> dict[str, int]:
+    """Delete expired rows with these settings; return how many per table."""
+    from pipelines.usecases.compose import audit_entry
+
+    with open_warehouse(settings.warehouse) as warehouse:
+        return delete_expired(
+            warehouse, settings.retention, audit_entry(settings, "retention"), now
+        )
+
+
+def delete_expired(
+    warehouse: Warehouse, retention: RetentionSettings, audit: AuditEntry, now: datetime | None
+) -> dict[str, int]:
     """Delete expired rows; return how many per table."""
     moment = now or datetime.now(UTC)
-    content = moment - timedelta(days=settings.retention.content_days)
+    content = moment - timedelta(days=retention.content_days)
+    runs = moment - timedelta(days=retention.runs_days)
     cutoffs = {
         ("records", "observed_at"): content,
         ("detections", "created_at"): content,
@@ -28,12 +41,8 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> dict[str
         ("alerts", "created_at"): content,
         ("alert_deliveries", "created_at"): content,
         ("alert_feedback", "created_at"): content,
-        ("runs", "started_at"): moment - timedelta(days=settings.retention.runs_days),
-        ("dq_results", "created_at"): moment - timedelta(days=settings.retention.runs_days),
-        ("audit_log", "created_at"): moment - timedelta(days=settings.retention.audit_days),
+        ("runs", "started_at"): runs,
+        ("dq_results", "created_at"): runs,
+        ("audit_log", "created_at"): moment - timedelta(days=retention.audit_days),
     }
-    warehouse = open_warehouse(settings.warehouse)
-    try:
-        return warehouse.delete_older_than(cutoffs, audit_entry(settings, "retention"))
-    finally:
-        warehouse.close()
+    return warehouse.privacy.delete_older_than(cutoffs, audit)

@@ -4,7 +4,6 @@ none is configured)."""
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -51,24 +50,12 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
                 "no kafka.bootstrap_servers configured: using an embedded in-memory broker "
                 "for this tick only"
             )
-        ingested = ingest(effective, bootstrap)
-        processed = process(effective, extra_runner_options)
-        _link_coverage(effective, processed.run_id, ingested)
-        warehouse = open_warehouse(effective.warehouse)
-        try:
+        # One warehouse connection for the whole tick: ingest, process, notify.
+        with open_warehouse(effective.warehouse) as warehouse:
+            ingested = ingest(effective, bootstrap, warehouse=warehouse)
+            processed = process(effective, extra_runner_options, warehouse)
+            warehouse.runs.link_ingest(
+                processed.run_id, ingested.ingest_id, ingested.describe_gaps()
+            )
             notified = notify(effective, warehouse)
-        finally:
-            warehouse.close()
         return TickResult(bootstrap, embedded, ingested, processed, notified)
-
-
-def _link_coverage(settings: Settings, run_id: str, ingested: IngestResult) -> None:
-    """Record in the run's row which ingest fed it and what that ingest could not fetch."""
-    warehouse = open_warehouse(settings.warehouse)
-    try:
-        warehouse.write(
-            "UPDATE runs SET ingest_id = ?, coverage_gaps = ? WHERE run_id = ?",
-            (ingested.ingest_id, json.dumps(ingested.describe_gaps()), run_id),
-        )
-    finally:
-        warehouse.close()

@@ -1,27 +1,39 @@
-"""Warehouse access: one interface, a DuckDB and a PostgreSQL implementation.
+"""The warehouse: stores by role over one DuckDB or PostgreSQL connection, and the only SQL.
 
-Both run the same migrations (:mod:`schemas.migrations`) and the same SQL;
+Both back ends run the same migrations (:mod:`schemas.migrations`) and the same SQL;
 they differ only in how they connect, name parameters and bulk-load staged rows.
+Tables are declared once in :mod:`schemas.tables`.
 """
 
 from __future__ import annotations
 
 from pipelines.config import WarehouseSettings
-from pipelines.warehouse.base import Warehouse
+from pipelines.warehouse.connection import Connection, WarehouseError
+from pipelines.warehouse.migrations import migrate
+from pipelines.warehouse.warehouse import Warehouse
+
+
+def connect(settings: WarehouseSettings) -> Connection:
+    """A connection to the configured warehouse, schema not yet checked."""
+    if settings.url.startswith("duckdb://"):
+        from pipelines.warehouse.duckdb_connection import DuckDBConnection
+
+        return DuckDBConnection(settings.url)
+    from pipelines.warehouse.postgres_connection import PostgresConnection
+
+    password = settings.password.get_secret_value() if settings.password else None
+    return PostgresConnection(settings.url, settings.db_schema, password)
 
 
 def open_warehouse(settings: WarehouseSettings) -> Warehouse:
     """Connect to the configured warehouse and bring its schema up to date."""
-    if settings.url.startswith("duckdb://"):
-        from pipelines.warehouse.duckdb_store import DuckDBWarehouse
-
-        warehouse: Warehouse = DuckDBWarehouse(settings)
-    else:
-        from pipelines.warehouse.postgres_store import PostgresWarehouse
-
-        warehouse = PostgresWarehouse(settings)
-    warehouse.migrate()
-    return warehouse
+    connection = connect(settings)
+    try:
+        migrate(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return Warehouse(connection)
 
 
-__all__ = ["Warehouse", "open_warehouse"]
+__all__ = ["Warehouse", "WarehouseError", "connect", "open_warehouse"]

@@ -1,10 +1,15 @@
-"""Finds the versioned migration files shipped in :mod:`schemas.migrations`."""
+"""The versioned migration files shipped in :mod:`schemas.migrations`, and applying them."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from importlib import resources
+
+from pipelines.warehouse.connection import Connection, now
+
+log = logging.getLogger(__name__)
 
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -38,3 +43,27 @@ def split_statements(sql: str) -> list[str]:
     """Split a migration file into statements (no semicolons inside our literals)."""
     without_comments = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
     return [statement.strip() for statement in without_comments.split(";") if statement.strip()]
+
+
+def migrate(connection: Connection) -> list[int]:
+    """Apply every migration not yet applied, each in its own transaction; return those applied."""
+    connection.prepare_schema()
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
+    applied = []
+    for migration in available_migrations():
+        if migration.version in done:
+            continue
+        with connection.transaction():
+            for statement in migration.statements:
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, now()),
+            )
+        applied.append(migration.version)
+        log.info("applied warehouse migration %04d_%s", migration.version, migration.name)
+    return applied

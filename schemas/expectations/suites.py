@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from schemas.records import KINDS, PLATFORMS
+from schemas.vocabulary import CATEGORIES, SEVERITIES
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -26,16 +27,6 @@ LEFTOVER_PATTERNS = {
     "card": r"\b(?:4\d{3}|5[1-5]\d{2}|3[47]\d{2}|6011)[ -]?\d{4}[ -]?\d{4}[ -]?\d{1,4}\b",
     "ni_number": r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
 }
-SEVERITIES = ("low", "medium", "high", "critical")
-DETECTION_CATEGORIES = (
-    "offensive",
-    "hate",
-    "threat",
-    "misleading",
-    "personal_data",
-    "confidential",
-    "policy",
-)
 
 
 def _expectation(name: str, severity: str, explains: str, **kwargs: Any) -> Any:
@@ -196,7 +187,7 @@ def detections_suite(clauses: Iterable[str]) -> Any:
                 CRITICAL,
                 "categories are known",
                 column="category",
-                value_set=list(DETECTION_CATEGORIES),
+                value_set=list(CATEGORIES),
             ),
             _clause_is_known(clauses),
             e("ExpectColumnValuesToNotBeNull", CRITICAL, "tied to a record", column="record_id"),

@@ -9,8 +9,7 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql as pgsql
 
-from pipelines.config import WarehouseSettings
-from pipelines.warehouse.base import Warehouse, WarehouseError
+from pipelines.warehouse.connection import Connection, WarehouseError
 
 
 def _sql_type(arrow_type: pa.DataType) -> str:
@@ -26,44 +25,43 @@ def _sql_type(arrow_type: pa.DataType) -> str:
     return "TEXT"
 
 
-class PostgresWarehouse(Warehouse):
+def _placeholders(statement: str) -> str:
+    # Our SQL uses DuckDB's "?" placeholders; psycopg wants "%s" (and "%%" for "%").
+    return statement.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresConnection(Connection):
     """PostgreSQL back end; tables live in the configured schema."""
 
     kind = "postgresql"
 
-    def __init__(self, settings: WarehouseSettings) -> None:
-        self.schema = settings.db_schema
-        password = settings.password.get_secret_value() if settings.password else None
+    def __init__(self, url: str, schema: str, password: str | None) -> None:
+        super().__init__()
+        self.schema = schema
         try:
+            # Autocommit: a transaction is opened explicitly around what must land together.
             self._connection = psycopg.connect(
-                settings.url, password=password, autocommit=True, connect_timeout=10
+                url, password=password, autocommit=True, connect_timeout=10
             )
         except psycopg.OperationalError as error:
             # The message names host and port; the password never appears in it.
             raise WarehouseError(f"cannot connect to PostgreSQL: {error}".strip()) from None
         self._connection.execute("SET TIME ZONE 'UTC'")
 
-    @staticmethod
-    def _placeholders(statement: str) -> str:
-        # Our SQL uses DuckDB's "?" placeholders; psycopg wants "%s" (and "%%" for "%").
-        return statement.replace("%", "%%").replace("?", "%s")
-
-    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        cursor = self._connection.execute(self._placeholders(sql), list(parameters))
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        cursor = self._connection.execute(_placeholders(sql), list(parameters))
         return cursor.fetchall() if cursor.description is not None else []
 
-    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             with self._connection.cursor() as cursor:
-                cursor.executemany(self._placeholders(sql), [list(row) for row in rows])
+                cursor.executemany(_placeholders(sql), [list(row) for row in rows])
 
-    def _query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cursor = self._connection.execute(self._placeholders(sql), list(parameters))
+    def query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._connection.execute(_placeholders(sql), list(parameters))
         names = [column.name for column in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    # The connection is in autocommit mode; a transaction is opened explicitly
-    # around the statements that must land together.
     def _begin(self) -> None:
         self._connection.execute("BEGIN")
 
@@ -73,7 +71,7 @@ class PostgresWarehouse(Warehouse):
     def _rollback(self) -> None:
         self._connection.execute("ROLLBACK")
 
-    def _load_table(self, name: str, table: pa.Table) -> None:
+    def _load(self, name: str, table: pa.Table) -> None:
         definitions = pgsql.SQL(", ").join(
             pgsql.SQL("{} {}").format(
                 pgsql.Identifier(field.name), pgsql.SQL(_sql_type(field.type))
@@ -92,10 +90,10 @@ class PostgresWarehouse(Warehouse):
             for row in zip(*columns, strict=True):
                 copy.write_row(row)
 
-    def _drop_table(self, name: str) -> None:
+    def _unload(self, name: str) -> None:
         self._connection.execute(pgsql.SQL("DROP TABLE {}").format(pgsql.Identifier(name)))
 
-    def _prepare_schema(self) -> None:
+    def prepare_schema(self) -> None:
         self._connection.execute(
             pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(self.schema))
         )

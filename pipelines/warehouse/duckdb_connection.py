@@ -9,8 +9,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipelines.config import WarehouseSettings
-from pipelines.warehouse.base import Warehouse, WarehouseError
+from pipelines.warehouse.connection import Connection, WarehouseError
 
 
 def duckdb_path(url: str) -> Path:
@@ -18,13 +17,14 @@ def duckdb_path(url: str) -> Path:
     return Path(url.removeprefix("duckdb:///"))
 
 
-class DuckDBWarehouse(Warehouse):
+class DuckDBConnection(Connection):
     """DuckDB back end. Analysts read a copy, or use PostgreSQL for shared access."""
 
     kind = "duckdb"
 
-    def __init__(self, settings: WarehouseSettings) -> None:
-        self.path = duckdb_path(settings.url)
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.path = duckdb_path(url)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._connection = duckdb.connect(str(self.path))
@@ -34,17 +34,15 @@ class DuckDBWarehouse(Warehouse):
             ) from None
         self._connection.execute("SET TimeZone = 'UTC'")
 
-    def _execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self._connection.execute(sql, list(parameters))
-        if cursor.description is None:
-            return []
-        return cursor.fetchall()
+        return [] if cursor.description is None else cursor.fetchall()
 
-    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self._connection.executemany(sql, [list(row) for row in rows])
 
-    def _query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def query_dicts(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cursor = self._connection.execute(sql, list(parameters))
         names = [column[0] for column in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -58,14 +56,14 @@ class DuckDBWarehouse(Warehouse):
     def _rollback(self) -> None:
         self._connection.execute("ROLLBACK")
 
-    def _load_table(self, name: str, table: pa.Table) -> None:
+    def _load(self, name: str, table: pa.Table) -> None:
         # DuckDB reads the Arrow table in place: no copy into a temporary table.
         self._connection.register(name, table)
 
-    def _drop_table(self, name: str) -> None:
+    def _unload(self, name: str) -> None:
         self._connection.unregister(name)
 
-    def _prepare_schema(self) -> None:
+    def prepare_schema(self) -> None:
         """DuckDB keeps the tables in the file's main schema."""
 
     def close(self) -> None:

@@ -1,0 +1,111 @@
+"""The composition root: builds, from validated settings, what the use cases are given.
+
+Each use case receives only the settings sections and collaborators it uses; this is
+the one place that reads files named in the settings (rules, policy) and checks the
+environment for the pseudonym key, so a bad configuration fails before any work starts.
+"""
+
+from __future__ import annotations
+
+from pipelines.alerts.build import Masker, Routing
+from pipelines.alerts.masking import OffensiveMasker
+from pipelines.alerts.rules import LoadedRules, RulesError, load_rules
+from pipelines.audit import AuditEntry
+from pipelines.beam.scoring import ScoringSpec
+from pipelines.config import ConfigError, Settings
+from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
+from pipelines.privacy.spec import ProtectionSpec
+from pipelines.usecases.commit_step import Alerting
+from pipelines.usecases.notify import Mailing
+from pipelines.usecases.process import ProcessPlan
+
+
+def require_bootstrap(settings: Settings) -> str:
+    """The broker address, or a config error saying how to get one."""
+    if not settings.kafka.bootstrap_servers:
+        raise ConfigError(
+            "kafka.bootstrap_servers is not set: start one with `socmon broker` and set "
+            "SOCMON_KAFKA__BOOTSTRAP_SERVERS, or use `socmon run`, which starts an embedded broker"
+        )
+    return settings.kafka.bootstrap_servers
+
+
+def rules_for(settings: Settings) -> LoadedRules:
+    """The validated rules and policy; a bad rules file is a configuration error (exit 2)."""
+    try:
+        return load_rules(settings.alerts.rules_file, settings.alerts.policy_file)
+    except RulesError as error:
+        raise ConfigError(f"alerts.rules_file: {error}") from None
+
+
+def routing_for(settings: Settings) -> Routing:
+    """Account → owner and line manager; the fallback comms address for the rest."""
+    return Routing(
+        recipients={
+            account.key: (account.owner_email, account.line_manager_email)
+            for account in settings.accounts
+        },
+        handles={account.key: account.handle for account in settings.accounts},
+        fallback=settings.alerts.fallback_email,
+    )
+
+
+def protection_spec(settings: Settings) -> ProtectionSpec:
+    """What the pipeline needs to protect records; checks the pseudonym key is set."""
+    try:
+        key_from_environment()
+    except PseudonymKeyError as error:
+        raise ConfigError(f"privacy.pseudonym_key: {error}") from None
+    return ProtectionSpec(
+        privacy=settings.privacy,
+        account_keys=tuple(account.key for account in settings.accounts),
+        official_handles=tuple(account.handle for account in settings.accounts),
+    )
+
+
+def audit_entry(settings: Settings, command: str) -> AuditEntry:
+    """The audit facts of a command run with these settings."""
+    return AuditEntry.now(
+        command, (account.key for account in settings.accounts), settings.digest()
+    )
+
+
+def masker_for(settings: Settings) -> Masker:
+    """Masks offensive words in excerpts with the offensive model (loaded once per command)."""
+    classifiers = None
+    if settings.classifiers.enabled and settings.alerts.mask_offensive:
+        from pipelines.usecases.classify import load_classifiers
+
+        classifiers = load_classifiers(settings.classifiers)
+    return OffensiveMasker(classifiers, settings.alerts.mask_offensive)
+
+
+def process_plan(settings: Settings) -> ProcessPlan:
+    """What `socmon process` needs; every configuration error surfaces here, before any read."""
+    bootstrap = require_bootstrap(settings)
+    protection = protection_spec(settings)
+    rules = rules_for(settings)  # a bad rules file stops the run before it reads anything
+    if not settings.accounts:
+        raise ConfigError("accounts: no official accounts are configured; nothing is in scope")
+    return ProcessPlan(
+        bootstrap_servers=bootstrap,
+        kafka=settings.kafka,
+        pipeline=settings.pipeline,
+        operations=settings.operations,
+        protection=protection,
+        scoring=ScoringSpec(settings.classifiers),
+        alerting=Alerting(rules, routing_for(settings), settings.alerts, masker_for(settings)),
+        account_keys=tuple(account.key for account in settings.accounts),
+        audit=audit_entry(settings, "process"),
+    )
+
+
+def mailing_for(settings: Settings) -> Mailing:
+    """What `socmon notify` needs: the clauses from the policy file, read once."""
+    return Mailing(
+        alerts=settings.alerts,
+        smtp=settings.smtp,
+        outbox_dir=settings.operations.outbox_dir,
+        policy=rules_for(settings).policy,
+        handles={account.key: account.handle for account in settings.accounts},
+    )

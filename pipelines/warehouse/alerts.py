@@ -1,0 +1,252 @@
+"""Alerts, their deliveries (the email outbox) and reviewers' verdicts.
+
+The only place that knows the alert tables' columns: typed :class:`~schemas.alerts.Alert`
+and :class:`~schemas.alerts.Delivery` records go in and come out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import pyarrow as pa
+
+from pipelines.warehouse.bulk import insert_new
+from pipelines.warehouse.connection import Connection, WarehouseError
+from schemas.alerts import Alert, Delivery, DueDelivery, ReviewedAlert, Verdict
+from schemas.tables import ALERT_DELIVERIES, ALERTS
+from schemas.vocabulary import SEVERITIES, VERDICTS
+
+#: Alerts kept as redacted evidence when their record is deleted: confirmed, high or critical.
+HOLD = "status = 'confirmed' AND severity IN ('high', 'critical')"
+_ALERT_COLUMNS = ", ".join(f"a.{name}" for name in ALERTS.column_names)
+_DUE = f"""
+SELECT d.delivery_id, d.recipient, d.mode, d.due_at, d.attempts, {_ALERT_COLUMNS}
+FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
+WHERE d.status = 'pending' AND d.due_at <= ?
+  AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
+ORDER BY d.recipient, a.created_at, d.delivery_id
+"""
+
+
+def alerts_table(alerts: Sequence[Alert]) -> pa.Table:
+    """Alerts as the staged Arrow table the gate checks and the commit inserts."""
+    return ALERTS.staged_table(
+        [
+            ALERTS.row(
+                alert_id=alert.alert_id,
+                record_id=alert.record_id,
+                account=alert.account,
+                rule_id=alert.rule_id,
+                rule_version=alert.rule_version,
+                category=alert.category,
+                policy_clause=alert.policy_clause,
+                severity=alert.severity,
+                score=alert.score,
+                evidence=json.dumps(alert.evidence, sort_keys=True, ensure_ascii=False),
+                recommended_action=alert.recommended_action,
+                recipients=json.dumps(list(alert.recipients)),
+                conversation_id=alert.conversation_id,
+                url=alert.url,
+            )
+            for alert in alerts
+        ]
+    )
+
+
+def deliveries_table(deliveries: Sequence[Delivery]) -> pa.Table:
+    """Deliveries as the staged Arrow table the commit inserts."""
+    return ALERT_DELIVERIES.staged_table(
+        [
+            ALERT_DELIVERIES.row(
+                delivery_id=delivery.delivery_id,
+                alert_id=delivery.alert_id,
+                recipient=delivery.recipient,
+                mode=delivery.mode,
+                due_at=delivery.due_at,
+            )
+            for delivery in deliveries
+        ]
+    )
+
+
+def alert_from_row(row: dict[str, Any]) -> Alert:
+    """An alert from its row, read by column name."""
+    return Alert(
+        alert_id=row["alert_id"],
+        record_id=row["record_id"],
+        account=row["account"],
+        rule_id=row["rule_id"],
+        rule_version=row["rule_version"],
+        category=row["category"],
+        policy_clause=row["policy_clause"],
+        severity=row["severity"],
+        score=float(row["score"]),
+        evidence=json.loads(row["evidence"]),
+        recommended_action=row["recommended_action"],
+        recipients=tuple(json.loads(row["recipients"])),
+        conversation_id=row["conversation_id"],
+        url=row["url"],
+        status=row["status"],
+        created_at=row["created_at"],
+    )
+
+
+class AlertStore:
+    """Alerts, the outbox of their deliveries, and verdicts."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # -- written by the commit step -------------------------------------------
+    def insert(self, alerts: pa.Table, deliveries: pa.Table | None, run_id: str) -> int:
+        """Insert alerts and deliveries not stored yet; return how many alerts were new."""
+        new = insert_new(self.connection, ALERTS, alerts, run_id)
+        if deliveries is not None and deliveries.num_rows:
+            insert_new(self.connection, ALERT_DELIVERIES, deliveries, run_id)
+        return new
+
+    def delete(self, condition: str, parameters: Sequence[Any]) -> int:
+        """Delete matching alerts with their deliveries and verdicts (inside a transaction)."""
+        chosen = f"SELECT alert_id FROM alerts WHERE {condition}"
+        for table in ("alert_deliveries", "alert_feedback"):
+            self.connection.execute(f"DELETE FROM {table} WHERE alert_id IN ({chosen})", parameters)
+        deleted = self.connection.execute(
+            f"DELETE FROM alerts WHERE {condition} RETURNING 1", parameters
+        )
+        return len(deleted)
+
+    def delete_unheld(self, record_condition: str, parameters: Sequence[Any]) -> int:
+        """Delete the alerts of the chosen records, except confirmed high and critical ones."""
+        return self.delete(f"record_id IN ({record_condition}) AND NOT ({HOLD})", parameters)
+
+    # -- the notifier ----------------------------------------------------------
+    def due(self, moment: datetime) -> list[DueDelivery]:
+        """Pending deliveries whose time has come and whose retry (if any) is due."""
+        due = []
+        for row in self.connection.query_dicts(_DUE, (moment, moment)):
+            delivery = Delivery(
+                delivery_id=row["delivery_id"],
+                alert_id=row["alert_id"],
+                recipient=row["recipient"],
+                mode=row["mode"],
+                due_at=row["due_at"],
+                attempts=int(row["attempts"]),
+            )
+            due.append(DueDelivery(delivery, alert_from_row(row)))
+        return due
+
+    def emails_sent_last_hour(self, moment: datetime) -> dict[str, int]:
+        """Emails sent per recipient in the hour before ``moment``."""
+        rows = self.connection.execute(
+            "SELECT recipient, count(DISTINCT message_id) FROM alert_deliveries "
+            "WHERE status = 'sent' AND sent_at > ? GROUP BY recipient",
+            (moment - timedelta(hours=1),),
+        )
+        return {str(recipient): int(count) for recipient, count in rows}
+
+    def mark_sent(self, delivery_ids: Sequence[str], message_id: str, moment: datetime) -> None:
+        """Deliveries accepted by the mail server, in one transaction."""
+        with self.connection.transaction():
+            self.connection.execute_many(
+                "UPDATE alert_deliveries SET status = 'sent', sent_at = ?, message_id = ?, "
+                "last_error = NULL WHERE delivery_id = ? AND status = 'pending'",
+                [(moment, message_id, delivery_id) for delivery_id in delivery_ids],
+            )
+
+    def postpone(self, retries: Sequence[tuple[str, int, datetime]], reason: str) -> None:
+        """Deliveries that failed: (delivery id, attempts so far, when to try again)."""
+        with self.connection.transaction():
+            self.connection.execute_many(
+                "UPDATE alert_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ? "
+                "WHERE delivery_id = ?",
+                [(attempts, when, reason, delivery_id) for delivery_id, attempts, when in retries],
+            )
+
+    # -- after the commit: the alerts topic ------------------------------------
+    def unpublished(self) -> list[Alert]:
+        """Committed alerts not yet copied to the alerts topic."""
+        rows = self.connection.query_dicts(
+            "SELECT * FROM alerts WHERE NOT published ORDER BY alert_id"
+        )
+        return [alert_from_row(row) for row in rows]
+
+    def mark_published(self, alert_ids: Sequence[str]) -> None:
+        """Alerts now in the alerts topic."""
+        with self.connection.transaction():
+            self.connection.execute_many(
+                "UPDATE alerts SET published = TRUE WHERE alert_id = ?",
+                [(alert_id,) for alert_id in alert_ids],
+            )
+
+    # -- reviewers -------------------------------------------------------------
+    def recent(self, status: str | None, limit: int) -> list[Alert]:
+        """Newest first, optionally only those with ``status``."""
+        where, parameters = ("WHERE status = ?", [status]) if status else ("", [])
+        rows = self.connection.query_dicts(
+            f"SELECT * FROM alerts {where} ORDER BY created_at DESC, alert_id LIMIT ?",
+            (*parameters, limit),
+        )
+        return [alert_from_row(row) for row in rows]
+
+    def find(self, prefix: str) -> ReviewedAlert:
+        """The alert whose id starts with ``prefix`` (at least 8 characters), with its verdicts."""
+        if len(prefix) < 8:
+            raise WarehouseError("give at least 8 characters of the alert id")
+        rows = self.connection.query_dicts(
+            "SELECT * FROM alerts WHERE alert_id LIKE ?", (f"{prefix}%",)
+        )
+        if len(rows) != 1:
+            raise WarehouseError(f"{len(rows)} alerts match {prefix!r}")
+        alert = alert_from_row(rows[0])
+        feedback = self.connection.query_dicts(
+            "SELECT verdict, note, reviewer, created_at FROM alert_feedback WHERE alert_id = ? "
+            "ORDER BY created_at",
+            (alert.alert_id,),
+        )
+        return ReviewedAlert(alert, tuple(Verdict(**row) for row in feedback))
+
+    def record_verdict(
+        self, alert_id: str, verdict: str, note: str | None, reviewer: str, moment: datetime
+    ) -> None:
+        """Keep a verdict and set the alert's status to it, in one transaction."""
+        if verdict not in VERDICTS:
+            raise WarehouseError(f"verdict must be one of {', '.join(VERDICTS)}")
+        with self.connection.transaction():
+            self.connection.execute(
+                "INSERT INTO alert_feedback (alert_id, verdict, note, reviewer, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (alert_id, verdict, note, reviewer, moment),
+            )
+            self.connection.execute(
+                "UPDATE alerts SET status = ? WHERE alert_id = ?", (verdict, alert_id)
+            )
+
+    def precision(self, column: str) -> list[tuple[str, int, int]]:
+        """Per rule id or category: (name, reviewed, confirmed); duplicates left out."""
+        if column not in ("rule_id", "category"):
+            raise WarehouseError(f"precision is per rule_id or category, not {column!r}")
+        rows = self.connection.execute(
+            f"SELECT {column}, count(*) FILTER (WHERE status IN ('confirmed', 'false_positive')), "
+            "count(*) FILTER (WHERE status = 'confirmed') FROM alerts "
+            f"GROUP BY {column} ORDER BY {column}"
+        )
+        return [(str(name), int(reviewed), int(confirmed)) for name, reviewed, confirmed in rows]
+
+    def reviewed_texts(self) -> list[dict[str, Any]]:
+        """Reviewed alerts with the stored (redacted) text: alert_id, category, status, text."""
+        return self.connection.query_dicts(
+            "SELECT a.alert_id, a.category, a.status, r.text FROM alerts a "
+            "JOIN records r ON r.id = a.record_id "
+            "WHERE a.status IN ('confirmed', 'false_positive') AND NOT r.deleted "
+            "ORDER BY a.alert_id"
+        )
+
+    def count_by_severity(self) -> list[dict[str, Any]]:
+        """Alerts per severity, most severe first."""
+        rows = self.connection.query_dicts(
+            "SELECT severity, count(*) AS alerts FROM alerts GROUP BY severity"
+        )
+        return sorted(rows, key=lambda row: -SEVERITIES.index(row["severity"]))

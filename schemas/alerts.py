@@ -1,0 +1,136 @@
+"""Alerts and their email deliveries, as typed records.
+
+An alert is what a policy rule raised on one stored record: it carries only redacted,
+masked text (in ``evidence``) and is identified by ``sha256(record id | rule id)``, so a
+rerun raises the same alert. A delivery is one recipient's copy in the outbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from schemas.vocabulary import SEVERITY_ORDER, DeliveryMode
+
+
+def alert_id_of(record_id: str, rule_id: str) -> str:
+    """The alert's stable id: the same record and rule always give the same alert."""
+    return hashlib.sha256(f"{record_id}|{rule_id}".encode()).hexdigest()
+
+
+def delivery_id_of(alert_id: str, recipient: str) -> str:
+    """The delivery's stable id: one per alert and recipient."""
+    return hashlib.sha256(f"{alert_id}|{recipient}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One rule that fired on one record, with what a line manager needs to act on it."""
+
+    alert_id: str
+    record_id: str
+    account: str
+    rule_id: str
+    rule_version: str
+    category: str
+    policy_clause: str
+    severity: str
+    score: float
+    #: Masked, redacted excerpt, thread context, the rule and the detection (JSON object).
+    evidence: dict[str, Any]
+    recommended_action: str
+    recipients: tuple[str, ...]
+    conversation_id: str | None
+    url: str | None
+    status: str = "open"
+    #: Set by the warehouse when the alert is committed.
+    created_at: datetime | None = None
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return SEVERITY_ORDER[self.severity]
+
+    @property
+    def thread(self) -> str:
+        """The conversation the alert belongs to (its record, if it has none)."""
+        return self.conversation_id or self.record_id
+
+    def to_message(self) -> dict[str, Any]:
+        """The alert as published to the alerts topic."""
+        return {
+            "alert_id": self.alert_id,
+            "record_id": self.record_id,
+            "account": self.account,
+            "rule_id": self.rule_id,
+            "rule_version": self.rule_version,
+            "category": self.category,
+            "policy_clause": self.policy_clause,
+            "severity": self.severity,
+            "score": self.score,
+            "evidence": self.evidence,
+            "recommended_action": self.recommended_action,
+            "recipients": list(self.recipients),
+            "url": self.url,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One recipient's copy of an alert in the outbox, due at a time."""
+
+    delivery_id: str
+    alert_id: str
+    recipient: str
+    mode: DeliveryMode
+    due_at: datetime
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DueDelivery:
+    """A delivery whose time has come, with its alert: what the notifier sends."""
+
+    delivery: Delivery
+    alert: Alert
+
+    @property
+    def delivery_id(self) -> str:
+        return self.delivery.delivery_id
+
+    @property
+    def recipient(self) -> str:
+        return self.delivery.recipient
+
+    @property
+    def mode(self) -> str:
+        return self.delivery.mode
+
+    @property
+    def attempts(self) -> int:
+        return self.delivery.attempts
+
+    @property
+    def severity(self) -> str:
+        return self.alert.severity
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A reviewer's verdict on an alert."""
+
+    verdict: str
+    note: str | None
+    reviewer: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewedAlert:
+    """An alert with every verdict given on it, oldest first."""
+
+    alert: Alert
+    feedback: tuple[Verdict, ...] = field(default=())
