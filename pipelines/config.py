@@ -8,7 +8,6 @@ a file that is copied, committed or backed up.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from pydantic_settings import (
 from connectors.config import ConnectorSettings, KafkaSettings
 from pipelines.alerts.config import AlertSettings, SmtpSettings
 from pipelines.privacy.config import PrivacySettings
+from schemas.config_files import describe_errors, read_document
 from schemas.errors import SocmonError
 from schemas.vocabulary import MODEL_CATEGORIES
 
@@ -284,16 +284,11 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     try:
         return settings_class(**overrides)
     except ValidationError as error:
-        raise ConfigError(_describe(error, path)) from None
+        raise ConfigError((f"{path}: " if path else "") + describe_errors(error)) from None
 
 
 def _check_file(path: Path) -> None:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    data = read_document(path, ConfigError, "toml")  # --config need not end in .toml
     for secret in sorted(SECRET_KEYS):
         node: Any = data
         for part in secret:
@@ -303,12 +298,3 @@ def _check_file(path: Path) -> None:
                 f"{path}: {'.'.join(secret)}: secrets are read only from the environment "
                 f"(SOCMON_{'__'.join(part.upper() for part in secret)})"
             )
-
-
-def _describe(error: ValidationError, path: Path | None) -> str:
-    where = f"{path}: " if path else ""
-    problems = []
-    for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"]) or "(root)"
-        problems.append(f"{key}: {item['msg']}")
-    return where + "; ".join(problems)

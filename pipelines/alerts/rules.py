@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.config_files import load_validated
 from schemas.errors import SocmonError
 from schemas.vocabulary import DetectionCategory, Severity
 
@@ -125,12 +126,12 @@ class LoadedRules:
 
 def load_policy(policy_path: Path = DEFAULT_POLICY) -> Policy:
     """The policy clauses, validated; raise ``RulesError`` naming the field."""
-    return _validated(Policy, policy_path)
+    return load_validated(policy_path, Policy, RulesError)
 
 
 def load_rules(rules_path: Path = DEFAULT_RULES, policy_path: Path = DEFAULT_POLICY) -> LoadedRules:
     """Read, validate and compile; raise ``RulesError`` naming the rule and field."""
-    rules = _validated(RuleSet, rules_path)
+    rules = load_validated(rules_path, RuleSet, RulesError, item_labels={"rules": "rule"})
     policy = load_policy(policy_path)
     missing = sorted({rule.clause for rule in rules.rules} - set(policy.clauses))
     if missing:
@@ -153,30 +154,3 @@ def load_rules(rules_path: Path = DEFAULT_RULES, policy_path: Path = DEFAULT_POL
             )
             terms[rule.id] = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
     return LoadedRules(rules, policy, terms)
-
-
-ModelT = TypeVar("ModelT", RuleSet, Policy)
-
-
-def _validated(model: type[ModelT], path: Path) -> ModelT:
-    import yaml
-
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RulesError(f"{path} does not exist") from None
-    except yaml.YAMLError as error:
-        raise RulesError(f"{path}: not valid YAML: {error}") from None
-    try:
-        return model.model_validate(document)
-    except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            location: list[object] = list(item["loc"])
-            if location[:1] == ["rules"] and len(location) > 1 and isinstance(location[1], int):
-                rules = document.get("rules", []) if isinstance(document, dict) else []
-                rule = rules[location[1]] if location[1] < len(rules) else {}
-                name = rule.get("id", f"#{location[1]}") if isinstance(rule, dict) else location[1]
-                location = [f"rule {name}", *location[2:]]
-            problems.append(f"{'.'.join(map(str, location)) or '(root)'}: {item['msg']}")
-        raise RulesError(f"{path}: " + "; ".join(problems)) from None
