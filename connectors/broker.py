@@ -12,8 +12,8 @@ import socket
 import subprocess
 import time
 import uuid
-from types import TracebackType
 
+from connectors.lifecycle import Lifecycle
 from schemas.errors import SocmonError
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class EmbeddedBroker:
+class EmbeddedBroker(Lifecycle):
     """Runs one Tansu broker process on a loopback port; use as a context manager."""
 
     def __init__(self, port: int | None = None, startup_timeout_s: float = 15.0) -> None:
@@ -109,14 +109,3 @@ class EmbeddedBroker:
         if self._process is None:
             raise BrokerStartError("embedded broker is not running")
         return self._process.wait()
-
-    def __enter__(self) -> EmbeddedBroker:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

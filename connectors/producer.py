@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from types import TracebackType
 from typing import Any
 
+from connectors.lifecycle import Lifecycle
 from schemas.errors import SocmonError
 from schemas.kafka_codec import KafkaMessage, encode_record
 from schemas.records import Record
@@ -34,7 +34,7 @@ class DeliveryError(SocmonError):
         self.first_error = first_error
 
 
-class RecordProducer:
+class RecordProducer(Lifecycle):
     """Sends messages to one topic and knows, at each flush, whether all arrived."""
 
     def __init__(
@@ -110,13 +110,6 @@ class RecordProducer:
                 sender.join(timeout_s)
             self._producer._closed = True
 
-    def __enter__(self) -> RecordProducer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """Close with the default timeout (what leaving a ``with`` block does)."""
         self.close()

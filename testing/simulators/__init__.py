@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
 
+from connectors.lifecycle import Lifecycle
 from testing.simulators.graph_api import GraphApiSimulator
 from testing.simulators.server import Fault, Reply, SimulatorServer
 from testing.simulators.world import SeedPlan, TextSource, World, default_text, seed
@@ -35,7 +35,7 @@ class SimulatedAccount:
         return f"sim-token-{self.key}"
 
 
-class Simulators:
+class Simulators(Lifecycle):
     """Both API simulators on loopback ports, seeded with activity; a context manager."""
 
     def __init__(
@@ -90,16 +90,13 @@ class Simulators:
             "retry": {"base_delay_s": 0.01, "max_delay_s": 0.1, "max_rate_limit_wait_s": 5},
         }
 
-    def __enter__(self) -> Simulators:
+    def start(self) -> Simulators:
+        """Start both servers."""
         self.x_server.start()
         self.graph_server.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """Stop both servers."""
         self.x_server.stop()
         self.graph_server.stop()

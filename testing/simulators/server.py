@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from connectors.lifecycle import Lifecycle
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Fault:
 Route = Callable[[Request], Reply]
 
 
-class SimulatorServer:
+class SimulatorServer(Lifecycle):
     """Serves one simulator on a loopback port; use as a context manager."""
 
     def __init__(self, route: Route, port: int = 0) -> None:
@@ -128,17 +129,6 @@ class SimulatorServer:
         """Stop serving and release the port."""
         self._server.shutdown()
         self._server.server_close()
-
-    def __enter__(self) -> SimulatorServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 class _QuietServer(ThreadingHTTPServer):
