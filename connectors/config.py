@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
@@ -77,10 +79,27 @@ class RetrySettings(BaseModel):
     )
 
 
-class TwitterSettings(BaseModel):
-    """The X (Twitter) API v2 connector."""
+def _tokens_by_account(what: str, variable: str, example_account: str) -> Any:
+    """A field of secrets by account key, set from the environment only, as JSON."""
+    example = f'{variable}=\'{{"{example_account}": "..."}}\''
+    return Field(
+        default_factory=dict,
+        description=f"{what}, by account key; environment only, as JSON ({example}).",
+    )
+
+
+class PlatformSettings(BaseModel):
+    """What the settings of every platform connector have."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reconcile_window_hours: float = Field(
+        default=48.0, ge=0, description="Items this recent are checked for deletion every run."
+    )
+
+
+class TwitterSettings(PlatformSettings):
+    """The X (Twitter) API v2 connector."""
 
     api_base_url: str = Field(
         default="https://api.twitter.com",
@@ -91,23 +110,16 @@ class TwitterSettings(BaseModel):
         default=None,
         description="App bearer token; env only: SOCMON_CONNECTORS__TWITTER__BEARER_TOKEN.",
     )
-    account_tokens: dict[str, SecretStr] = Field(
-        default_factory=dict,
-        description=(
-            "Per-account bearer tokens by account key, overriding bearer_token; environment "
-            'only, as JSON (SOCMON_CONNECTORS__TWITTER__ACCOUNT_TOKENS=\'{"uni_main": "..."}\').'
-        ),
+    account_tokens: dict[str, SecretStr] = _tokens_by_account(
+        "Bearer tokens that override bearer_token",
+        "SOCMON_CONNECTORS__TWITTER__ACCOUNT_TOKENS",
+        "uni_main",
     )
     page_size: int = Field(default=100, ge=10, le=100, description="Tweets per request.")
-    reconcile_window_hours: float = Field(
-        default=48.0, ge=0, description="Items this recent are checked for deletion every run."
-    )
 
 
-class FacebookSettings(BaseModel):
+class FacebookSettings(PlatformSettings):
     """The Facebook Graph API connector (pages)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     graph_url: str = Field(
         default="https://graph.facebook.com",
@@ -115,12 +127,8 @@ class FacebookSettings(BaseModel):
         description="Scheme and host of the Graph API (a simulator in tests and the demo).",
     )
     api_version: str = Field(default="v21.0", pattern=r"^v\d+\.\d+$")
-    page_tokens: dict[str, SecretStr] = Field(
-        default_factory=dict,
-        description=(
-            "Page access tokens by account key; environment only, as JSON "
-            '(SOCMON_CONNECTORS__FACEBOOK__PAGE_TOKENS=\'{"uni_students": "..."}\').'
-        ),
+    page_tokens: dict[str, SecretStr] = _tokens_by_account(
+        "Page access tokens", "SOCMON_CONNECTORS__FACEBOOK__PAGE_TOKENS", "uni_students"
     )
     page_size: int = Field(default=100, ge=1, le=100, description="Items per request.")
     backfill_days: float = Field(
@@ -128,9 +136,6 @@ class FacebookSettings(BaseModel):
     )
     comment_window_days: float = Field(
         default=14.0, gt=0, description="Posts this recent are checked for new comments."
-    )
-    reconcile_window_hours: float = Field(
-        default=48.0, ge=0, description="Items this recent are checked for deletion every run."
     )
     usage_backoff_percent: int = Field(
         default=80,
