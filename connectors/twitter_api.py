@@ -48,44 +48,31 @@ class TwitterApi:
 
     def user_tweets(self, user_id: str, **page: Any) -> dict[str, Any]:
         """``GET /2/users/:id/tweets`` (retweets excluded)."""
-        return self._call(
-            lambda: self.client.get_users_tweets(
-                user_id,
-                exclude=["retweets"],
-                tweet_fields=TWEET_FIELDS,
-                expansions=EXPANSIONS,
-                user_fields=USER_FIELDS,
-                **page,
-            )
-        )
+        return self._tweets(self.client.get_users_tweets, user_id, exclude=["retweets"], **page)
 
     def mentions(self, user_id: str, **page: Any) -> dict[str, Any]:
         """``GET /2/users/:id/mentions``."""
-        return self._call(
-            lambda: self.client.get_users_mentions(
-                user_id,
-                tweet_fields=TWEET_FIELDS,
-                expansions=EXPANSIONS,
-                user_fields=USER_FIELDS,
-                **page,
-            )
-        )
+        return self._tweets(self.client.get_users_mentions, user_id, **page)
 
     def search_recent(self, query: str, **page: Any) -> dict[str, Any]:
         """``GET /2/tweets/search/recent``."""
-        return self._call(
-            lambda: self.client.search_recent_tweets(
-                query,
-                tweet_fields=TWEET_FIELDS,
-                expansions=EXPANSIONS,
-                user_fields=USER_FIELDS,
-                **page,
-            )
-        )
+        return self._tweets(self.client.search_recent_tweets, query, **page)
 
     def lookup(self, ids: Sequence[str]) -> dict[str, Any]:
         """``GET /2/tweets?ids=``: found tweets in ``data``, missing ones in ``errors``."""
         return self._call(lambda: self.client.get_tweets(list(ids), tweet_fields=["created_at"]))
+
+    def _tweets(self, method: Callable[..., Any], subject: str, **params: Any) -> dict[str, Any]:
+        """A page of tweets with the fields and expansions the records are built from."""
+        return self._call(
+            lambda: method(
+                subject,
+                tweet_fields=TWEET_FIELDS,
+                expansions=EXPANSIONS,
+                user_fields=USER_FIELDS,
+                **params,
+            )
+        )
 
     def _call(self, request: Callable[[], Any]) -> dict[str, Any]:
         try:
