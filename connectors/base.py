@@ -75,6 +75,8 @@ class Connector(ABC):
     name: str
     #: The account this instance fetches for (``"*"`` for connectors not tied to one).
     account: str = "*"
+    #: The streams ``coverage`` reports on, in the order they are fetched (none for replay).
+    streams: tuple[str, ...] = ()
 
     @abstractmethod
     def fetch(self, cursor: str | None) -> Iterator[FetchedBatch]:

@@ -3,7 +3,7 @@
 Per page and tick, in this order:
 
 1. ``posts``: ``/{page}/posts`` since the stored time (the first fetch goes
-   back ``backfill_days``). Posts are remembered for ``comment_window_days``.
+   back ``backfill``). Posts are remembered for ``comment_window``.
 2. ``comments``: for each remembered post, ``/{post}/comments`` with
    ``filter=stream`` (comments and replies to comments) in reverse
    chronological order, paging until comments older than the stream's cursor.
@@ -12,42 +12,43 @@ Per page and tick, in this order:
    longer exist with their comments, become tombstones. Nothing is
    tombstoned unless every listing completed.
 
-Graph API times have one-second resolution, so a cursor is inclusive (a
-few items are fetched twice, which record ids make harmless). The cursor
-of a stream advances only when the stream completed.
+Graph API times have one-second resolution, so the checkpoint
+(:mod:`connectors.facebook_checkpoint`) is inclusive: a few items are
+fetched twice, which record ids make harmless. The time of a stream
+advances only when the stream completed. How posts and comments become
+records is in :mod:`connectors.facebook_mapping`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
-from connectors.base import (
-    FetchedBatch,
-    KnownItem,
-    KnownItems,
-)
+from connectors.base import KnownItem
 from connectors.errors import NotFound
 from connectors.facebook_api import GraphApi
-from connectors.http import Retrier
-from connectors.streams import StreamingConnector
-from connectors.tombstones import parse_api_time, tombstone
-from schemas.kafka_codec import KafkaMessage, encode_record
-from schemas.records import Author, Record
+from connectors.facebook_checkpoint import FacebookCheckpoint
+from connectors.facebook_mapping import comment_record, post_record
+from connectors.streams import FetchDelta, FetchOptions, StreamingConnector
+from connectors.tombstones import parse_api_time
 
 log = logging.getLogger(__name__)
 
 POST_FIELDS = "id,message,created_time,from"
 COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id}"
 
+Delta = FetchDelta[FacebookCheckpoint]
 
-class FacebookConnector(StreamingConnector):
+
+class FacebookConnector(StreamingConnector[FacebookCheckpoint]):
     """Fetches one official Facebook page."""
 
     name = "facebook"
+    streams = ("posts", "comments", "deletions")
+    checkpoint_type = FacebookCheckpoint
 
     def __init__(
         self,
@@ -55,69 +56,60 @@ class FacebookConnector(StreamingConnector):
         account: str,
         page_id: str,
         page_name: str,
-        retrier: Retrier,
+        options: FetchOptions,
         *,
-        page_size: int = 100,
         backfill: timedelta = timedelta(days=14),
         comment_window: timedelta = timedelta(days=14),
-        known_items: KnownItems | None = None,
-        reconcile_window: timedelta = timedelta(hours=48),
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        super().__init__(account, options)
         self.api = api
-        self.account = account
         self.page_id = page_id
         self.page_name = page_name
-        self.retrier = retrier
-        self.page_size = page_size
         self.backfill = backfill
         self.comment_window = comment_window
-        self.known_items = known_items
-        self.reconcile_window = reconcile_window
-        self.now = now
-        super().__init__()
 
-    def fetch(self, cursor: str | None) -> Iterator[FetchedBatch]:
-        state = json.loads(cursor) if cursor else {}
-        state.setdefault("posts_since", None)
-        state.setdefault("comments_since", None)
-        state.setdefault("recent_posts", {})
-        state.setdefault("comments_read", [])
-        return self._run_streams(
-            [
-                ("posts", lambda: self._posts(state)),
-                ("comments", lambda: self._comments(state)),
-                ("deletions", lambda: self._deletions(state)),
-            ]
-        )
+    def fetch_stream(self, stream: str, checkpoint: FacebookCheckpoint) -> Iterator[Delta]:
+        match stream:
+            case "posts":
+                return self._posts(checkpoint)
+            case "comments":
+                return self._comments(checkpoint)
+            case "deletions":
+                return self._deletion_check("facebook", self._gone)
+        raise ValueError(f"the Facebook connector has no stream {stream!r}")
 
     # -- streams -------------------------------------------------------------------
-    def _posts(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
-        started = self.now()
-        since = state["posts_since"] or int((started - self.backfill).timestamp())
+    def _posts(self, checkpoint: FacebookCheckpoint) -> Iterator[Delta]:
+        started = self.options.now()
+        since = checkpoint.posts_since or int((started - self.backfill).timestamp())
         newest = since
         for page in self._pages(self.page_id, "posts", since=since, fields=POST_FIELDS):
-            messages = []
-            for post in page:
-                record = self._post_record(post)
-                messages.append(self._encode(record))
-                state["recent_posts"][post["id"]] = int(record.created_at.timestamp())
-                newest = max(newest, int(record.created_at.timestamp()))
-            # Remembered posts are in the cursor at once; the time advances at the end.
-            yield FetchedBatch(tuple(messages), json.dumps(state, sort_keys=True))
-        state["posts_since"] = newest
-        yield FetchedBatch((), json.dumps(state, sort_keys=True))
+            observed = self.options.now()
+            records = tuple(
+                post_record(
+                    post,
+                    account=self.account,
+                    page_id=self.page_id,
+                    page_name=self.page_name,
+                    observed_at=observed,
+                )
+                for post in page
+            )
+            created = {record.native_id: int(record.created_at.timestamp()) for record in records}
+            newest = max([newest, *created.values()])
+            # Remembered posts are in the checkpoint at once; the time advances at the end.
+            checkpoint = replace(checkpoint, recent_posts={**checkpoint.recent_posts, **created})
+            yield FetchDelta(records, checkpoint)
+        yield FetchDelta((), replace(checkpoint, posts_since=newest))
 
-    def _comments(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
-        started = self.now()
+    def _comments(self, checkpoint: FacebookCheckpoint) -> Iterator[Delta]:
+        started = self.options.now()
         horizon = int((started - self.comment_window).timestamp())
-        state["recent_posts"] = {
-            post: created for post, created in state["recent_posts"].items() if created >= horizon
-        }
-        read_before = set(state["comments_read"]) & set(state["recent_posts"])
-        for post_id in sorted(state["recent_posts"]):
+        recent = {post: at for post, at in checkpoint.recent_posts.items() if at >= horizon}
+        read_before = set(checkpoint.comments_read) & set(recent)
+        for post_id in sorted(recent):
             # A post seen for the first time gets all its comments, whatever the cursor says.
-            since = (state["comments_since"] or 0) if post_id in read_before else 0
+            since = (checkpoint.comments_since or 0) if post_id in read_before else 0
             try:
                 for page in self._pages(
                     post_id,
@@ -129,8 +121,18 @@ class FacebookConnector(StreamingConnector):
                     fresh = [
                         c for c in page if parse_api_time(c["created_time"]).timestamp() >= since
                     ]
-                    yield FetchedBatch(
-                        tuple(self._encode(self._comment_record(post_id, c)) for c in fresh), None
+                    observed = self.options.now()
+                    yield FetchDelta(
+                        tuple(
+                            comment_record(
+                                comment,
+                                post_id=post_id,
+                                account=self.account,
+                                page_id=self.page_id,
+                                observed_at=observed,
+                            )
+                            for comment in fresh
+                        )
                     )
                     if len(fresh) < len(page):
                         break  # the rest is older than the cursor
@@ -140,20 +142,24 @@ class FacebookConnector(StreamingConnector):
                     post_id,
                     self.account,
                 )
-        # Comments created while we were paging are within the overlap of the next run.
-        state["comments_since"] = int(started.timestamp()) - 60
-        state["comments_read"] = sorted(state["recent_posts"])
-        yield FetchedBatch((), json.dumps(state, sort_keys=True))
-
-    def _deletions(self, state: dict[str, Any]) -> Iterator[FetchedBatch]:
-        if self.known_items is None:
-            return
-        known = self.known_items.recent_items(
-            "facebook", self.account, self.now() - self.reconcile_window
+        yield FetchDelta(
+            (),
+            replace(
+                checkpoint,
+                recent_posts=recent,
+                # Comments created while we were paging are within the overlap of the next run.
+                comments_since=int(started.timestamp()) - 60,
+                comments_read=tuple(sorted(recent)),
+            ),
         )
-        # Each post that owns a known item is asked for its comments: a post that no longer
-        # exists answers "does not exist", and then it and its comments are gone.
-        posts = sorted({self._native(i.conversation_id) for i in known if i.conversation_id})
+
+    def _gone(self, known: Sequence[KnownItem]) -> list[KnownItem]:
+        """The known items that Facebook no longer lists; none unless every listing completed.
+
+        Each post that owns a known item is asked for its comments: a post that no longer
+        exists answers "does not exist", and then it and its comments are gone.
+        """
+        posts = sorted({_native(i.conversation_id) for i in known if i.conversation_id})
         listed: set[str] = set()
         for post_id in posts:
             try:
@@ -162,20 +168,17 @@ class FacebookConnector(StreamingConnector):
             except NotFound:
                 continue
             listed.add(post_id)
-        observed = self.now()
-        gone: list[KnownItem] = [item for item in known if item.native_id not in listed]
-        if gone:
-            log.info("%d item(s) of %s were deleted on Facebook", len(gone), self.account)
-        self._fetched += len(gone)
-        yield FetchedBatch(
-            tuple(self._encode(tombstone(item, self.account, observed)) for item in gone), None
-        )
+        return [item for item in known if item.native_id not in listed]
 
     # -- helpers ---------------------------------------------------------------------
     def _pages(self, object_id: str, edge: str, **params: Any) -> Iterator[list[dict[str, Any]]]:
         after: str | None = None
         while True:
-            query = {**params, "limit": self.page_size, **({"after": after} if after else {})}
+            query = {
+                **params,
+                "limit": self.options.page_size,
+                **({"after": after} if after else {}),
+            }
             answer = self._call(
                 f"Facebook {edge} of {object_id}", self.api.edge, object_id, edge, **query
             )
@@ -185,54 +188,7 @@ class FacebookConnector(StreamingConnector):
             if not paging.get("next") or not after:
                 return
 
-    def _encode(self, record: Record) -> KafkaMessage:
-        if not record.deleted:
-            self._count(record)
-        return encode_record(record, self.name)
 
-    def _post_record(self, post: dict[str, Any]) -> Record:
-        native = post["id"]
-        return Record(
-            id=Record.make_id("facebook", native),
-            platform="facebook",
-            kind="post",
-            account=self.account,
-            accounts=(self.account,),
-            native_id=native,
-            parent_id=None,
-            conversation_id=Record.make_id("facebook", native),
-            author=Author(id=self.page_id, handle=self.page_name, is_official=True),
-            text=post.get("message", ""),
-            lang=None,
-            created_at=parse_api_time(post["created_time"]),
-            observed_at=self.now(),
-            url=f"https://www.facebook.com/{native}",
-        )
-
-    def _comment_record(self, post_id: str, comment: dict[str, Any]) -> Record:
-        native = comment["id"]
-        author = comment.get("from") or {}
-        author_id = str(author.get("id") or "unknown")
-        parent = (comment.get("parent") or {}).get("id") or post_id
-        return Record(
-            id=Record.make_id("facebook", native),
-            platform="facebook",
-            kind="comment",
-            account=self.account,
-            accounts=(self.account,),
-            native_id=native,
-            parent_id=Record.make_id("facebook", parent),
-            conversation_id=Record.make_id("facebook", post_id),
-            author=Author(
-                id=author_id, handle=author.get("name"), is_official=author_id == self.page_id
-            ),
-            text=comment.get("message", ""),
-            lang=None,
-            created_at=parse_api_time(comment["created_time"]),
-            observed_at=self.now(),
-            url=f"https://www.facebook.com/{post_id}?comment_id={native}",
-        )
-
-    @staticmethod
-    def _native(record_id: str) -> str:
-        return record_id.split(":", 1)[1]
+def _native(record_id: str) -> str:
+    """The platform's own id in a record id (``facebook:123_456`` → ``123_456``)."""
+    return record_id.split(":", 1)[1]

@@ -15,18 +15,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from connectors.base import Connector, FetchedBatch, KnownItems, StreamCoverage
-from connectors.config import ConnectorSettings
+from connectors.config import ConnectorSettings, FacebookSettings, TwitterSettings
 from connectors.facebook import FacebookConnector
 from connectors.facebook_api import GraphApi
 from connectors.http import Retrier
 from connectors.replay import ReplayConnector
-from connectors.twitter import STREAMS as TWITTER_STREAMS
+from connectors.streams import FetchOptions
 from connectors.twitter import TwitterConnector
 from connectors.twitter_api import TwitterApi
 from schemas.errors import SocmonError
 from schemas.records import Platform
-
-FACEBOOK_STREAMS = ("posts", "comments", "deletions")
 
 
 class UnknownConnector(SocmonError):
@@ -72,6 +70,18 @@ class UnavailableConnector(Connector):
         )
 
 
+def fetch_options(
+    context: ConnectorContext, settings: TwitterSettings | FacebookSettings, retrier: Retrier
+) -> FetchOptions:
+    """What a platform connector needs besides its API client, from its settings."""
+    return FetchOptions(
+        retrier,
+        page_size=settings.page_size,
+        known_items=context.known_items,
+        reconcile_window=timedelta(hours=settings.reconcile_window_hours),
+    )
+
+
 def twitter_connectors(context: ConnectorContext) -> list[Connector]:
     """One connector per official X account."""
     settings = context.settings.twitter
@@ -85,7 +95,7 @@ def twitter_connectors(context: ConnectorContext) -> list[Connector]:
                 UnavailableConnector(
                     "twitter",
                     account.key,
-                    TWITTER_STREAMS,
+                    TwitterConnector.streams,
                     "no X bearer token configured (SOCMON_CONNECTORS__TWITTER__BEARER_TOKEN)",
                 )
             )
@@ -95,18 +105,8 @@ def twitter_connectors(context: ConnectorContext) -> list[Connector]:
             settings.api_base_url,
             context.settings.retry.request_timeout_s,
         )
-        built.append(
-            TwitterConnector(
-                api,
-                account.key,
-                account.platform_id,
-                official_ids,
-                Retrier(context.settings.retry),
-                page_size=settings.page_size,
-                known_items=context.known_items,
-                reconcile_window=timedelta(hours=settings.reconcile_window_hours),
-            )
-        )
+        options = fetch_options(context, settings, Retrier(context.settings.retry))
+        built.append(TwitterConnector(api, account.key, account.platform_id, official_ids, options))
     return built
 
 
@@ -121,7 +121,7 @@ def facebook_connectors(context: ConnectorContext) -> list[Connector]:
                 UnavailableConnector(
                     "facebook",
                     account.key,
-                    FACEBOOK_STREAMS,
+                    FacebookConnector.streams,
                     f"no page access token configured for {account.key} "
                     "(SOCMON_CONNECTORS__FACEBOOK__PAGE_TOKENS)",
                 )
@@ -142,12 +142,9 @@ def facebook_connectors(context: ConnectorContext) -> list[Connector]:
                 account.key,
                 account.platform_id,
                 account.handle,
-                retrier,
-                page_size=settings.page_size,
+                fetch_options(context, settings, retrier),
                 backfill=timedelta(days=settings.backfill_days),
                 comment_window=timedelta(days=settings.comment_window_days),
-                known_items=context.known_items,
-                reconcile_window=timedelta(hours=settings.reconcile_window_hours),
             )
         )
     return built

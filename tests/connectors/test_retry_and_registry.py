@@ -104,6 +104,14 @@ def test_an_account_without_a_token_is_reported_not_covered() -> None:
     assert "PAGE_TOKENS" in (coverage[0].reason or "")
 
 
+def test_an_x_account_without_a_token_reports_the_x_streams() -> None:
+    built = build_connectors(["twitter"], ConnectorContext(ACCOUNTS, ConnectorSettings()))
+
+    assert [row.stream for row in built[0].coverage()] == list(TwitterConnector.streams)
+    assert {row.status for row in built[0].coverage()} == {"not_covered"}
+    assert "BEARER_TOKEN" in (built[0].coverage()[0].reason or "")
+
+
 def test_secret_tokens_do_not_show_in_reprs() -> None:
     settings = ConnectorSettings(twitter={"bearer_token": "very-secret"})  # type: ignore[arg-type]
     assert "very-secret" not in repr(settings) and "very-secret" not in str(settings)
