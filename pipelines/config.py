@@ -20,8 +20,8 @@ from pydantic_settings import (
 )
 
 from connectors.config import ConnectorSettings, KafkaSettings
-from pipelines.alerts.config import AlertSettings, SmtpSettings
-from pipelines.privacy.config import PrivacySettings
+from pipelines.settings.alerts import AlertSettings, SmtpSettings
+from pipelines.settings.privacy import PrivacySettings
 from schemas.config_files import describe_errors, read_document
 from schemas.errors import SocmonError
 from schemas.vocabulary import MODEL_CATEGORIES

@@ -19,8 +19,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.alerts.config import AlertSettings
 from pipelines.alerts.rules import LoadedRules, Rule
+from pipelines.settings.alerts import AlertSettings
 from schemas.alerts import Alert, Delivery, alert_id_of, delivery_id_of
 from schemas.vocabulary import MASKED_CATEGORIES
 

@@ -15,13 +15,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pipelines.settings.alerts import DEFAULT_POLICY, DEFAULT_RULES
 from schemas.config_files import load_validated
 from schemas.errors import SocmonError
 from schemas.vocabulary import DetectionCategory, Severity
-
-HERE = Path(__file__).parent
-DEFAULT_RULES = HERE / "rules.yaml"
-DEFAULT_POLICY = HERE / "policy.yaml"
 
 
 class RulesError(SocmonError):

@@ -36,7 +36,7 @@ class ScoringSpec:
         """The classifiers, or None when scoring is switched off."""
         if not self.settings.enabled:
             return None
-        from pipelines.usecases.classify import load_classifiers
+        from pipelines.classifier_files import load_classifiers
 
         return load_classifiers(self.settings)
 

@@ -93,7 +93,7 @@ def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
     """HTML report: metrics, confusion matrices and precision-recall curves, with a comparison."""
     from classifiers.evaluation import evaluate as run_evaluation
     from classifiers.evaluation import report_html
-    from pipelines.usecases.classify import load_classifiers
+    from pipelines.classifier_files import load_classifiers
 
     settings = settings_of(context)
     classifiers = load_classifiers(settings.classifiers)

@@ -61,7 +61,8 @@ def validate_tables(
     source = context.data_sources.add_pandas("socmon_batch")
     results: list[DqResult] = []
     if known_clauses is None:  # the clauses of the shipped policy file
-        from pipelines.alerts.rules import DEFAULT_POLICY, load_policy
+        from pipelines.alerts.rules import load_policy
+        from pipelines.settings.alerts import DEFAULT_POLICY
 
         known_clauses = tuple(load_policy(DEFAULT_POLICY).clauses)
     factories = suites_for(account_keys, known_clauses, now or datetime.now(UTC))

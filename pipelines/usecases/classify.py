@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from classifiers.model_set import ClassifierSet
+from pipelines.classifier_files import load_classifiers
 from pipelines.config import ClassifierSettings
 
 BATCH_SIZE = 2000
@@ -27,16 +28,6 @@ class ClassifyCounts:
 
     classified: int
     errors: int
-
-
-def load_classifiers(settings: ClassifierSettings) -> ClassifierSet:
-    """The configured model files, thresholds and claims list."""
-    return ClassifierSet.load(
-        settings.model_dir,
-        thresholds=dict(settings.thresholds),
-        claims_file=settings.claims_file,
-        claim_similarity=settings.claim_similarity,
-    )
 
 
 def classify_lines(lines: TextIO, output: TextIO, classifiers: ClassifierSet) -> ClassifyCounts:

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pipelines.alerts.build import Masker, Routing, build_alerts
-from pipelines.alerts.config import AlertSettings
 from pipelines.alerts.rules import LoadedRules
 from pipelines.config import OperationsSettings
 from pipelines.quality.gate import validate_tables
 from pipelines.quality.notify import notify_operations
 from pipelines.quality.results import DataQualityError, DqResult
 from pipelines.quality.volume import volume_checks
+from pipelines.settings.alerts import AlertSettings
 from pipelines.warehouse import Warehouse
 from pipelines.warehouse.alerts import alerts_table, deliveries_table
 from pipelines.warehouse.commit import StagedTables

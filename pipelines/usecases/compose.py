@@ -74,7 +74,7 @@ def masker_for(settings: Settings) -> Masker:
     """Masks offensive words in excerpts with the offensive model (loaded once per command)."""
     classifiers = None
     if settings.classifiers.enabled and settings.alerts.mask_offensive:
-        from pipelines.usecases.classify import load_classifiers
+        from pipelines.classifier_files import load_classifiers
 
         classifiers = load_classifiers(settings.classifiers)
     return OffensiveMasker(classifiers, settings.alerts.mask_offensive)

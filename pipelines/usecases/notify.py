@@ -22,10 +22,10 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from pipelines.alerts.config import AlertSettings, SmtpSettings
 from pipelines.alerts.emails import compose, message_id
 from pipelines.alerts.rules import Policy
 from pipelines.config import Settings
+from pipelines.settings.alerts import AlertSettings, SmtpSettings
 from pipelines.steps import reached
 from pipelines.warehouse import Warehouse, open_warehouse
 from schemas.alerts import DueDelivery

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import queue
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import pytest
@@ -22,11 +25,25 @@ def socmon(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def row_counts(warehouse: Path) -> dict[str, int]:
+    """Rows in the records and dead-letter tables, by table name."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return {
-            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
-            for table in ("records", "dead_letters")
-        }
+        cursor = connection.execute(
+            "SELECT (SELECT count(*) FROM records) AS records, "
+            "(SELECT count(*) FROM dead_letters) AS dead_letters"
+        )
+        names = [column[0] for column in cursor.description or []]
+        [counts] = cursor.fetchall()
+        return dict(zip(names, counts, strict=True))
+
+
+def first_line(stream: IO[str], what: str, timeout_s: float = 60.0) -> str:
+    """The first line ``stream`` gives, or a failure naming ``what`` after ``timeout_s``."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout_s)
+    except queue.Empty:
+        raise AssertionError(f"{what} printed no line within {timeout_s:.0f} s") from None
 
 
 @pytest.mark.integration
@@ -83,8 +100,8 @@ def test_socmon_broker_says_where_it_listens_and_creates_the_topics(tmp_path: Pa
     ) as broker:
         try:
             assert broker.stdout is not None
-            first_line = broker.stdout.readline()
-            assert f"127.0.0.1:{port}" in first_line
+            listening = first_line(broker.stdout, "socmon broker")
+            assert f"127.0.0.1:{port}" in listening
             admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}")
             try:
                 topics = set(admin.list_topics())
@@ -102,10 +119,10 @@ def test_socmon_broker_says_where_it_listens_and_creates_the_topics(tmp_path: Pa
 @pytest.mark.integration
 @pytest.mark.slow
 def test_socmon_run_is_one_tick_on_embedded_defaults(tmp_path: Path) -> None:
-    sample = Path(__file__).parents[2] / "pipelines" / "demo_data" / "sample_records.jsonl"
+    sample = Path(__file__).parents[2] / "testing" / "demo_data" / "sample_records.jsonl"
     config = tmp_path / "socmon.toml"
     config.write_text(
-        (Path(__file__).parents[2] / "pipelines" / "demo_data" / "demo.toml").read_text()
+        (Path(__file__).parents[2] / "testing" / "demo_data" / "demo.toml").read_text()
         + f'\n[ingest]\nreplay_files = ["{sample}"]\n[connectors]\nenabled = ["replay"]\n',
         encoding="utf-8",
     )

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.findings import resolve_overlaps
 from pipelines.privacy.recognizers import REGISTRY, UnknownRecognizerError, recognizer_class
+from pipelines.settings.privacy import PrivacySettings
 
 STUDENT_U_NUMBERS = {"student_id_pattern": r"\bU\d{6}\b", "student_id_context": ("matric",)}
 
@@ -64,3 +64,10 @@ def test_registry_names_are_unique_and_unknown_names_list_the_known_ones() -> No
         recognizer_class("passport")
     with pytest.raises(ValueError, match="unknown recognizer"):
         PrivacySettings(recognizers=("email", "passport"))
+
+
+def test_the_settings_know_every_registered_recognizer_and_no_other() -> None:
+    from pipelines.privacy.recognizers import REGISTRY
+    from pipelines.settings.privacy import KNOWN_RECOGNIZERS
+
+    assert sorted(KNOWN_RECOGNIZERS) == sorted(REGISTRY)

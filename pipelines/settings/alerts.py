@@ -6,8 +6,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from pipelines.alerts.rules import DEFAULT_POLICY, DEFAULT_RULES
-
+#: The shipped rules and policy clauses (``pipelines/alerts/*.yaml``).
+ALERTS_DATA = Path(__file__).resolve().parent.parent / "alerts"
+DEFAULT_RULES = ALERTS_DATA / "rules.yaml"
+DEFAULT_POLICY = ALERTS_DATA / "policy.yaml"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
