@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipelines.privacy import findings as types
-from pipelines.privacy.config import DEFAULT_RECOGNIZERS, PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.recognizers.person import given_names
 from pipelines.privacy.redaction import redact
+from pipelines.settings.privacy import DEFAULT_RECOGNIZERS, PrivacySettings
 from testing.privacy_evalset import LabelledText, generate
 
 Spans = list[tuple[str, int, int]]

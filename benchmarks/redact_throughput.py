@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.redaction import redact
+from pipelines.settings.privacy import PrivacySettings
 from testing.privacy_evalset import generate
 from testing.synthetic import generate_records
 

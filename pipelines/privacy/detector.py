@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import Finding, resolve_overlaps
 from pipelines.privacy.recognizers import recognizer_class
 from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.settings.privacy import PrivacySettings
 
 _SEPARATORS = re.compile(r"[\s().\-]")
 _DIGIT = re.compile(r"\d")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.pseudonyms import Pseudonymizer, key_from_environment
+from pipelines.settings.privacy import PrivacySettings
 
 
 @dataclass(frozen=True)

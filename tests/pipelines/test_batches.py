@@ -12,10 +12,10 @@ import pyarrow as pa
 
 from pipelines.beam.batches import id_bucket, keep_latest, parse_messages, split_by_bucket
 from pipelines.beam.kafka_source import RawMessage
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.pseudonyms import Pseudonymizer
+from pipelines.settings.privacy import PrivacySettings
 from pipelines.staging import RECORD_ARROW_SCHEMA, record_to_row, rows_to_table
 from schemas.kafka_codec import encode_record
 from testing.synthetic import generate_records

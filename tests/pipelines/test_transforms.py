@@ -21,8 +21,8 @@ from pipelines.beam.transforms import (
     StageLatestRecords,
     StageSideTable,
 )
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.spec import ProtectionSpec
+from pipelines.settings.privacy import PrivacySettings
 from pipelines.staging import staged_run_from_files
 from schemas.kafka_codec import encode_record
 from testing.synthetic import generate_records

@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Self
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import Finding
+from pipelines.settings.privacy import PrivacySettings
 
 
 class Recognizer(ABC):

@@ -9,9 +9,9 @@ from typing import Self
 
 import phonenumbers
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import EMAIL, HANDLE, IP_ADDRESS, PHONE, Finding
 from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.settings.privacy import PrivacySettings
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # A digit run long enough to be a phone number, allowing the usual separators.

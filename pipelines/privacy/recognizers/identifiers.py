@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Self
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.findings import CARD, IBAN, NI_NUMBER, STUDENT_ID, Finding
 from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.settings.privacy import PrivacySettings
 
 # Two prefix letters (never D, F, I, Q, U or V), six digits in pairs, an optional
 # suffix letter. Lenient on purpose: unallocated prefixes and odd suffixes are still

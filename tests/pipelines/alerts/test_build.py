@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from pipelines.alerts.build import EXCERPT_CHARACTERS, Routing, build_alerts, next_digest
-from pipelines.alerts.config import AlertSettings
 from pipelines.alerts.rules import load_rules
+from pipelines.settings.alerts import AlertSettings
 from tests.pipelines.alerts.examples import detection, detections_table, record, records_table
 
 RULES = load_rules()

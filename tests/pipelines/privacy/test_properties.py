@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.redaction import redact
+from pipelines.settings.privacy import PrivacySettings
 
 DETECTOR = PiiDetector(PrivacySettings())
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.findings import Finding, resolve_overlaps
 from pipelines.privacy.recognizers.identifiers import iban_valid, luhn_valid
+from pipelines.settings.privacy import PrivacySettings
 
 DETECTOR = PiiDetector(PrivacySettings(allow_list=("comms@university.example",)), ["UniOfficial"])
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import pyarrow as pa
 import pytest
 
-from pipelines.privacy.config import PrivacySettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.pseudonyms import Pseudonymizer
 from pipelines.quality.gate import validate_tables
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import _spike
+from pipelines.settings.privacy import PrivacySettings
 from pipelines.staging import RECORD_ARROW_SCHEMA, record_to_row, rows_to_table
 from testing.synthetic import generate_records
 
