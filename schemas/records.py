@@ -2,7 +2,7 @@
 
 These frozen dataclasses are what crosses package boundaries. Conversion to
 and from bytes lives in :mod:`schemas.kafka_codec`; conversion to warehouse
-rows in :mod:`schemas.stored`.
+rows in :mod:`pipelines.staging`, by the column names :mod:`schemas.tables` declares.
 """
 
 from __future__ import annotations

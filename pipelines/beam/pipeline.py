@@ -1,7 +1,7 @@
 """The Beam pipeline: read fixed Kafka ranges, parse and validate, deduplicate, stage.
 
 It has no side effects beyond the files it stages under
-``<staging_dir>/<run_id>/``; the commit step (:mod:`pipelines.commit`) turns
+``<staging_dir>/<run_id>/``; the commit step (:mod:`pipelines.warehouse.commit`) turns
 those into warehouse rows in one transaction.
 
 Shape::

@@ -1,8 +1,8 @@
 """Tells the platform team that a batch was stopped, by email to the operations address.
 
-Until the notifier of the alerting issue brings SMTP, messages are written as
-``.eml`` files into the local outbox (the embedded default), one file per run,
-so a rerun of the notification never makes a second message.
+The message is written as an ``.eml`` file into the local outbox, one file per
+run, so a rerun of the notification never makes a second message. (Alert emails go
+through the notifier's SMTP sender; operations notices joining it is issue 18's work.)
 """
 
 from __future__ import annotations
