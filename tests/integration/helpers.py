@@ -1,4 +1,9 @@
-"""Helpers for integration tests: replay lines, read topics back, snapshot the warehouse."""
+"""Helpers for integration tests: replay lines, read topics back, read the warehouse by name.
+
+The warehouse is read through a connection of the test's own (read-only for
+DuckDB), opened and closed around each query, so tests check what was
+committed without going through the code under test.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,20 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pipelines.config import Settings
 from pipelines.kafka_admin import consumer_settings, high_water_marks
 from pipelines.usecases.ingest import ingest
-from pipelines.warehouse import open_warehouse
+
+#: A warehouse row, read by column name.
+Row = dict[str, Any]
+
+READ_TOPIC_TIMEOUT_S = 60.0
 
 
 def replay(settings: Settings, lines: list[bytes], path: Path) -> int:
@@ -22,7 +34,9 @@ def replay(settings: Settings, lines: list[bytes], path: Path) -> int:
     return ingest(settings, settings.kafka.bootstrap_servers, [path]).total
 
 
-def read_topic(settings: Settings, topic: str) -> list[Any]:
+def read_topic(
+    settings: Settings, topic: str, timeout_s: float = READ_TOPIC_TIMEOUT_S
+) -> list[Any]:
     """Every message currently in a topic, in partition then offset order."""
     from kafka import KafkaConsumer, TopicPartition
 
@@ -35,7 +49,20 @@ def read_topic(settings: Settings, topic: str) -> list[Any]:
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         messages: list[Any] = []
-        while any(consumer.position(tp) < ends[tp.partition] for tp in partitions):
+        deadline = time.monotonic() + timeout_s
+        while True:
+            behind = {
+                tp.partition: (position, ends[tp.partition])
+                for tp in partitions
+                if (position := consumer.position(tp)) < ends[tp.partition]
+            }
+            if not behind:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{topic} not read to its end within {timeout_s:.0f} s; "
+                    f"partition: (position, end) {behind}"
+                )
             for batch in consumer.poll(timeout_ms=500).values():
                 messages.extend(batch)
         return sorted(messages, key=lambda message: (message.partition, message.offset))
@@ -43,31 +70,79 @@ def read_topic(settings: Settings, topic: str) -> list[Any]:
         consumer.close()
 
 
-def snapshot(settings: Settings) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(settings: Settings) -> dict[str, list[Row]]:
     """Data rows of the warehouse, for comparing before and after a rerun."""
-    warehouse = open_warehouse(settings.warehouse)
-    try:
+    with _reading(settings) as run:
         return {
-            "records": warehouse.query("SELECT * FROM records ORDER BY id"),
-            "dead_letters": warehouse.query(
-                "SELECT * FROM dead_letters ORDER BY topic, value_sha256"
-            ),
-            "offsets": warehouse.query(
+            "records": run("SELECT * FROM records ORDER BY id", ()),
+            "dead_letters": run("SELECT * FROM dead_letters ORDER BY topic, value_sha256", ()),
+            "offsets": run(
                 "SELECT consumer_group, topic, kafka_partition, next_offset, cluster_id "
-                "FROM offsets ORDER BY 1, 2, 3"
+                "FROM offsets ORDER BY consumer_group, topic, kafka_partition",
+                (),
             ),
         }
-    finally:
-        warehouse.close()
 
 
-def query(settings: Settings, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Run one query against the test's warehouse."""
-    warehouse = open_warehouse(settings.warehouse)
+def query(settings: Settings, sql: str, parameters: Sequence[Any] = ()) -> list[Row]:
+    """Rows of one query (``?`` placeholders) against the test's warehouse, keyed by column."""
+    with _reading(settings) as run:
+        return run(sql, parameters)
+
+
+def count(settings: Settings, table: str, where: str = "", parameters: Sequence[Any] = ()) -> int:
+    """How many rows of ``table`` match ``where`` (all of them when it is empty)."""
+    condition = f" WHERE {where}" if where else ""
+    [row] = query(settings, f"SELECT count(*) AS n FROM {table}{condition}", parameters)
+    return int(row["n"])
+
+
+Run = Callable[[str, Sequence[Any]], list[Row]]
+
+
+@contextmanager
+def _reading(settings: Settings) -> Iterator[Run]:
+    """Queries on a read connection of the test's own to the warehouse, closed on leaving."""
+    url = settings.warehouse.url
+    if url.startswith("duckdb://"):
+        import duckdb
+
+        duck = duckdb.connect(url.removeprefix("duckdb:///"), read_only=True)
+        duck.execute("SET TimeZone = 'UTC'")
+
+        def run(sql: str, parameters: Sequence[Any]) -> list[Row]:
+            cursor = duck.execute(sql, list(parameters))
+            names = [column[0] for column in cursor.description or []]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+        close = duck.close
+    else:
+        import psycopg
+        from psycopg import sql as pgsql
+        from psycopg.rows import dict_row
+
+        password = settings.warehouse.password
+        postgres = psycopg.connect(
+            url,
+            password=password.get_secret_value() if password else None,
+            autocommit=True,
+            connect_timeout=10,
+            row_factory=dict_row,
+        )
+        postgres.execute("SET TIME ZONE 'UTC'")
+        schema = pgsql.Identifier(settings.warehouse.db_schema)
+        postgres.execute(pgsql.SQL("SET search_path TO {}").format(schema))
+
+        def run(sql: str, parameters: Sequence[Any]) -> list[Row]:
+            # Tests write DuckDB's "?" placeholders; psycopg wants "%s" (and "%%" for "%").
+            statement = sql.replace("%", "%%").replace("?", "%s")
+            return postgres.execute(statement, list(parameters)).fetchall()
+
+        close = postgres.close
     try:
-        return warehouse.query(sql, parameters)
+        yield run
     finally:
-        warehouse.close()
+        close()
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:
@@ -81,7 +156,7 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         exclude={
             "warehouse": {"password"},
             "privacy": {"pseudonym_key"},
-            "connectors": secrets,  # type: ignore[dict-item]
+            "connectors": secrets,
         },
     )
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SOCMON_")}

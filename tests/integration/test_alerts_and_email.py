@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import json
+import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,13 +21,11 @@ from connectors.broker import free_loopback_port
 from pipelines.config import ConfigError, Settings
 from pipelines.usecases.notify import notify
 from pipelines.usecases.process import process
-from pipelines.warehouse import open_warehouse
 from schemas.records import Author, Record
 from testing.failpoints import FAILPOINT_EXIT_CODE
 from testing.synthetic import generate_records, record_line
-from tests.classifiers.test_training import write_dataset
-from tests.conftest import SettingsFactory
-from tests.integration.helpers import query, read_topic, replay, run_cli
+from tests.integration.helpers import count, query, read_topic, replay, run_cli
+from tests.support import SettingsFactory, write_dataset
 
 pytestmark = pytest.mark.integration
 
@@ -110,12 +109,40 @@ def processed(settings: Settings, tmp_path: Path, records: list[Record]) -> None
     process(settings)
 
 
-def run_notify(settings: Settings, now: datetime | None = None) -> Any:
-    warehouse = open_warehouse(settings.warehouse)
-    try:
-        return notify(settings, warehouse, now)
-    finally:
-        warehouse.close()
+def hostile_alerts_by_smtp(
+    make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path, **alerts: Any
+) -> tuple[Inbox, Settings]:
+    """The SMTP server's inbox, and settings sending there once HOSTILE has been processed."""
+    inbox, port = smtp
+    settings = settings_with_smtp(make_settings, port, **alerts)
+    processed(settings, tmp_path, HOSTILE)
+    return inbox, settings
+
+
+@pytest.fixture
+def hostile(make_settings: SettingsFactory, tmp_path: Path) -> Settings:
+    """Settings of a warehouse holding the alerts HOSTILE raised (emails as files)."""
+    settings = make_settings()
+    processed(settings, tmp_path, HOSTILE)
+    return settings
+
+
+def assert_each_email_once(inbox: Inbox, expected: int) -> None:
+    """``expected`` emails arrived, no two with the same Message-ID."""
+    ids = [str(message["Message-ID"]) for message in inbox.messages]
+    assert len(ids) == len(set(ids)) == expected, ids
+
+
+def alert_ids_by_rule(settings: Settings) -> dict[str, str]:
+    rows = query(settings, "SELECT rule_id, alert_id FROM alerts")
+    return {row["rule_id"]: row["alert_id"] for row in rows}
+
+
+def resolve(
+    settings: Settings, alert_id: str, verdict: str, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """`socmon alerts resolve` with the short form of the alert id a reviewer would type."""
+    return run_cli(settings, "alerts", "resolve", alert_id[:12], "--as", verdict, *options)
 
 
 def text_of(message: EmailMessage) -> tuple[str, str]:
@@ -128,11 +155,9 @@ def text_of(message: EmailMessage) -> tuple[str, str]:
 def test_immediate_and_digest_emails_reach_the_right_people(
     make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    inbox, port = smtp
-    settings = settings_with_smtp(make_settings, port)
-    processed(settings, tmp_path, HOSTILE)
+    inbox, settings = hostile_alerts_by_smtp(make_settings, smtp, tmp_path)
 
-    first = run_notify(settings)
+    first = notify(settings)
 
     subjects = sorted({str(m["Subject"]) for m in inbox.messages})
     assert subjects == [
@@ -151,23 +176,21 @@ def test_immediate_and_digest_emails_reach_the_right_people(
     assert "report the post to the platform and to the police" in plain.lower()
     assert "7.17" in markup and "<table>" in markup
 
-    later = run_notify(settings, datetime.now(UTC) + timedelta(days=1, hours=1))
+    later = notify(settings, now=datetime.now(UTC) + timedelta(days=1, hours=1))
 
     digests = [m for m in inbox.messages if str(m["Subject"]).startswith("[socmon] Digest")]
     assert len(digests) == 2 and later.emails_sent == 2
     plain, _ = text_of(digests[0])
     assert "Possible misinformation" in plain and "claim" in plain.lower()
     assert "policy 7.16" in plain.lower()
-    assert run_notify(settings, datetime.now(UTC) + timedelta(days=2)).emails_sent == 0
+    assert notify(settings, now=datetime.now(UTC) + timedelta(days=2)).emails_sent == 0
 
 
 def test_no_personal_data_and_no_unmasked_profanity_in_any_email(
     make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    inbox, port = smtp
-    settings = settings_with_smtp(make_settings, port)
-    processed(settings, tmp_path, HOSTILE)
-    run_notify(settings, datetime.now(UTC) + timedelta(days=2))
+    inbox, settings = hostile_alerts_by_smtp(make_settings, smtp, tmp_path)
+    notify(settings, now=datetime.now(UTC) + timedelta(days=2))
 
     everything = " ".join(part for m in inbox.messages for part in text_of(m)).lower()
     for personal in (*PERSONAL, "margaret", "thompson", "member1"):
@@ -180,31 +203,26 @@ def test_no_personal_data_and_no_unmasked_profanity_in_any_email(
 def test_smtp_down_then_up_delivers_every_alert_exactly_once(
     make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    inbox, port = smtp
-    settings = settings_with_smtp(make_settings, port)
-    processed(settings, tmp_path, HOSTILE)
+    inbox, settings = hostile_alerts_by_smtp(make_settings, smtp, tmp_path)
     inbox.refuse = True
 
-    down = run_notify(settings)
+    down = notify(settings)
 
     assert down.emails_sent == 0 and down.failed == 4 and not inbox.messages
-    errors = query(settings, "SELECT DISTINCT last_error FROM alert_deliveries WHERE attempts = 1")
-    assert len(errors) == 1 and "451" in errors[0][0]
+    [error] = query(settings, "SELECT DISTINCT last_error FROM alert_deliveries WHERE attempts = 1")
+    assert "451" in error["last_error"]
     inbox.refuse = False
-    up = run_notify(settings, datetime.now(UTC) + timedelta(seconds=1))
-    again = run_notify(settings, datetime.now(UTC) + timedelta(seconds=2))
+    up = notify(settings, now=datetime.now(UTC) + timedelta(seconds=1))
+    again = notify(settings, now=datetime.now(UTC) + timedelta(seconds=2))
 
     assert up.emails_sent == 4 and again.emails_sent == 0
-    ids = [str(m["Message-ID"]) for m in inbox.messages]
-    assert len(ids) == len(set(ids)) == 4
+    assert_each_email_once(inbox, 4)
 
 
 def test_a_notifier_killed_mid_batch_sends_nothing_twice(
     make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    inbox, port = smtp
-    settings = settings_with_smtp(make_settings, port)
-    processed(settings, tmp_path, HOSTILE)
+    inbox, settings = hostile_alerts_by_smtp(make_settings, smtp, tmp_path)
 
     killed = run_cli(settings, "notify", failpoint="after_email_sent")
 
@@ -212,8 +230,7 @@ def test_a_notifier_killed_mid_batch_sends_nothing_twice(
     assert len(inbox.messages) == 1
     finished = run_cli(settings, "notify")
     assert finished.returncode == 0, finished.stderr
-    ids = [str(m["Message-ID"]) for m in inbox.messages]
-    assert len(ids) == len(set(ids)) == 4
+    assert_each_email_once(inbox, 4)
 
 
 def test_a_burst_on_one_thread_is_one_email_with_a_count(
@@ -227,7 +244,7 @@ def test_a_burst_on_one_thread_is_one_email_with_a_count(
     ]
     processed(settings, tmp_path, burst)
 
-    run_notify(settings)
+    notify(settings)
 
     assert len(inbox.messages) == 2  # one per recipient, not five
     assert "5 alerts in one thread" in str(inbox.messages[0]["Subject"])
@@ -236,16 +253,15 @@ def test_a_burst_on_one_thread_is_one_email_with_a_count(
 def test_quiet_hours_hold_back_all_but_critical(
     make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    inbox, port = smtp
     now = datetime.now(UTC)
-    settings = settings_with_smtp(make_settings, port, quiet_hours=[now.hour, (now.hour + 2) % 24])
-    processed(settings, tmp_path, HOSTILE)
+    quiet_hours = [now.hour, (now.hour + 2) % 24]
+    inbox, settings = hostile_alerts_by_smtp(make_settings, smtp, tmp_path, quiet_hours=quiet_hours)
 
-    held = run_notify(settings, now + timedelta(minutes=1))
+    held = notify(settings, now=now + timedelta(minutes=1))
 
     assert {str(m["Subject"]).split("]")[1] for m in inbox.messages} == {"[CRITICAL"}
     assert held.held_back == 2
-    later = run_notify(settings, now + timedelta(hours=3))
+    later = notify(settings, now=now + timedelta(hours=3))
     assert later.emails_sent == 2
 
 
@@ -263,26 +279,14 @@ def test_a_bad_rules_file_stops_the_run_naming_the_rule(
         process(settings)
 
 
-def test_reviewers_verdicts_give_precision_and_labels(
-    make_settings: SettingsFactory, tmp_path: Path
-) -> None:
-    settings = make_settings()
-    processed(settings, tmp_path, HOSTILE)
-    alerts = dict(query(settings, "SELECT rule_id, alert_id FROM alerts"))
+def test_reviewers_verdicts_give_precision_and_labels(hostile: Settings, tmp_path: Path) -> None:
+    settings = hostile
+    alerts = alert_ids_by_rule(settings)
 
-    confirmed = run_cli(
-        settings,
-        "alerts",
-        "resolve",
-        alerts["threat-received"][:12],
-        "--as",
-        "confirmed",
-        "--note",
-        "reported to police",
+    confirmed = resolve(
+        settings, alerts["threat-received"], "confirmed", "--note", "reported to police"
     )
-    dismissed = run_cli(
-        settings, "alerts", "resolve", alerts["abuse-received"][:12], "--as", "false_positive"
-    )
+    dismissed = resolve(settings, alerts["abuse-received"], "false_positive")
     report = run_cli(settings, "alerts", "precision")
     labels = tmp_path / "labels.jsonl"
     exported = run_cli(settings, "alerts", "export-labels", "--output", str(labels))
@@ -307,33 +311,24 @@ def test_reviewers_verdicts_give_precision_and_labels(
     assert "<td>threat-received</td><td>1</td><td>1</td><td>1.00</td>" in page
 
 
-def test_alerts_are_published_to_the_alerts_topic_once(
-    make_settings: SettingsFactory, tmp_path: Path
-) -> None:
-    settings = make_settings()
-    processed(settings, tmp_path, HOSTILE)
+def test_alerts_are_published_to_the_alerts_topic_once(hostile: Settings, tmp_path: Path) -> None:
+    settings = hostile
     process(settings)  # a second run: nothing new to publish
 
     messages = read_topic(settings, settings.kafka.alerts_topic.name)
-    alert_ids = {row[0] for row in query(settings, "SELECT alert_id FROM alerts")}
+    alert_ids = {row["alert_id"] for row in query(settings, "SELECT alert_id FROM alerts")}
     assert sorted(m.key.decode() for m in messages) == sorted(alert_ids)
     payload = json.loads(messages[0].value)
     assert {"policy_clause", "severity", "recommended_action", "evidence"} <= set(payload)
-    assert query(settings, "SELECT count(*) FROM alerts WHERE NOT published") == [(0,)]
+    assert count(settings, "alerts", "NOT published") == 0
 
 
 def test_a_deleted_item_takes_its_alerts_except_confirmed_severe_ones(
-    make_settings: SettingsFactory, tmp_path: Path
+    hostile: Settings, tmp_path: Path
 ) -> None:
-    settings = make_settings()
-    processed(settings, tmp_path, HOSTILE)
-    alerts = dict(query(settings, "SELECT rule_id, alert_id FROM alerts"))
-    assert (
-        run_cli(
-            settings, "alerts", "resolve", alerts["threat-received"][:12], "--as", "confirmed"
-        ).returncode
-        == 0
-    )
+    settings = hostile
+    alerts = alert_ids_by_rule(settings)
+    assert resolve(settings, alerts["threat-received"], "confirmed").returncode == 0
     tombstones = [
         dataclasses.replace(
             record, deleted=True, text="", observed_at=record.observed_at + timedelta(hours=1)
@@ -344,29 +339,23 @@ def test_a_deleted_item_takes_its_alerts_except_confirmed_severe_ones(
 
     process(settings)
 
-    kept = {row[0] for row in query(settings, "SELECT rule_id FROM alerts")}
+    kept = alert_ids_by_rule(settings)
     assert "threat-received" in kept  # confirmed and critical: kept as evidence
     assert "abuse-received" not in kept
-    assert query(
-        settings,
-        "SELECT count(*) FROM alert_deliveries WHERE alert_id = ?",
-        (alerts["abuse-received"],),
-    ) == [(0,)]
+    assert count(settings, "alert_deliveries", "alert_id = ?", (alerts["abuse-received"],)) == 0
 
 
 def test_the_hourly_limit_per_recipient_holds_back_non_critical_mail(
     make_settings: SettingsFactory, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    inbox, port = smtp
-    settings = settings_with_smtp(make_settings, port, max_emails_per_hour=1)
-    processed(settings, tmp_path, HOSTILE)
+    inbox, settings = hostile_alerts_by_smtp(make_settings, smtp, tmp_path, max_emails_per_hour=1)
 
-    first = run_notify(settings)
+    first = notify(settings)
 
     # Each recipient gets the critical threat; the high-severity abuse waits for the hour.
     assert {str(m["Subject"]).split("]")[1] for m in inbox.messages} == {"[CRITICAL"}
     assert first.held_back == 2
-    later = run_notify(settings, datetime.now(UTC) + timedelta(hours=1, minutes=1))
+    later = notify(settings, now=datetime.now(UTC) + timedelta(hours=1, minutes=1))
     assert later.emails_sent == 2
 
 
@@ -390,8 +379,21 @@ def test_posts_by_official_accounts_are_checked_against_the_policy(
     ]
     processed(settings, tmp_path, posts)
 
-    rows = query(settings, "SELECT record_id, rule_id, policy_clause, severity FROM alerts")
-    assert sorted(rows) == [
-        ("x:7200050", "official-post-confidential", "7.16", "high"),
-        ("x:7200051", "vacancy-without-link", "7.9.2", "low"),
+    rows = query(
+        settings,
+        "SELECT record_id, rule_id, policy_clause, severity FROM alerts ORDER BY record_id",
+    )
+    assert rows == [
+        {
+            "record_id": "x:7200050",
+            "rule_id": "official-post-confidential",
+            "policy_clause": "7.16",
+            "severity": "high",
+        },
+        {
+            "record_id": "x:7200051",
+            "rule_id": "vacancy-without-link",
+            "policy_clause": "7.9.2",
+            "severity": "low",
+        },
     ]  # the vacancy with its link and the open day raise nothing

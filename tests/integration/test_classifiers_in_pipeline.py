@@ -11,8 +11,8 @@ import pytest
 from pipelines.usecases.process import process
 from schemas.records import Author, Record
 from testing.synthetic import generate_records, record_line
-from tests.conftest import SettingsFactory
-from tests.integration.helpers import query, replay
+from tests.integration.helpers import count, query, replay
+from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
 
@@ -53,30 +53,28 @@ def test_detections_carry_scores_versions_and_terms_but_no_personal_data(
         "SELECT record_id, category, policy_clause, score, evidence, detector_version "
         "FROM detections WHERE detector = 'classifiers' ORDER BY record_id, category",
     )
-    found = {(row[0], row[1]) for row in rows}
+    found = {(row["record_id"], row["category"]) for row in rows}
     assert found == {
         ("x:8100001", "offensive"),
         ("x:8100002", "threat"),
         ("x:8100005", "misleading"),
     }
-    for _, category, clause, score, evidence, versions in rows:
-        details = json.loads(evidence)
-        assert clause == ("7.16" if category == "misleading" else "7.17")
-        assert score >= details["threshold"]
-        assert details["model_versions"] and category in versions
+    evidence = {row["category"]: json.loads(row["evidence"]) for row in rows}
+    for row in rows:
+        details = evidence[row["category"]]
+        assert row["policy_clause"] == ("7.16" if row["category"] == "misleading" else "7.17")
+        assert row["score"] >= details["threshold"]
+        assert details["model_versions"] and row["category"] in row["detector_version"]
         assert details["top_terms"] or details.get("matched_claim")
-    offensive = json.loads(next(row[4] for row in rows if row[1] == "offensive"))
-    assert "fucking" in offensive["top_terms"]
-    stored = " ".join(str(value) for row in rows for value in row).lower()
+    assert "fucking" in evidence["offensive"]["top_terms"]
+    stored = " ".join(str(value) for row in rows for value in row.values()).lower()
     for personal in ("jonathan", "whitfield", "jwb1987", "example.com"):
         assert personal not in stored
-    misleading = json.loads(next(row[4] for row in rows if row[1] == "misleading"))
-    assert misleading["matched_claim"]["id"] == "exams-cancelled"
-    languages = dict(query(settings, "SELECT id, text_lang FROM records WHERE NOT scored"))
-    assert languages == {"x:8100003": "fr"}
-    assert query(
-        settings, "SELECT records_unscored FROM runs WHERE run_id = ?", (result.run_id,)
-    ) == [(1,)]
+    assert evidence["misleading"]["matched_claim"]["id"] == "exams-cancelled"
+    unscored = query(settings, "SELECT id, text_lang FROM records WHERE NOT scored")
+    assert unscored == [{"id": "x:8100003", "text_lang": "fr"}]
+    [run] = query(settings, "SELECT records_unscored FROM runs WHERE run_id = ?", (result.run_id,))
+    assert run["records_unscored"] == 1
 
 
 def test_scoring_can_be_switched_off(make_settings: SettingsFactory, tmp_path: Path) -> None:
@@ -85,7 +83,5 @@ def test_scoring_can_be_switched_off(make_settings: SettingsFactory, tmp_path: P
 
     process(settings)
 
-    assert query(settings, "SELECT count(*) FROM detections WHERE detector = 'classifiers'") == [
-        (0,)
-    ]
-    assert query(settings, "SELECT count(*) FROM records WHERE scored IS NULL") == [(5,)]
+    assert count(settings, "detections", "detector = 'classifiers'") == 0
+    assert count(settings, "records", "scored IS NULL") == 5

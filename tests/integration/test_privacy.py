@@ -16,8 +16,8 @@ from pipelines.usecases.process import process
 from pipelines.usecases.retention import apply_retention
 from schemas.records import Author, Record
 from testing.synthetic import generate_records, record_line
-from tests.conftest import TEST_PSEUDONYM_KEY, SettingsFactory
-from tests.integration.helpers import query, replay, run_cli
+from tests.integration.helpers import count, query, replay, run_cli
+from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
 
@@ -78,7 +78,7 @@ def all_text(settings: Settings) -> str:
 
 
 def test_canary_personal_data_reaches_neither_the_warehouse_nor_the_logs(
-    make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
+    make_settings: SettingsFactory, warehouse_kind: str, pseudonym_key: str, tmp_path: Path
 ) -> None:
     settings = make_settings(warehouse_kind)
     broken = json.dumps({"id": "x:1", "text": f"{CANARIES['email']} {CANARIES['phone']}"})
@@ -91,17 +91,18 @@ def test_canary_personal_data_reaches_neither_the_warehouse_nor_the_logs(
     assert completed.returncode == 0, completed.stderr
     stored = all_text(settings)
     logs = completed.stdout + completed.stderr
-    for name, value in {**CANARIES, "pseudonym key": TEST_PSEUDONYM_KEY}.items():
+    for name, value in {**CANARIES, "pseudonym key": pseudonym_key}.items():
         assert value not in stored, f"{name} reached the warehouse"
         assert value not in logs, f"{name} reached the logs"
-    texts = {row[0] for row in query(settings, "SELECT text FROM records")}
+    texts = {row["text"] for row in query(settings, "SELECT text FROM records")}
     assert "Thanks <PERSON>! mail me at <EMAIL>" in texts
     assert "card <CARD> refund to <IBAN>, <POSTCODE>" in texts
-    pseudonym = Pseudonymizer(TEST_PSEUDONYM_KEY.encode()).pseudonym("x", CANARIES["author_id"])
-    assert {row[0] for row in query(settings, "SELECT author_id FROM records")} == {pseudonym}
-    entities = json.loads(
-        query(settings, "SELECT pii_entities FROM records WHERE id = 'x:9000001'")[0][0]
-    )
+    pseudonym = Pseudonymizer(pseudonym_key.encode()).pseudonym("x", CANARIES["author_id"])
+    assert {row["author_id"] for row in query(settings, "SELECT author_id FROM records")} == {
+        pseudonym
+    }
+    [first] = query(settings, "SELECT pii_entities FROM records WHERE id = 'x:9000001'")
+    entities = json.loads(first["pii_entities"])
     original = CANARY_RECORDS[0].text
     assert [original[e["start"] : e["end"]] for e in entities] == [
         CANARIES["name"],
@@ -123,12 +124,12 @@ def test_scope_official_leaks_and_tombstones(
     replay(settings, [record_line(r) for r in (official, stray, doomed)], tmp_path / "a.jsonl")
     first = process(settings)
     assert (first.records_stored, first.out_of_scope) == (2, 1)
-    [(category, clause, evidence)] = query(
+    [detection] = query(
         settings,
         "SELECT category, policy_clause, evidence FROM detections WHERE detector <> 'classifiers'",
     )
-    assert (category, clause) == ("personal_data", "7.13")
-    assert json.loads(evidence) == {"entity_types": {"EMAIL": 1}}
+    assert (detection["category"], detection["policy_clause"]) == ("personal_data", "7.13")
+    assert json.loads(detection["evidence"]) == {"entity_types": {"EMAIL": 1}}
 
     tombstone = dataclasses.replace(
         doomed, deleted=True, observed_at=doomed.observed_at + timedelta(hours=1)
@@ -140,8 +141,9 @@ def test_scope_official_leaks_and_tombstones(
     process(settings)
 
     rows = query(settings, "SELECT id, deleted, text, pii_entities FROM records ORDER BY id")
-    assert rows == [("x:8000001", True, "", "[]"), ("x:9000009", True, "", "[]")]
-    assert query(settings, "SELECT count(*) FROM detections") == [(0,)]
+    erased = {"deleted": True, "text": "", "pii_entities": "[]"}
+    assert rows == [{"id": "x:8000001", **erased}, {"id": "x:9000009", **erased}]
+    assert count(settings, "detections") == 0
 
 
 def test_erasure_removes_a_person_for_good(
@@ -167,9 +169,9 @@ def test_erasure_removes_a_person_for_good(
     again = process(settings)
 
     assert again.counts.suppressed == 5 and again.reconciles()
-    assert query(settings, "SELECT count(*) FROM records WHERE author_id = ?", (author,)) == [(0,)]
-    assert query(settings, "SELECT count(*) FROM records") == [(19,)]
-    commands = {row[0] for row in query(settings, "SELECT command FROM audit_log")}
+    assert count(settings, "records", "author_id = ?", (author,)) == 0
+    assert count(settings, "records") == 19
+    commands = {row["command"] for row in query(settings, "SELECT command FROM audit_log")}
     assert {"process", "erase author", "erase record"} <= commands
 
 
@@ -203,12 +205,12 @@ def test_retention_prunes_content_but_keeps_the_audit_log(
     deleted = apply_retention(settings)
 
     assert deleted["records"] == 5
-    assert query(settings, "SELECT count(*) FROM records") == [(3,)]
-    assert query(settings, "SELECT count(*) FROM audit_log WHERE command = 'retention'") == [(1,)]
-    assert query(settings, "SELECT count(*) FROM audit_log WHERE command = 'process'") == [(1,)]
+    assert count(settings, "records") == 3
+    assert count(settings, "audit_log", "command = 'retention'") == 1
+    assert count(settings, "audit_log", "command = 'process'") == 1
     everything = apply_retention(settings, now=datetime.now(UTC) + timedelta(days=800))
     assert everything["records"] == 3 and everything["runs"] >= 1
-    assert query(settings, "SELECT count(*) FROM audit_log WHERE command = 'process'") == [(1,)]
+    assert count(settings, "audit_log", "command = 'process'") == 1
 
 
 def test_every_run_is_audited_with_accounts_counts_versions_and_config_digest(
@@ -224,10 +226,10 @@ def test_every_run_is_audited_with_accounts_counts_versions_and_config_digest(
         "WHERE command = 'process' ORDER BY created_at",
     )
     assert len(rows) == 2
-    accounts, counts, entity_counts, versions, digest = rows[0]
-    assert json.loads(accounts) == ["uni_main", "uni_research", "uni_students"]
-    assert json.loads(counts)["records_read"] == 4
-    assert json.loads(entity_counts)["EMAIL"] == 1
-    assert "apache-beam" in json.loads(versions)
-    assert digest == settings.digest() and len(digest) == 64
-    assert json.loads(rows[1][1])["records_read"] == 0
+    first, second = rows
+    assert json.loads(first["accounts"]) == ["uni_main", "uni_research", "uni_students"]
+    assert json.loads(first["counts"])["records_read"] == 4
+    assert json.loads(first["entity_counts"])["EMAIL"] == 1
+    assert "apache-beam" in json.loads(first["versions"])
+    assert first["config_digest"] == settings.digest() and len(first["config_digest"]) == 64
+    assert json.loads(second["counts"])["records_read"] == 0

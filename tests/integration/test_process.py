@@ -9,18 +9,32 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.config import Settings
 from pipelines.kafka_admin import high_water_marks
 from pipelines.usecases.process import process
 from testing.failpoints import FAILPOINT_EXIT_CODE
 from testing.synthetic import demo_lines, generate_records, record_line
-from tests.conftest import SettingsFactory
-from tests.integration.helpers import query, read_topic, replay, run_cli, snapshot
+from tests.integration.helpers import count, query, read_topic, replay, run_cli, snapshot
+from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
 
 # 600 distinct records, 25 later edits of some of them, 6 records of an unregistered
 # account and 6 malformed lines.
 DEMO = demo_lines(600, seed=3)
+
+
+def crashed_process(settings: Settings, tmp_path: Path, failpoint: str) -> None:
+    """Replay the demo lines and run `socmon process` until it dies at ``failpoint``."""
+    replay(settings, DEMO, tmp_path / "demo.jsonl")
+    crashed = run_cli(settings, "process", failpoint=failpoint)
+    assert crashed.returncode == FAILPOINT_EXIT_CODE, crashed.stderr
+
+
+def stored_and_distinct(settings: Settings) -> tuple[int, int]:
+    """Rows in ``records`` and distinct ids among them."""
+    [row] = query(settings, "SELECT count(*) AS stored, count(DISTINCT id) AS ids FROM records")
+    return row["stored"], row["ids"]
 
 
 def test_replayed_records_are_stored_once_and_counts_reconcile(
@@ -37,12 +51,18 @@ def test_replayed_records_are_stored_once_and_counts_reconcile(
     assert result.dead_letters == 6
     assert result.out_of_scope == 6
     assert result.duplicates == len(DEMO) - 600 - 6 - 6
-    assert query(settings, "SELECT count(*), count(DISTINCT id) FROM records") == [(600, 600)]
+    assert stored_and_distinct(settings) == (600, 600)
     [run] = query(
         settings,
         "SELECT status, records_read, records_stored, duplicates, dead_letters FROM runs",
     )
-    assert run == ("succeeded", len(DEMO), 600, result.duplicates, 6)
+    assert run == {
+        "status": "succeeded",
+        "records_read": len(DEMO),
+        "records_stored": 600,
+        "duplicates": result.duplicates,
+        "dead_letters": 6,
+    }
 
 
 def test_rerun_after_success_reads_nothing_and_changes_nothing(
@@ -82,13 +102,10 @@ def test_only_new_offsets_are_read_and_edits_update_the_record(
 
     assert result.records_read == 12
     assert (result.counts.inserted, result.counts.updated, result.counts.unchanged) == (10, 1, 1)
-    texts = dict(
-        query(
-            settings,
-            "SELECT id, text FROM records WHERE id IN (?, ?)",
-            (records[0].id, records[1].id),
-        )
+    rows = query(
+        settings, "SELECT id, text FROM records WHERE id IN (?, ?)", (records[0].id, records[1].id)
     )
+    texts = {row["id"]: row["text"] for row in rows}
     assert texts == {records[0].id: "corrected text", records[1].id: records[1].text}
 
 
@@ -123,8 +140,8 @@ def test_bad_messages_become_dead_letters_with_reasons_and_their_bytes_reach_the
     rows = query(
         settings, "SELECT reason, detail, value_size, value_sha256, dlq_status FROM dead_letters"
     )
-    assert sorted(row[0] for row in rows) == sorted(bad.values())
-    details = " | ".join(row[1] for row in rows)
+    assert sorted(row["reason"] for row in rows) == sorted(bad.values())
+    details = " | ".join(row["detail"] for row in rows)
     for expected in (
         "not valid JSON",
         "missing field created_at",
@@ -133,7 +150,7 @@ def test_bad_messages_become_dead_letters_with_reasons_and_their_bytes_reach_the
         "text: must have at most 65536",
     ):
         assert expected in details
-    assert {row[4] for row in rows} == {"published"}
+    assert {row["dlq_status"] for row in rows} == {"published"}
     copied = read_topic(settings, settings.kafka.deadletter_topic.name)
     assert sorted(message.value for message in copied) == sorted(bad)
     assert {dict(message.headers)["reason"].decode() for message in copied} == set(bad.values())
@@ -143,18 +160,14 @@ def test_a_crash_after_staging_leaves_nothing_and_the_rerun_stores_everything_on
     make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
 ) -> None:
     settings = make_settings(warehouse_kind)
-    replay(settings, DEMO, tmp_path / "demo.jsonl")
+    crashed_process(settings, tmp_path, "after_staging")
 
-    crashed = run_cli(settings, "process", failpoint="after_staging")
-
-    assert crashed.returncode == FAILPOINT_EXIT_CODE, crashed.stderr
-    assert query(settings, "SELECT count(*) FROM records") == [(0,)]
-    assert query(settings, "SELECT count(*) FROM offsets") == [(0,)]
+    assert count(settings, "records") == count(settings, "offsets") == 0
     result = process(settings)
     assert result.records_read == len(DEMO) and result.reconciles()
-    assert query(settings, "SELECT count(*), count(DISTINCT id) FROM records") == [(600, 600)]
-    assert query(settings, "SELECT count(*) FROM dead_letters") == [(6,)]
-    statuses = sorted(status for (status,) in query(settings, "SELECT status FROM runs"))
+    assert stored_and_distinct(settings) == (600, 600)
+    assert count(settings, "dead_letters") == 6
+    statuses = sorted(row["status"] for row in query(settings, "SELECT status FROM runs"))
     assert statuses == ["abandoned", "succeeded"]
 
 
@@ -164,13 +177,10 @@ def test_a_crash_after_commit_is_finished_by_the_next_run_without_duplicates(
     from kafka import KafkaConsumer, TopicPartition
 
     settings = make_settings(warehouse_kind)
-    replay(settings, DEMO, tmp_path / "demo.jsonl")
+    crashed_process(settings, tmp_path, "after_commit")
 
-    crashed = run_cli(settings, "process", failpoint="after_commit")
-
-    assert crashed.returncode == FAILPOINT_EXIT_CODE, crashed.stderr
-    assert query(settings, "SELECT count(*) FROM records") == [(600,)]
-    assert query(settings, "SELECT count(*) FROM dead_letters WHERE dlq_status IS NULL") == [(6,)]
+    assert count(settings, "records") == 600
+    assert count(settings, "dead_letters", "dlq_status IS NULL") == 6
     assert read_topic(settings, settings.kafka.deadletter_topic.name) == []
     committed_rows = snapshot(settings)
 
@@ -212,4 +222,4 @@ def test_runner_options_pass_through_to_a_multi_process_run(
 
     assert completed.returncode == 0, completed.stderr
     assert f"read {len(DEMO)}, stored 600" in completed.stdout
-    assert query(settings, "SELECT count(*) FROM records") == [(600,)]
+    assert count(settings, "records") == 600

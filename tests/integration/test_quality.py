@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.privacy.config import DEFAULT_RECOGNIZERS
 from pipelines.quality.report import render_report
 from pipelines.quality.results import DataQualityError
+from pipelines.settings.privacy import DEFAULT_RECOGNIZERS
 from pipelines.usecases.process import process
 from pipelines.warehouse import open_warehouse
 from testing.synthetic import demo_lines, generate_records, record_line
-from tests.conftest import SettingsFactory
-from tests.integration.helpers import query, replay, run_cli
+from tests.integration.helpers import count, query, replay, run_cli
+from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
 
@@ -42,24 +42,21 @@ def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
         process(settings)
 
     run_id = stopped.value.run_id
-    assert query(settings, "SELECT count(*) FROM records") == [(0,)]
-    assert query(settings, "SELECT count(*) FROM offsets") == [(0,)]
-    [(status, error, read)] = query(
+    assert count(settings, "records") == count(settings, "offsets") == 0
+    [run] = query(
         settings, "SELECT status, error, records_read FROM runs WHERE run_id = ?", (run_id,)
     )
-    assert status == "failed" and "no email left in stored text" in error
-    assert read == 1 + len(demo_lines(100, seed=2))  # known, though nothing was committed
+    assert run["status"] == "failed" and "no email left in stored text" in run["error"]
+    # Known, though nothing was committed.
+    assert run["records_read"] == 1 + len(demo_lines(100, seed=2))
     [message_file] = (tmp_path / "outbox").glob("*.eml")
     message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
     assert message["To"] == "platform@university.example"
     assert run_id in message["Subject"]
     assert "no email left in stored text" in message.get_content()
     assert "leaky.person" not in message_file.read_text()
-    warehouse = open_warehouse(settings.warehouse)
-    try:
-        html = render_report(warehouse, run_id)
-    finally:
-        warehouse.close()
+    with open_warehouse(settings.warehouse) as warehouse:
+        html = render_report(warehouse.runs.row(run_id), warehouse.quality.results_of(run_id))
     assert "not committed: critical expectations failed" in html
     assert "FAILED" in html and "expect_column_values_to_not_match_regex" in html
     assert "leaky.person" not in html
@@ -69,7 +66,7 @@ def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
     )
     result = process(fixed)
     assert result.reconciles() and result.records_stored == 101
-    assert query(settings, "SELECT count(*) FROM records WHERE text LIKE '%leaky%'") == [(0,)]
+    assert count(settings, "records", "text LIKE '%leaky%'") == 0
 
 
 def test_the_cli_reports_a_stopped_batch_and_writes_the_html(
@@ -83,7 +80,8 @@ def test_the_cli_reports_a_stopped_batch_and_writes_the_html(
 
     assert completed.returncode == 1
     assert "DataQualityError" in completed.stderr and "socmon dq report" in completed.stderr
-    [(run_id,)] = query(settings, "SELECT run_id FROM runs WHERE status = 'failed'")
+    [failed] = query(settings, "SELECT run_id FROM runs WHERE status = 'failed'")
+    run_id = failed["run_id"]
     report = tmp_path / "report.html"
     written = run_cli(settings, "dq", "report", run_id, "--output", str(report))
     assert written.returncode == 0, written.stderr
@@ -105,12 +103,10 @@ def test_an_account_gone_quiet_is_flagged_as_a_warning(
         w.column for w in result.dq_warnings if w.expectation == "account_activity_within_usual_gap"
     }
     assert quiet == {"uni_main", "uni_research", "uni_students"}
-    stored = query(
-        settings,
-        "SELECT count(*) FROM dq_results WHERE suite = 'volume' AND NOT success AND run_id = ?",
-        (result.run_id,),
+    stored = count(
+        settings, "dq_results", "suite = 'volume' AND NOT success AND run_id = ?", (result.run_id,)
     )
-    assert stored == [(3,)]
+    assert stored == 3
     nothing_new = process(settings)  # silence matters most when nothing arrives at all
     assert nothing_new.records_read == 0
     assert {w.column for w in nothing_new.dq_warnings} == {
