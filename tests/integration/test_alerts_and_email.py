@@ -81,7 +81,7 @@ class Inbox:
             return "451 4.3.0 try again later"
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
-            self.messages.append(message)  # type: ignore[arg-type]
+            self.messages.append(message)
         return "250 OK"
 
 
@@ -287,12 +287,12 @@ def test_reviewers_verdicts_give_precision_and_labels(hostile: Settings, tmp_pat
         settings, alerts["threat-received"], "confirmed", "--note", "reported to police"
     )
     dismissed = resolve(settings, alerts["abuse-received"], "false_positive")
-    report = run_cli(settings, "alerts", "precision")
+    precision = run_cli(settings, "alerts", "precision")
     labels = tmp_path / "labels.jsonl"
     exported = run_cli(settings, "alerts", "export-labels", "--output", str(labels))
 
-    assert confirmed.returncode == dismissed.returncode == report.returncode == 0
-    assert "threat-received" in report.stdout and "1.00" in report.stdout
+    assert confirmed.returncode == dismissed.returncode == precision.returncode == 0
+    assert "threat-received" in precision.stdout and "1.00" in precision.stdout
     assert exported.returncode == 0, exported.stderr
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines()]
     assert sorted((row["category"], row["label"]) for row in rows) == [

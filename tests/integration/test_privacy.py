@@ -37,7 +37,7 @@ CANARIES = {
 }
 
 
-def public_reply(number: int, text: str, **changes: object) -> Record:
+def public_reply(number: int, text: str) -> Record:
     return dataclasses.replace(
         BASE,
         id=f"x:{9_000_000 + number}",
@@ -48,7 +48,6 @@ def public_reply(number: int, text: str, **changes: object) -> Record:
         ),
         text=text,
         url=f"https://x.com/{CANARIES['author_handle']}/status/{9_000_000 + number}",
-        **changes,
     )
 
 
