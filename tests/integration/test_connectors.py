@@ -22,7 +22,7 @@ from testing.simulators import Fault, Reply, SeedPlan, SimulatedAccount, Simulat
 from testing.simulators.graph_api import graph_error
 from testing.simulators.world import RECENT_SEARCH_WINDOW, World
 from tests.conftest import SettingsFactory, demo_accounts
-from tests.integration.helpers import query, run_cli
+from tests.integration.helpers import count, query, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -85,7 +85,7 @@ def expected_ids(world: World, accounts: list[SimulatedAccount]) -> set[str]:
 
 def stored_ids(settings: Settings, deleted: bool = False) -> set[str]:
     rows = query(settings, "SELECT id FROM records WHERE deleted = ?", (deleted,))
-    return {row[0] for row in rows}
+    return {row["id"] for row in rows}
 
 
 def statuses(result: IngestResult) -> dict[tuple[str, str], str]:
@@ -103,12 +103,15 @@ def test_first_sync_brings_everything_once_and_a_rerun_adds_nothing(
     assert stored_ids(settings) == expected
     assert processed.reconciles()
     assert set(statuses(ingested).values()) == {"complete"}
-    kinds = dict(query(settings, "SELECT kind, count(*) FROM records GROUP BY kind"))
-    assert kinds == {"post": 12, "reply": 48, "comment": 24, "mention": 6}
-    coverage_rows = query(
-        settings, "SELECT count(*) FROM coverage WHERE ingest_id = ?", (ingested.ingest_id,)
-    )
-    assert coverage_rows == [(4 + 4 + 3,)]  # four X streams twice, three Facebook streams
+    kinds = query(settings, "SELECT kind, count(*) AS n FROM records GROUP BY kind")
+    assert {row["kind"]: row["n"] for row in kinds} == {
+        "post": 12,
+        "reply": 48,
+        "comment": 24,
+        "mention": 6,
+    }
+    coverage_rows = count(settings, "coverage", "ingest_id = ?", (ingested.ingest_id,))
+    assert coverage_rows == 4 + 4 + 3  # four X streams twice, three Facebook streams
 
     again, reprocessed = tick(settings)
 
@@ -192,7 +195,10 @@ def test_an_edited_post_updates_its_record(
     assert stored_ids(settings) == before  # same record, not a new one
     rows = query(settings, "SELECT text, url FROM records WHERE id = ?", (f"x:{original.id}",))
     assert rows == [
-        ("Open day moved to Sunday, same times.", f"https://x.com/i/web/status/{edited.id}")
+        {
+            "text": "Open day moved to Sunday, same times.",
+            "url": f"https://x.com/i/web/status/{edited.id}",
+        }
     ]
     assert processed.counts.updated >= 1
 
@@ -220,7 +226,7 @@ def test_deleted_items_become_tombstones(
 
     assert stored_ids(settings, deleted=True) == {f"facebook:{comment.id}", f"x:{reply.id}"}
     rows = query(settings, "SELECT text, url FROM records WHERE deleted ORDER BY id")
-    assert rows == [("", None), ("", None)]  # nothing of the deleted items is kept
+    assert rows == [{"text": "", "url": None}] * 2  # nothing of the deleted items is kept
     assert statuses(ingested)[("uni_students", "deletions")] == "complete"
     assert {row.fetched for row in ingested.coverage if row.stream == "deletions"} == {0, 1}
     # Tombstones are not alive: the platforms' live items match the live records.
@@ -351,14 +357,15 @@ def test_an_expired_token_leaves_that_account_not_covered_and_the_others_go_on(
     assert "uni_students/posts: not_covered" in completed.stderr
     assert research.token not in completed.stderr + completed.stdout
     rows = query(
-        settings, "SELECT account, status, reason FROM coverage WHERE stream = 'posts' ORDER BY 1"
+        settings,
+        "SELECT account, status, reason FROM coverage WHERE stream = 'posts' ORDER BY account",
     )
-    assert [(account, status) for account, status, _ in rows] == [
+    assert [(row["account"], row["status"]) for row in rows] == [
         ("uni_main", "complete"),
         ("uni_research", "not_covered"),
         ("uni_students", "not_covered"),
     ]
-    assert "401" in rows[1][2] and "190" in rows[2][2]
+    assert "401" in rows[1]["reason"] and "190" in rows[2]["reason"]
     shown = run_cli(settings, "coverage")
     assert shown.returncode == 0, shown.stderr
     assert "uni_research     posts      not_covered" in shown.stdout
@@ -366,15 +373,15 @@ def test_an_expired_token_leaves_that_account_not_covered_and_the_others_go_on(
 
     tick_result = run_tick(settings)  # a scheduler tick records the gaps on the run's row
 
-    stored_accounts = {row[0] for row in query(settings, "SELECT DISTINCT account FROM records")}
+    stored_accounts = {row["account"] for row in query(settings, "SELECT account FROM records")}
     assert stored_accounts == {"uni_main"}
-    gaps = query(
+    [run] = query(
         settings,
         "SELECT coverage_gaps, ingest_id FROM runs WHERE run_id = ?",
         (tick_result.process.run_id,),
     )
-    assert len(json.loads(gaps[0][0])) == 4 + 3  # every stream of the two accounts
-    assert gaps[0][1] == tick_result.ingest.ingest_id
+    assert len(json.loads(run["coverage_gaps"])) == 4 + 3  # every stream of the two accounts
+    assert run["ingest_id"] == tick_result.ingest.ingest_id
 
 
 def test_a_slow_answer_times_out_and_is_retried(
@@ -450,7 +457,7 @@ def test_a_crash_between_delivery_and_cursor_leaves_nothing_lost_or_doubled(
     crashed = run_cli(settings, "ingest", failpoint="after_ingest_flush")
 
     assert crashed.returncode == FAILPOINT_EXIT_CODE, crashed.stderr
-    assert query(settings, "SELECT count(*) FROM connector_cursors") == [(0,)]
+    assert count(settings, "connector_cursors") == 0
     ingested, processed = tick(settings)  # fetches the first batch again
     assert set(statuses(ingested).values()) == {"complete"}
     assert stored_ids(settings) == expected_ids(simulators.world, simulated_accounts())
