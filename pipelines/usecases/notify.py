@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Protocol
 
 from pipelines.alerts.emails import compose, message_id
 from pipelines.alerts.rules import Policy
@@ -43,6 +44,18 @@ class NotifyResult:
     failed: int = 0
     held_back: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+class Outbox(Protocol):
+    """The notifier's view of the alerts store (``Warehouse.alerts``): due and sent mail."""
+
+    def due(self, moment: datetime) -> list[DueDelivery]: ...
+
+    def emails_sent_last_hour(self, moment: datetime) -> dict[str, int]: ...
+
+    def mark_sent(self, delivery_ids: Sequence[str], message_id: str, moment: datetime) -> None: ...
+
+    def postpone(self, retries: Sequence[tuple[str, int, datetime]], reason: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -95,24 +108,24 @@ def notify(
 
     mailing = mailing_for(settings)
     if warehouse is not None:
-        return send_due(mailing, warehouse, now, sender)
+        return send_due(mailing, warehouse.alerts, now, sender)
     with open_warehouse(settings.warehouse) as opened:
-        return send_due(mailing, opened, now, sender)
+        return send_due(mailing, opened.alerts, now, sender)
 
 
 def send_due(
     mailing: Mailing,
-    warehouse: Warehouse,
+    outbox: Outbox,
     now: datetime | None = None,
     sender: Sender | None = None,
 ) -> NotifyResult:
-    """Send every due delivery once; see the module docstring."""
+    """Send every due delivery of the outbox once; see the module docstring."""
     now = now or datetime.now(UTC)
     sender = sender or Sender(mailing.smtp, mailing.outbox_dir)
-    due = warehouse.alerts.due(now)
+    due = outbox.due(now)
     result = NotifyResult()
     quiet = _in_quiet_hours(now, mailing.alerts.quiet_hours)
-    sent_recently = warehouse.alerts.emails_sent_last_hour(now)
+    sent_recently = outbox.emails_sent_last_hour(now)
     for recipient_items, digest in _emails(due, mailing.alerts.burst_minutes):
         critical = any(item.severity == "critical" for item in recipient_items)
         recipient = recipient_items[0].recipient
@@ -129,12 +142,12 @@ def send_due(
             sender.send(message)
         except (smtplib.SMTPException, OSError) as error:
             reason = f"{type(error).__name__}: {str(error)[:200]}"
-            _postpone(warehouse, recipient_items, now, mailing.smtp.retry_base_s, reason)
+            _postpone(outbox, recipient_items, now, mailing.smtp.retry_base_s, reason)
             result.failed += len(ids)
             result.errors.append(reason)
             log.warning("email to %s not sent (%s); retried on a later run", recipient, reason)
             continue
-        warehouse.alerts.mark_sent(ids, message_id(ids), now)
+        outbox.mark_sent(ids, message_id(ids), now)
         sent_recently[recipient] = sent_recently.get(recipient, 0) + 1
         result.emails_sent += 1
         result.deliveries_sent += len(ids)
@@ -181,14 +194,14 @@ def _in_quiet_hours(now: datetime, quiet: tuple[int, int] | None) -> bool:
 
 
 def _postpone(
-    warehouse: Warehouse, items: Sequence[DueDelivery], now: datetime, base_s: float, reason: str
+    outbox: Outbox, items: Sequence[DueDelivery], now: datetime, base_s: float, reason: str
 ) -> None:
     retries = []
     for item in items:
         attempts = item.attempts + 1
         delay = timedelta(seconds=min(base_s * 2 ** (attempts - 1), 6 * 3600))
         retries.append((item.delivery_id, attempts, now + delay))
-    warehouse.alerts.postpone(retries, reason)
+    outbox.postpone(retries, reason)
 
 
 def describe(result: NotifyResult) -> str:

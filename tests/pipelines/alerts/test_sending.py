@@ -1,7 +1,7 @@
 """The notifier's decisions, without a database or a mail server: what is sent, held back,
 marked sent or retried later.
 
-``send_due`` uses only the alerts store of the warehouse (what is due, how many
+``send_due`` uses only the outbox (the alerts store of the warehouse) (what is due, how many
 emails each person had in the last hour, mark sent, postpone); ``Outbox`` is
 that role in memory, and ``Recorder`` is a mail server that keeps or refuses
 what it is given.
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -22,7 +22,6 @@ from pipelines.alerts.emails import message_id
 from pipelines.alerts.rules import load_rules
 from pipelines.settings.alerts import AlertSettings, SmtpSettings
 from pipelines.usecases.notify import Mailing, NotifyResult, Sender, send_due
-from pipelines.warehouse import Warehouse
 from schemas.alerts import DueDelivery
 from tests.pipelines.alerts.examples import alert_numbers, due
 
@@ -53,13 +52,6 @@ class Outbox:
     def postpone(self, retries: Sequence[tuple[str, int, datetime]], reason: str) -> None:
         self.retries.extend(retries)
         self.reasons.append(reason)
-
-
-class OutboxOnly:
-    """A stand-in for the warehouse that has only the alerts store."""
-
-    def __init__(self, outbox: Outbox) -> None:
-        self.alerts = outbox
 
 
 class Recorder(Sender):
@@ -93,7 +85,7 @@ def run(
         policy=load_rules().policy,
         handles={"uni_main": "UniOfficial"},
     )
-    result = send_due(mailing, cast(Warehouse, OutboxOnly(outbox)), NOW, sender)
+    result = send_due(mailing, outbox, NOW, sender)
     return result, outbox, sender
 
 
