@@ -7,17 +7,47 @@ environment for the pseudonym key, so a bad configuration fails before any work 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors.config import KafkaSettings
 from pipelines.alerts.build import Masker, Routing
 from pipelines.alerts.masking import OffensiveMasker
-from pipelines.alerts.rules import LoadedRules, RulesError, load_rules
+from pipelines.alerts.rules import LoadedRules, Policy, RulesError, load_rules
 from pipelines.audit import AuditEntry
 from pipelines.beam.scoring import ScoringSpec
-from pipelines.config import ConfigError, Settings
+from pipelines.config import ConfigError, OperationsSettings, PipelineSettings, Settings
 from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
 from pipelines.privacy.spec import ProtectionSpec
+from pipelines.settings.alerts import AlertSettings, SmtpSettings
 from pipelines.usecases.commit_step import Alerting
-from pipelines.usecases.notify import Mailing
-from pipelines.usecases.process import ProcessPlan
+
+
+@dataclass(frozen=True)
+class ProcessPlan:
+    """Everything one `socmon process` pass needs, built once from the settings."""
+
+    bootstrap_servers: str
+    kafka: KafkaSettings
+    pipeline: PipelineSettings
+    operations: OperationsSettings
+    protection: ProtectionSpec
+    scoring: ScoringSpec
+    alerting: Alerting
+    account_keys: tuple[str, ...]
+    audit: AuditEntry
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """What the notifier needs: timing and limits, the mail server, the clauses, the handles."""
+
+    alerts: AlertSettings
+    smtp: SmtpSettings
+    outbox_dir: Path
+    policy: Policy
+    handles: Mapping[str, str]
 
 
 def require_bootstrap(settings: Settings) -> str:

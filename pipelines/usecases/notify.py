@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Protocol
 
 from pipelines.alerts.emails import compose, message_id
-from pipelines.alerts.rules import Policy
 from pipelines.config import Settings
-from pipelines.settings.alerts import AlertSettings, SmtpSettings
+from pipelines.settings.alerts import SmtpSettings
 from pipelines.steps import reached
+from pipelines.usecases.compose import Mailing, mailing_for
 from pipelines.warehouse import Warehouse, open_warehouse
 from schemas.alerts import DueDelivery
 from schemas.vocabulary import SEVERITY_ORDER
@@ -56,17 +56,6 @@ class Outbox(Protocol):
     def mark_sent(self, delivery_ids: Sequence[str], message_id: str, moment: datetime) -> None: ...
 
     def postpone(self, retries: Sequence[tuple[str, int, datetime]], reason: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class Mailing:
-    """What the notifier needs: timing and limits, the mail server, the clauses, the handles."""
-
-    alerts: AlertSettings
-    smtp: SmtpSettings
-    outbox_dir: Path
-    policy: Policy
-    handles: Mapping[str, str]
 
 
 class Sender:
@@ -104,8 +93,6 @@ def notify(
     sender: Sender | None = None,
 ) -> NotifyResult:
     """Send every due delivery once with these settings (the warehouse opened here if not given)."""
-    from pipelines.usecases.compose import mailing_for
-
     mailing = mailing_for(settings)
     if warehouse is not None:
         return send_due(mailing, warehouse.alerts, now, sender)

@@ -23,19 +23,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.config import KafkaSettings
-from pipelines.audit import AuditEntry, component_versions
+from pipelines.audit import component_versions
 from pipelines.beam.pipeline import run_pipeline
-from pipelines.beam.scoring import ScoringSpec
-from pipelines.config import OperationsSettings, PipelineSettings, Settings
+from pipelines.config import Settings
 from pipelines.kafka_admin import cluster_id_of, fix_ranges, high_water_marks
-from pipelines.privacy.spec import ProtectionSpec
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
 from pipelines.steps import reached
 from pipelines.usecases.after_commit import finish_after_commit
-from pipelines.usecases.commit_step import Alerting, check_quality, log_warnings, with_alerts
+from pipelines.usecases.commit_step import check_quality, log_warnings, with_alerts
+from pipelines.usecases.compose import ProcessPlan, process_plan
 from pipelines.warehouse import Warehouse, open_warehouse
 from pipelines.warehouse.commit import CommitCounts, StagedTables, commit_run, finish_empty_run
 
@@ -72,21 +70,6 @@ class ProcessResult:
         return self.records_read == accounted
 
 
-@dataclass(frozen=True)
-class ProcessPlan:
-    """Everything one pass needs, built once by the composition root."""
-
-    bootstrap_servers: str
-    kafka: KafkaSettings
-    pipeline: PipelineSettings
-    operations: OperationsSettings
-    protection: ProtectionSpec
-    scoring: ScoringSpec
-    alerting: Alerting
-    account_keys: tuple[str, ...]
-    audit: AuditEntry
-
-
 def new_run_id() -> str:
     """Sortable, unique run id: UTC time plus a random suffix."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -98,8 +81,6 @@ def process(
     warehouse: Warehouse | None = None,
 ) -> ProcessResult:
     """One pass with these settings (the warehouse opened here unless one is given)."""
-    from pipelines.usecases.compose import process_plan
-
     plan = process_plan(settings)
     if warehouse is not None:
         return run_process(plan, warehouse, extra_runner_options)

@@ -21,7 +21,8 @@ import pytest
 from pipelines.alerts.emails import message_id
 from pipelines.alerts.rules import load_rules
 from pipelines.settings.alerts import AlertSettings, SmtpSettings
-from pipelines.usecases.notify import Mailing, NotifyResult, Sender, send_due
+from pipelines.usecases.compose import Mailing
+from pipelines.usecases.notify import NotifyResult, Sender, send_due
 from schemas.alerts import DueDelivery
 from tests.pipelines.alerts.examples import alert_numbers, due
 
