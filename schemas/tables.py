@@ -12,7 +12,8 @@ others are set by the warehouse (run ids, times, review status, flags).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -68,18 +69,14 @@ class Table:
         """The Arrow schema of this table's staged files."""
         return pa.schema([(c.name, c.arrow_type) for c in self.columns if c.staged])
 
-    def row(self, **values: Any) -> tuple[Any, ...]:
-        """A staged row built by name; a missing or unknown column is an error."""
-        names = self.staged_columns
-        try:
-            row = tuple([values[name] for name in names])
-        except KeyError:
-            row = ()
-        if len(row) != len(values):
-            unknown = sorted(set(values) - set(names))
-            missing = sorted(set(names) - set(values))
-            raise ValueError(f"{self.name}: unknown columns {unknown}, missing {missing}")
-        return row
+    @cached_property
+    def row(self) -> Callable[..., tuple[Any, ...]]:
+        """Builds a staged row by name: ``RECORDS.row(id=..., text=..., ...)``.
+
+        A named tuple of the staged columns, so a missing or unknown column is a
+        ``TypeError`` and the row is still a plain tuple where Arrow wants one.
+        """
+        return namedtuple(f"{self.name}_row", self.staged_columns)
 
     def staged_table(self, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
         """Arrow table of staged rows built by :meth:`row`."""

@@ -5,6 +5,7 @@ The functions live in :mod:`pipelines.beam.batches`; the DoFns only load, count 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,13 @@ class ParseBatch(beam.DoFn):
     def setup(self) -> None:
         self._protector = self.protection.build()
         self._classifiers = self.scoring.build() if self.scoring else None
+        # The protector and models live as long as the worker: keep the garbage collector
+        # from walking their objects again at every full collection (a tenth of the
+        # pipeline's time on the process benchmark); ``teardown`` hands them back.
+        gc.freeze()
+
+    def teardown(self) -> None:
+        gc.unfreeze()
 
     def process(self, batch: pa.Table) -> Iterator[Any]:
         assert self._protector is not None, "setup() builds the protector"

@@ -7,7 +7,7 @@ environment for the pseudonym key, so a bad configuration fails before any work 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,13 @@ from pipelines.alerts.masking import OffensiveMasker
 from pipelines.alerts.rules import LoadedRules, Policy, RulesError, load_rules
 from pipelines.audit import AuditEntry
 from pipelines.beam.scoring import ScoringSpec
-from pipelines.config import ConfigError, OperationsSettings, PipelineSettings, Settings
+from pipelines.config import (
+    ClassifierSettings,
+    ConfigError,
+    OperationsSettings,
+    PipelineSettings,
+    Settings,
+)
 from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.settings.alerts import AlertSettings, SmtpSettings
@@ -100,14 +106,32 @@ def audit_entry(settings: Settings, command: str) -> AuditEntry:
     )
 
 
-def masker_for(settings: Settings) -> Masker:
-    """Masks offensive words in excerpts with the offensive model (loaded once per command)."""
-    classifiers = None
-    if settings.classifiers.enabled and settings.alerts.mask_offensive:
-        from pipelines.classifier_files import load_classifiers
+class LazyMasker:
+    """Masks offensive words in excerpts with the offensive model, loaded at the first excerpt.
 
-        classifiers = load_classifiers(settings.classifiers)
-    return OffensiveMasker(classifiers, settings.alerts.mask_offensive)
+    Loading waits until an alert needs it: the driver then holds no model while the Beam
+    pipeline runs (a loaded set makes its garbage collections measurably slower), and a run
+    that raises no alert loads nothing.
+    """
+
+    def __init__(self, classifiers: ClassifierSettings, enabled: bool) -> None:
+        self.classifiers = classifiers
+        self.enabled = enabled and classifiers.enabled
+        self._masker: OffensiveMasker | None = None
+
+    def __call__(self, text: str, flagged_terms: Sequence[str] = ()) -> str:
+        if not self.enabled:
+            return text
+        if self._masker is None:
+            from pipelines.classifier_files import load_classifiers
+
+            self._masker = OffensiveMasker(load_classifiers(self.classifiers), True)
+        return self._masker(text, flagged_terms)
+
+
+def masker_for(settings: Settings) -> Masker:
+    """The masker of alert excerpts these settings ask for."""
+    return LazyMasker(settings.classifiers, settings.alerts.mask_offensive)
 
 
 def process_plan(settings: Settings) -> ProcessPlan:
