@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from schemas.vocabulary import MODEL_CATEGORIES
+
 #: The categories, in the order scores are reported.
-CATEGORIES: tuple[str, ...] = ("offensive", "hate", "threat", "misleading")
+CATEGORIES: tuple[str, ...] = MODEL_CATEGORIES
 
 
 class TextClassifier(ABC):

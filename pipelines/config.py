@@ -20,14 +20,13 @@ from pydantic_settings import (
 )
 
 from connectors.config import ConnectorSettings, KafkaSettings
-from pipelines.settings.alerts import AlertSettings, SmtpSettings
+from pipelines.settings.alerts import EMAIL_PATTERN, AlertSettings, SmtpSettings
 from pipelines.settings.privacy import PrivacySettings
 from schemas.config_files import describe_errors, read_document
 from schemas.errors import SocmonError
 from schemas.vocabulary import MODEL_CATEGORIES
 
 DEFAULT_CONFIG_PATH = Path("socmon.toml")
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 #: Keys that hold secrets: accepted from the environment only.
 SECRET_KEYS = {
     ("warehouse", "password"),
@@ -235,17 +234,7 @@ class Settings(BaseSettings):
         """SHA-256 of the configuration without its secrets, for the audit log."""
         import hashlib
 
-        public = self.model_dump_json(
-            exclude={
-                "warehouse": {"password"},
-                "privacy": {"pseudonym_key"},
-                "smtp": {"password"},
-                "connectors": {
-                    "twitter": {"bearer_token", "account_tokens"},
-                    "facebook": {"page_tokens"},
-                },
-            }
-        )
+        public = self.model_dump_json(exclude=_nested(SECRET_KEYS))
         return hashlib.sha256(public.encode()).hexdigest()
 
     def account(self, key: str) -> OfficialAccount:
@@ -298,3 +287,14 @@ def _check_file(path: Path) -> None:
                 f"{path}: {'.'.join(secret)}: secrets are read only from the environment "
                 f"(SOCMON_{'__'.join(part.upper() for part in secret)})"
             )
+
+
+def _nested(paths: set[tuple[str, ...]]) -> dict[str, Any]:
+    """``{("a", "b", "c")}`` as pydantic's nested ``exclude``: ``{"a": {"b": {"c": True}}}``."""
+    tree: dict[str, Any] = {}
+    for path in paths:
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = True
+    return tree

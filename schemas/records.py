@@ -13,6 +13,9 @@ from typing import Literal
 
 from schemas import DEAD_LETTER_SCHEMA_VERSION, RECORD_SCHEMA_VERSION
 
+#: An author who is not an official account, as stored: HMAC-SHA256 in hex.
+PSEUDONYM_PATTERN = r"^[0-9a-f]{64}$"
+
 Platform = Literal["x", "facebook"]
 Kind = Literal["post", "reply", "comment", "mention"]
 PLATFORMS: tuple[Platform, ...] = ("x", "facebook")

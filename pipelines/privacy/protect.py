@@ -19,6 +19,7 @@ from pipelines.privacy.findings import Finding
 from pipelines.privacy.pseudonyms import Pseudonymizer
 from pipelines.privacy.redaction import entities_json, redact
 from schemas.records import Author, Detection, Record
+from schemas.vocabulary import DETECTION_CLAUSES
 
 PRIVACY_DETECTOR = "privacy"
 PRIVACY_DETECTOR_VERSION = "1"
@@ -125,7 +126,7 @@ def _official_post_with_personal_data(
         record_id=record.id,
         account=record.account,
         category="personal_data",
-        policy_clause="7.13",
+        policy_clause=DETECTION_CLAUSES["personal_data"],
         score=max(finding.confidence for finding in findings),
         evidence=json.dumps(evidence),
         detector=PRIVACY_DETECTOR,

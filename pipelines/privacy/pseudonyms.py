@@ -13,9 +13,10 @@ import os
 import re
 
 from schemas.errors import SocmonError
+from schemas.records import PSEUDONYM_PATTERN as STORED_PSEUDONYM
 
 KEY_VARIABLE = "SOCMON_PRIVACY__PSEUDONYM_KEY"
-PSEUDONYM_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+PSEUDONYM_PATTERN = re.compile(STORED_PSEUDONYM)
 MINIMUM_KEY_BYTES = 16
 
 

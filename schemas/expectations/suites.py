@@ -11,14 +11,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from schemas.records import KINDS, PLATFORMS
+from schemas.records import KINDS, PLATFORMS, PSEUDONYM_PATTERN
 from schemas.vocabulary import CATEGORIES, SEVERITIES
 
 CRITICAL = "critical"
 WARNING = "warning"
 
 RECORD_ID_PATTERN = r"^(?:x|facebook):[A-Za-z0-9_.-]{1,128}$"
-PSEUDONYM_PATTERN = r"^[0-9a-f]{64}$"
 #: The first post on X was published in March 2006: nothing we monitor is older.
 EARLIEST_PLAUSIBLE = datetime(2006, 3, 1)
 LEFTOVER_PATTERNS = {
