@@ -22,12 +22,7 @@ from tests.support import (
     TEST_PSEUDONYM_KEY,
     SettingsFactory,
     demo_accounts,
-    unique,
 )
-
-# Tests import these from tests.support; they stay importable from here only until the
-# modules under tests/connectors/ and tests/integration/test_connectors.py have switched.
-__all__ = ["SettingsFactory", "demo_accounts", "unique"]
 
 
 @pytest.fixture(scope="session", autouse=True)

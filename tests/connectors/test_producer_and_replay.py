@@ -13,8 +13,8 @@ from connectors.producer import DeliveryError, RecordProducer
 from connectors.replay import ReplayConnector
 from connectors.topics import ensure_topics
 from testing.synthetic import generate_records, record_line
-from tests.conftest import SettingsFactory, unique
 from tests.integration.helpers import read_topic
+from tests.support import SettingsFactory, unique
 
 pytestmark = pytest.mark.integration
 

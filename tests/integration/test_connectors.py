@@ -21,8 +21,8 @@ from testing.failpoints import FAILPOINT_EXIT_CODE
 from testing.simulators import Fault, Reply, SeedPlan, SimulatedAccount, Simulators
 from testing.simulators.graph_api import graph_error
 from testing.simulators.world import RECENT_SEARCH_WINDOW, World
-from tests.conftest import SettingsFactory, demo_accounts
 from tests.integration.helpers import count, query, run_cli
+from tests.support import SettingsFactory, demo_accounts
 
 pytestmark = pytest.mark.integration
 
