@@ -61,6 +61,8 @@ class RecordProducer(Lifecycle):
             request_timeout_ms=request_timeout_ms,
         )
         self._pending: list[Any] = []
+        #: Per partition, the offset after the last message confirmed so far.
+        self.positions: dict[int, int] = {}
 
     def send(self, message: KafkaMessage) -> None:
         """Queue one message; delivery is confirmed by :meth:`flush`."""
@@ -92,6 +94,11 @@ class RecordProducer(Lifecycle):
         if failures:
             first = failures[0] or TimeoutError("not acknowledged before the flush timeout")
             raise DeliveryError(self.topic, len(failures), len(pending), first)
+        for future in pending:
+            metadata = future.value
+            after = metadata.offset + 1
+            if after > self.positions.get(metadata.partition, 0):
+                self.positions[metadata.partition] = after
         return len(pending)
 
     def close(self, timeout_s: float = 10.0) -> None:

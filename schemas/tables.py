@@ -282,6 +282,21 @@ CONNECTOR_CURSORS = Table(
     key=("connector", "account"),
 )
 
+CURSOR_CHECKPOINTS = Table(
+    "cursor_checkpoints",
+    _columns(
+        ("connector", _TEXT),
+        ("account", _TEXT),
+        ("sequence", pa.int64()),
+        ("cursor_state", _TEXT),
+        ("topic", _TEXT),
+        ("cluster_id", _TEXT),
+        ("positions", _TEXT),
+        ("created_at", _TIME),
+    ),
+    key=("connector", "account", "sequence"),
+)
+
 COVERAGE = Table(
     "coverage",
     _columns(
@@ -374,6 +389,7 @@ TABLES: dict[str, Table] = {
         AUDIT_LOG,
         DQ_RESULTS,
         CONNECTOR_CURSORS,
+        CURSOR_CHECKPOINTS,
         COVERAGE,
         ALERTS,
         ALERT_DELIVERIES,

@@ -1,9 +1,11 @@
 """`socmon ingest`: run the enabled connectors into the records topic, resuming from cursors.
 
-For each connector (one per official account, plus replay): load its cursor
-from the warehouse, send each fetched batch to Kafka, flush, and only then
-store the batch's cursor. A crash in between means the batch is fetched
-again next time; record ids make that harmless. What each account and
+For each connector (one per official account, plus replay): resume from its
+cursor, send each fetched batch to Kafka, flush, and only then keep a checkpoint
+of the batch's cursor with the offsets it reached. The cursor itself moves when
+the warehouse has committed those records, so a crash, a failed process or a
+broker that lost its messages means the batch is fetched again; record ids make
+that harmless. What each account and
 stream covered is recorded in ``coverage`` under this ingest's id, and an
 account that could not be fetched (expired token, quota, permissions)
 makes the command exit with code 3, never a quiet success.
@@ -17,13 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.base import StreamCoverage
+from connectors.base import Connector, StreamCoverage
 from connectors.producer import RecordProducer
 from connectors.registry import AccountRef, ConnectorContext, UnknownConnector, build_connectors
 from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import ConfigError, Settings
+from pipelines.kafka_admin import cluster_id_of, high_water_marks
 from pipelines.steps import reached
 from pipelines.warehouse import Warehouse, open_warehouse
+from pipelines.warehouse.connector_state import BrokerView, ConnectorState
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,7 @@ def ingest(
         connectors = build_connectors(settings.connectors.enabled, context)
     except UnknownConnector as error:
         raise ConfigError(f"connectors.enabled: {error}") from None
+    broker = broker_view(bootstrap_servers, settings.kafka.records_topic.name, settings)
     delivered: dict[str, int] = {}
     coverage: list[StreamCoverage] = []
     connector_of: dict[str, str] = {}
@@ -93,16 +98,7 @@ def ingest(
         request_timeout_ms=settings.kafka.request_timeout_ms,
     ) as producer:
         for connector in connectors:
-            cursor = state.load_cursor(connector.name, connector.account)
-            sent = 0
-            for batch in connector.fetch(cursor):
-                for message in batch.messages:
-                    producer.send(message)
-                sent += producer.flush()  # raises if anything was not delivered
-                reached("after_ingest_flush")  # delivered, cursor not yet stored
-                if batch.next_cursor is not None and batch.next_cursor != cursor:
-                    state.save_cursor(connector.name, connector.account, batch.next_cursor)
-                    cursor = batch.next_cursor
+            sent = _run_connector(connector, producer, state, broker)
             delivered[connector.name] = delivered.get(connector.name, 0) + sent
             coverage.extend(connector.coverage())
             connector_of[connector.account] = connector.name
@@ -112,3 +108,32 @@ def ingest(
     for line in result.describe_gaps():
         log.warning("coverage gap: %s", line)
     return result
+
+
+def broker_view(bootstrap_servers: str, topic: str, settings: Settings) -> BrokerView:
+    """The records topic as the broker holds it now: cluster id and high-water marks."""
+    _, high_water = high_water_marks(bootstrap_servers, topic, settings.pipeline.poll_timeout_s)
+    return BrokerView(topic, cluster_id_of(bootstrap_servers), high_water)
+
+
+def _run_connector(
+    connector: Connector, producer: RecordProducer, state: ConnectorState, broker: BrokerView
+) -> int:
+    """Fetch from the connector's resume point into the topic; return messages delivered.
+
+    Each delivered batch leaves a checkpoint, not a cursor: the cursor moves when the
+    warehouse commits those messages (see :mod:`pipelines.warehouse.connector_state`).
+    """
+    cursor = state.load_cursor(connector.name, connector.account, broker)
+    sent = 0
+    for batch in connector.fetch(cursor):
+        for message in batch.messages:
+            producer.send(message)
+        sent += producer.flush()  # raises if anything was not delivered
+        reached("after_ingest_flush")  # delivered, checkpoint not yet stored
+        if batch.next_cursor is not None and batch.next_cursor != cursor:
+            state.save_checkpoint(
+                connector.name, connector.account, batch.next_cursor, broker, producer.positions
+            )
+            cursor = batch.next_cursor
+    return sent

@@ -99,7 +99,7 @@ def run_process(
         finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
         ranges = _fix_ranges(plan, warehouse, cluster_id)
         if sum(piece.size for piece in ranges) == 0:
-            return _nothing_new(plan, warehouse, run_id, ranges)
+            return _nothing_new(plan, warehouse, run_id, ranges, cluster_id)
         result = _stage_and_commit(
             plan, warehouse, run_id, ranges, cluster_id, extra_runner_options
         )
@@ -129,12 +129,16 @@ def _fix_ranges(
 
 
 def _nothing_new(
-    plan: ProcessPlan, warehouse: Warehouse, run_id: str, ranges: tuple[PartitionRange, ...]
+    plan: ProcessPlan,
+    warehouse: Warehouse,
+    run_id: str,
+    ranges: tuple[PartitionRange, ...],
+    cluster_id: str | None,
 ) -> ProcessResult:
     # Nothing new is exactly when a silent account must be noticed.
     volume = volume_checks(warehouse.quality, plan.account_keys, {}, {})
     warehouse.quality.record(run_id, volume)
-    finish_empty_run(warehouse, run_id, ranges, plan.audit)
+    finish_empty_run(warehouse, run_id, ranges, plan.audit, plan.kafka.consumer_group, cluster_id)
     quiet = tuple(result for result in volume if not result.success)
     log_warnings(quiet)
     return ProcessResult(run_id, ranges, 0, 0, 0, 0, CommitCounts(0, 0, 0, 0), quiet)

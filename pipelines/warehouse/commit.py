@@ -2,7 +2,8 @@
 
 Records are upserted (erased subjects left out), tombstones take their detections and
 unheld alerts with them, detections, alerts with their deliveries and dead letters are
-inserted if absent, the offsets advance, and the run row and its audit entry are written.
+inserted if absent, the offsets advance, connector cursors move up to what is now stored,
+and the run row and its audit entry are written.
 A crash anywhere before the end leaves the warehouse as it was; the next run reads the
 same ranges again and changes nothing twice.
 """
@@ -86,6 +87,7 @@ def commit_run(
             warehouse.dead_letters.insert, read_tables(staged.dead_letter_files), run_id
         )
         warehouse.offsets.advance(consumer_group, staged.ranges, cluster_id, run_id)
+        _promote_cursors(warehouse, consumer_group, staged.ranges, cluster_id)
         counts = CommitCounts(
             upserted.inserted,
             upserted.updated,
@@ -101,7 +103,12 @@ def commit_run(
 
 
 def finish_empty_run(
-    warehouse: Warehouse, run_id: str, ranges: Sequence[PartitionRange], audit: AuditEntry
+    warehouse: Warehouse,
+    run_id: str,
+    ranges: Sequence[PartitionRange],
+    audit: AuditEntry,
+    consumer_group: str,
+    cluster_id: str | None,
 ) -> None:
     """Mark a run that found nothing new as succeeded with zero counts."""
     zero = dict.fromkeys(
@@ -112,8 +119,22 @@ def finish_empty_run(
         0,
     )
     with warehouse.transaction():
+        _promote_cursors(warehouse, consumer_group, ranges, cluster_id)
         warehouse.runs.succeed(run_id, {**zero, "entity_counts": "{}"}, ranges)
         warehouse.privacy.audit(audit, run_id, {"records_read": 0})
+
+
+def _promote_cursors(
+    warehouse: Warehouse,
+    consumer_group: str,
+    ranges: Sequence[PartitionRange],
+    cluster_id: str | None,
+) -> None:
+    """Connector cursors move up to what the warehouse now holds (in the same transaction)."""
+    for topic in sorted({piece.topic for piece in ranges}):
+        stored = warehouse.offsets.stored(consumer_group, topic)
+        committed = {p: end for p, (end, cluster) in stored.items() if cluster == cluster_id}
+        warehouse.connectors.promote(topic, cluster_id, committed)
 
 
 def _records_to_store(

@@ -13,6 +13,7 @@ from pipelines.audit import AuditEntry
 from pipelines.ranges import PartitionRange
 from pipelines.warehouse import Warehouse, WarehouseError, open_warehouse
 from pipelines.warehouse.alerts import alerts_table, deliveries_table
+from pipelines.warehouse.connector_state import BrokerView
 from pipelines.warehouse.dead_letters import PendingDeadLetter
 from schemas.alerts import Alert, Delivery, alert_id_of, delivery_id_of
 from schemas.tables import DEAD_LETTERS, DETECTIONS, RECORDS, TABLES
@@ -287,3 +288,34 @@ def test_retention_deletes_what_expired_and_what_it_leaves_orphaned(warehouse: W
 def test_counting_an_unknown_table_is_refused(warehouse: Warehouse) -> None:
     with pytest.raises(WarehouseError, match="unknown table"):
         warehouse.count("records; DROP TABLE records")
+
+
+def test_a_checkpoint_is_resumed_only_while_the_broker_holds_its_messages(
+    warehouse: Warehouse,
+) -> None:
+    state = warehouse.connectors
+    broker = BrokerView("records", "cluster-a", {0: 120, 1: 40})
+    state.save_checkpoint("twitter", "uni_main", '{"since": 1}', broker, {0: 100})
+    state.save_checkpoint("twitter", "uni_main", '{"since": 2}', broker, {1: 30})
+    assert state.load_cursor("twitter", "uni_main", broker) == '{"since": 2}'
+    # An emptied broker (or another cluster) lost them: fetch again from the committed cursor.
+    emptied = BrokerView("records", "cluster-a", {0: 0, 1: 0})
+    assert state.load_cursor("twitter", "uni_main", emptied) is None
+    assert warehouse.count("cursor_checkpoints") == 0
+
+
+def test_the_commit_moves_the_cursor_to_the_newest_checkpoint_it_covers(
+    warehouse: Warehouse,
+) -> None:
+    state = warehouse.connectors
+    broker = BrokerView("records", "cluster-a", {0: 200})
+    state.save_checkpoint("twitter", "uni_main", '{"since": 1}', broker, {0: 100})
+    state.save_checkpoint("twitter", "uni_main", '{"since": 2}', broker, {0: 150})
+    # Positions only grow: a batch without messages still waits for the earlier ones.
+    state.save_checkpoint("twitter", "uni_main", '{"since": 3}', broker, {})
+    assert state.promote("records", "cluster-b", {0: 500}) == 0  # another cluster's offsets
+    assert state.promote("records", "cluster-a", {0: 120}) == 1
+    assert state.load_cursor("twitter", "uni_main") == '{"since": 1}'
+    assert state.promote("records", "cluster-a", {0: 150}) == 1
+    assert state.load_cursor("twitter", "uni_main") == '{"since": 3}'
+    assert warehouse.count("cursor_checkpoints") == 0
