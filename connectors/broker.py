@@ -7,9 +7,12 @@ where social-monitor talks to Apache Kafka or a compatible service.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import signal
 import socket
 import subprocess
+import sys
 import time
 import uuid
 
@@ -21,6 +24,20 @@ log = logging.getLogger(__name__)
 
 class BrokerStartError(SocmonError):
     """The embedded broker did not start or did not accept connections in time."""
+
+
+def _die_with_parent() -> None:
+    """In the broker's process: end when the process that started it ends, even by SIGKILL.
+
+    A scheduler that kills a tick must not leave its in-memory broker running (Linux only;
+    elsewhere the broker is stopped by ``stop`` as before).
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def free_loopback_port() -> int:
@@ -67,6 +84,7 @@ class EmbeddedBroker(Lifecycle):
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.config import Settings
+from testing.simulators import SimulatedAccount
+from testing.simulators.world import RECENT_SEARCH_WINDOW, World
 from testing.synthetic import demo_account_settings
 
 POSTGRES_URL = os.environ.get(
@@ -71,3 +73,37 @@ def write_dataset(root: Path, seed: int = 3) -> None:
                 writer.writerow(
                     [number, sample(FAKE if fake else REAL), "fake" if fake else "real"]
                 )
+
+
+def simulated_accounts() -> list[SimulatedAccount]:
+    return [
+        SimulatedAccount(a["key"], a["platform"], a["platform_id"], a["handle"])
+        for a in demo_accounts()
+    ]
+
+
+def expected_ids(world: World, accounts: list[SimulatedAccount]) -> set[str]:
+    """Every item the platforms hold now that involves an official account."""
+    x_ids = {a.platform_id for a in accounts if a.platform == "x"}
+    pages = {a.platform_id for a in accounts if a.platform == "facebook"}
+    horizon = world.clock() - RECENT_SEARCH_WINDOW
+    with world.lock:
+        live = [t for t in world.tweets.values() if not t.deleted and not t.superseded]
+        conversations = {t.conversation_id for t in live if t.author_id in x_ids}
+        ids = {
+            f"x:{t.edit_history[0]}"
+            for t in live
+            if t.author_id in x_ids
+            or x_ids & set(t.mentions)
+            or (t.conversation_id in conversations and t.created_at >= horizon)
+        }
+        posts = {p.id for p in world.posts.values() if p.page_id in pages and not p.deleted}
+        ids |= {f"facebook:{p}" for p in posts}
+        ids |= {
+            f"facebook:{c.id}"
+            for c in world.comments.values()
+            if c.post_id in posts
+            and not c.deleted
+            and not (c.parent_id and world.comments[c.parent_id].deleted)
+        }
+    return ids

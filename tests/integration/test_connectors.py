@@ -18,22 +18,14 @@ from pipelines.usecases.ingest import IngestResult, ingest
 from pipelines.usecases.process import ProcessResult, process
 from pipelines.usecases.tick import run_tick
 from testing.failpoints import FAILPOINT_EXIT_CODE
-from testing.simulators import Fault, Reply, SeedPlan, SimulatedAccount, Simulators
+from testing.simulators import Fault, Reply, SeedPlan, Simulators
 from testing.simulators.graph_api import graph_error
-from testing.simulators.world import RECENT_SEARCH_WINDOW, World
 from tests.integration.helpers import count, query, run_cli
-from tests.support import SettingsFactory, demo_accounts
+from tests.support import SettingsFactory, expected_ids, simulated_accounts
 
 pytestmark = pytest.mark.integration
 
 SMALL_PLAN = SeedPlan(posts_per_account=4, replies_per_post=6, mentions_per_account=3)
-
-
-def simulated_accounts() -> list[SimulatedAccount]:
-    return [
-        SimulatedAccount(a["key"], a["platform"], a["platform_id"], a["handle"])
-        for a in demo_accounts()
-    ]
 
 
 @pytest.fixture
@@ -54,33 +46,6 @@ def settings_for(
 def tick(settings: Settings) -> tuple[IngestResult, ProcessResult]:
     assert settings.kafka.bootstrap_servers
     return ingest(settings, settings.kafka.bootstrap_servers), process(settings)
-
-
-def expected_ids(world: World, accounts: list[SimulatedAccount]) -> set[str]:
-    """Every item the platforms hold now that involves an official account."""
-    x_ids = {a.platform_id for a in accounts if a.platform == "x"}
-    pages = {a.platform_id for a in accounts if a.platform == "facebook"}
-    horizon = world.clock() - RECENT_SEARCH_WINDOW
-    with world.lock:
-        live = [t for t in world.tweets.values() if not t.deleted and not t.superseded]
-        conversations = {t.conversation_id for t in live if t.author_id in x_ids}
-        ids = {
-            f"x:{t.edit_history[0]}"
-            for t in live
-            if t.author_id in x_ids
-            or x_ids & set(t.mentions)
-            or (t.conversation_id in conversations and t.created_at >= horizon)
-        }
-        posts = {p.id for p in world.posts.values() if p.page_id in pages and not p.deleted}
-        ids |= {f"facebook:{p}" for p in posts}
-        ids |= {
-            f"facebook:{c.id}"
-            for c in world.comments.values()
-            if c.post_id in posts
-            and not c.deleted
-            and not (c.parent_id and world.comments[c.parent_id].deleted)
-        }
-    return ids
 
 
 def stored_ids(settings: Settings, deleted: bool = False) -> set[str]:
