@@ -86,23 +86,26 @@ class ClaimMatcher:
         self.claims = tuple(claims)
         self.features = features
         self.threshold = threshold
-        vectors = features.transform([normalizer(claim.claim) for claim in self.claims])
-        # Character and word parts are each of unit length: the full vector is sqrt(2).
+        vectors = _unit_rows(features.transform([normalizer(claim.claim) for claim in self.claims]))
         # A short list is faster as a dense (features x claims) array; a long one stays sparse.
-        transposed = sparse.csc_matrix(vectors.T / 2.0, dtype=np.float32)
+        transposed = sparse.csc_matrix(vectors.T, dtype=np.float32)
         self._matrix: Any = (
             np.ascontiguousarray(transposed.toarray()) if len(self.claims) <= 64 else transposed
         )
 
     def similarities(self, matrices: Sequence[sparse.csr_matrix]) -> npt.NDArray[np.float64]:
-        """Texts x claims cosine similarities, from the texts' feature matrices."""
+        """Texts x claims cosine similarities, from the texts' feature matrices.
+
+        Both sides are scaled to unit length after repeated n-grams are summed, so a
+        similarity lies in [0, 1] however often a text repeats itself.
+        """
         n_texts = matrices[0].shape[0] if matrices else 0
-        result = np.zeros((n_texts, len(self.claims)))
-        if self.claims:
-            for matrix in matrices:
-                product = matrix @ self._matrix
-                result += product.toarray() if sparse.issparse(product) else product
-        return result
+        if not self.claims or not n_texts:
+            return np.zeros((n_texts, len(self.claims)))
+        texts = _unit_rows(sparse.csr_matrix(sum(matrices[1:], matrices[0])))
+        product = texts @ self._matrix
+        result = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        return np.clip(result.astype(np.float64), 0.0, 1.0)  # float rounding only
 
     def best(self, similarities: npt.NDArray[np.float64]) -> list[tuple[KnownClaim, float] | None]:
         """Per text, the best claim at or above the threshold, or None."""
@@ -113,3 +116,12 @@ class ClaimMatcher:
             (self.claims[index], float(row[index])) if row[index] >= self.threshold else None
             for index, row in zip(indexes.tolist(), similarities, strict=True)
         ]
+
+
+def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row scaled to unit length (repeated columns summed first); empty rows stay empty."""
+    matrix = sparse.csr_matrix(matrix, dtype=np.float64)
+    matrix.sum_duplicates()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)

@@ -172,7 +172,11 @@ class ClassifierSettings(BaseModel):
         description="The communications team's list of known false claims.",
     )
     claim_similarity: float = Field(
-        default=0.5, gt=0, le=1, description="Similarity from which a text matches a claim."
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Cosine similarity (word and character n-grams) from which a text matches "
+        "a known false claim.",
     )
 
     @field_validator("thresholds")

@@ -129,6 +129,7 @@ def _record_from_valid_json(data: dict[str, Any], key: bytes | None) -> Record:
     if data["account"] not in data["accounts"]:
         raise RecordRejected("inconsistent", "account is not listed in accounts")
     author = data["author"]
+    _refuse_nul(data)
     return Record(
         id=record_id,
         platform=platform,
@@ -139,7 +140,8 @@ def _record_from_valid_json(data: dict[str, Any], key: bytes | None) -> Record:
         parent_id=data["parent_id"],
         conversation_id=data["conversation_id"],
         author=Author(id=author["id"], handle=author["handle"], is_official=author["is_official"]),
-        text=data["text"],
+        # NUL means nothing in a post and PostgreSQL cannot store it: shown as U+FFFD.
+        text=data["text"].replace("\x00", "\ufffd"),
         lang=data["lang"],
         created_at=_checked_time(_parse_timestamp(data["created_at"], "created_at"), "created_at"),
         observed_at=_checked_time(
@@ -166,7 +168,8 @@ def dead_letter_for(
         topic=topic,
         kafka_partition=partition,
         kafka_offset=offset,
-        kafka_key=None if key is None else key[:256].decode("utf-8", errors="replace"),
+        # A malformed record's key may be anything, an email address included: keep a digest.
+        kafka_key=None if key is None else "sha256:" + hashlib.sha256(key).hexdigest(),
         reason=error.reason,
         detail=error.detail[:500],
         value_sha256=hashlib.sha256(raw).hexdigest(),
@@ -261,21 +264,47 @@ def _rule_broken(keyword: str, facts: dict[str, Any]) -> str:
     return f"breaks the '{keyword}' rule"
 
 
+#: The string fields besides the text, which must be stored exactly as they are.
+_EXACT_FIELDS = ("id", "native_id", "parent_id", "conversation_id", "lang", "url", "account")
+
+
+def _refuse_nul(data: dict[str, Any]) -> None:
+    values = [(name, data.get(name)) for name in _EXACT_FIELDS]
+    values += [(f"author.{name}", data["author"].get(name)) for name in ("id", "handle")]
+    values += [("accounts", account) for account in data["accounts"]]
+    for name, value in values:
+        if isinstance(value, str) and "\x00" in value:
+            raise RecordRejected(
+                "unstorable_value", f"field {name}: a NUL character, which PostgreSQL cannot store"
+            )
+
+
 def _parse_timestamp(text: str, field_name: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
+        return parsed.astimezone(UTC)
     except ValueError:
         raise RecordRejected("inconsistent", f"field {field_name}: not a valid date-time") from None
-    return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted out of range by its offset
+        raise RecordRejected(
+            "implausible_time", f"field {field_name}: outside the years a record can have"
+        ) from None
 
 
 #: Clocks drift; a day ahead is the most a real item can seem to come from the future.
 MAX_CLOCK_SKEW = timedelta(days=1)
 
 
+#: The first post on X was published in March 2006: nothing we monitor is older.
+EARLIEST_PLAUSIBLE = datetime(2006, 3, 1, tzinfo=UTC)
+
+
 def _checked_time(moment: datetime, field_name: str) -> datetime:
     if moment > datetime.now(UTC) + MAX_CLOCK_SKEW:
         raise RecordRejected("inconsistent", f"field {field_name}: in the future")
+    if moment < EARLIEST_PLAUSIBLE:
+        # Set aside here, one record, rather than stopping the batch at the gate.
+        raise RecordRejected("implausible_time", f"field {field_name}: before March 2006")
     return moment
 
 

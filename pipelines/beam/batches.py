@@ -73,20 +73,20 @@ def parse_messages(
         try:
             record = decode_record(message.value, message.key)
         except RecordRejected as rejected:
-            dead_letter = dead_letter_for(
-                rejected,
-                topic=topic,
-                partition=message.partition,
-                offset=message.offset,
-                key=message.key,
-                value=message.value,
-            )
-            dead_letters.append(dead_letter_to_row(dead_letter))
+            dead_letters.append(_dead_letter_row(rejected, topic, message))
             continue
         if not protector.in_scope(record):
             out_of_scope.append((record.id, record.account, message.partition, message.offset))
             continue
         protected = protector.protect(record)
+        left = protector.detector.leftovers(protected.record.text)
+        if left:
+            # Set aside, not stored and not stopping the batch at the gate's backstop.
+            leak = RecordRejected(
+                "personal_data_left", f"stored text would still hold: {', '.join(left)}"
+            )
+            dead_letters.append(_dead_letter_row(leak, topic, message))
+            continue
         kept.append((record, protected, message.partition, message.offset))
         if protected.detection is not None:
             detections.append(detection_to_row(protected.detection))
@@ -113,6 +113,18 @@ def parse_messages(
         out_of_scope=rows_to_table(out_of_scope, OUT_OF_SCOPE_ARROW_SCHEMA),
         detections=rows_to_table(detections, DETECTION_ARROW_SCHEMA),
     )
+
+
+def _dead_letter_row(rejected: RecordRejected, topic: str, message: RawMessage) -> StagedRow:
+    dead_letter = dead_letter_for(
+        rejected,
+        topic=topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key,
+        value=message.value,
+    )
+    return dead_letter_to_row(dead_letter)
 
 
 def id_bucket(record_id: str, buckets: int) -> int:

@@ -9,9 +9,11 @@ from pipelines.privacy.findings import Finding, resolve_overlaps
 from pipelines.privacy.recognizers import recognizer_class
 from pipelines.privacy.recognizers.base import Recognizer
 from pipelines.settings.privacy import PrivacySettings
+from schemas.expectations.suites import LEFTOVER_PATTERNS
 
 _SEPARATORS = re.compile(r"[\s().\-]")
 _DIGIT = re.compile(r"\d")
+_LEFTOVER_PATTERNS = {kind: re.compile(pattern) for kind, pattern in LEFTOVER_PATTERNS.items()}
 _UPPER = re.compile(r"[A-Z]")
 
 
@@ -33,6 +35,17 @@ class PiiDetector:
         for handle in official_handles:
             allowed += [handle, f"@{handle.lstrip('@')}"]
         self.allowed = frozenset(_normalised(value) for value in allowed)
+
+    def leftovers(self, text: str) -> list[str]:
+        """The kinds of personal data the warehouse's backstop patterns still see in ``text``
+        (meant for redacted text), allow-listed values aside."""
+        if _DIGIT.search(text) is None and "@" not in text:
+            return []
+        return [
+            kind
+            for kind, pattern in _LEFTOVER_PATTERNS.items()
+            if any(_normalised(m.group(0)) not in self.allowed for m in pattern.finditer(text))
+        ]
 
     def detect(self, text: str) -> list[Finding]:
         """Non-overlapping findings in text order."""

@@ -64,6 +64,7 @@ def check_quality(
     account_keys: Sequence[str],
     known_clauses: Sequence[str],
     operations: OperationsSettings,
+    allowed: Sequence[str] = (),
 ) -> list[DqResult]:
     """Validate the staged batch; store the results; raise if a critical expectation failed.
 
@@ -74,6 +75,7 @@ def check_quality(
         {"records": records, "detections": detections, "alerts": tables.alerts},
         account_keys,
         known_clauses=known_clauses,
+        allowed=allowed,
     )
     counts: dict[str, int] = {}
     latest: dict[str, datetime] = {}
@@ -85,6 +87,7 @@ def check_quality(
             counts[row["account"]] = row["id_count"]
             latest[row["account"]] = row["created_at_max"]
     results += volume_checks(warehouse.quality, account_keys, counts, latest)
+    results.append(leftover_check(tables))
     warehouse.quality.record(run_id, results)
     blocking = [result for result in results if result.blocks_commit]
     if blocking:
@@ -93,6 +96,35 @@ def check_quality(
     warnings = [result for result in results if not result.success]
     log_warnings(warnings)
     return warnings
+
+
+#: Records set aside because their stored text would still hold personal data: a few are
+#: hostile or odd input, more mean the privacy filter is misconfigured and the batch stops.
+LEFTOVER_ALLOWANCE = (5, 0.01)
+
+
+def leftover_check(tables: StagedTables) -> DqResult:
+    """Few records set aside for personal data left in stored text, or the batch stops."""
+    letters = tables.dead_letters
+    left = 0
+    if letters is not None and letters.num_rows:
+        left = sum(1 for reason in letters["reason"].to_pylist() if reason == "personal_data_left")
+    staged = tables.records.num_rows if tables.records is not None else 0
+    least, share = LEFTOVER_ALLOWANCE
+    allowed = max(least, int(share * (staged + left)))
+    return DqResult(
+        suite="privacy",
+        expectation="few_records_set_aside_for_personal_data_left",
+        column="text",
+        severity="critical",
+        success=left <= allowed,
+        observed_value=f'{{"set_aside": {left}, "allowed": {allowed}}}',
+        unexpected_count=left or None,
+        explains=(
+            f"at most {allowed} records set aside because personal data would be left in "
+            "stored text (more means the privacy filter is misconfigured)"
+        ),
+    )
 
 
 def log_warnings(warnings: Sequence[DqResult]) -> None:

@@ -180,7 +180,10 @@ def _stage_and_commit(
     )
     tables = with_alerts(StagedTables.read(staged), plan.alerting, warehouse)
     clauses = tuple(plan.alerting.rules.policy.clauses)
-    warnings = check_quality(warehouse, run_id, tables, plan.account_keys, clauses, plan.operations)
+    allowed = (*plan.protection.privacy.allow_list, *plan.protection.official_handles)
+    warnings = check_quality(
+        warehouse, run_id, tables, plan.account_keys, clauses, plan.operations, allowed
+    )
     counts = commit_run(
         warehouse, staged, tables, plan.kafka.consumer_group, cluster_id, plan.audit
     )

@@ -55,11 +55,16 @@ class StagedTables:
     #: Built from the two above before the commit (pipelines/alerts/build.py).
     alerts: pa.Table | None = None
     deliveries: pa.Table | None = None
+    dead_letters: pa.Table | None = None
 
     @classmethod
     def read(cls, staged: StagedRun) -> StagedTables:
         """Read the staged Parquet files."""
-        return cls(read_tables(staged.record_files), read_tables(staged.detection_files))
+        return cls(
+            read_tables(staged.record_files),
+            read_tables(staged.detection_files),
+            dead_letters=read_tables(staged.dead_letter_files),
+        )
 
 
 def commit_run(
@@ -83,9 +88,7 @@ def commit_run(
             if _present(tables.alerts)
             else 0
         )
-        dead_new = _insert_if_present(
-            warehouse.dead_letters.insert, read_tables(staged.dead_letter_files), run_id
-        )
+        dead_new = _insert_if_present(warehouse.dead_letters.insert, tables.dead_letters, run_id)
         warehouse.offsets.advance(consumer_group, staged.ranges, cluster_id, run_id)
         _promote_cursors(warehouse, consumer_group, staged.ranges, cluster_id)
         counts = CommitCounts(

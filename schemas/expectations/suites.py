@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from schemas.kafka_codec import EARLIEST_PLAUSIBLE
 from schemas.records import KINDS, PLATFORMS, PSEUDONYM_PATTERN
 from schemas.vocabulary import CATEGORIES, SEVERITIES
 
@@ -19,7 +20,6 @@ WARNING = "warning"
 
 RECORD_ID_PATTERN = r"^(?:x|facebook):[A-Za-z0-9_.-]{1,128}$"
 #: The first post on X was published in March 2006: nothing we monitor is older.
-EARLIEST_PLAUSIBLE = datetime(2006, 3, 1)
 LEFTOVER_PATTERNS = {
     "email": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
     "phone": r"(?:\+44\s?\(?0?\)?\s?\d{2,4}\s?\d{3,4}\s?\d{3,4}|\b07\d{3}\s?\d{3}\s?\d{3}\b)",
@@ -47,7 +47,7 @@ def _suite(name: str, expectations: Iterable[Any]) -> Any:
 def incoming_records_suite(account_keys: Iterable[str], now: datetime) -> Any:
     """Structure of the records in a batch: ids, sets, times, scope, text length."""
     bounds = {
-        "min_value": EARLIEST_PLAUSIBLE,
+        "min_value": EARLIEST_PLAUSIBLE.replace(tzinfo=None),
         "max_value": now.replace(tzinfo=None) + timedelta(days=1),
     }
     e = _expectation

@@ -20,11 +20,15 @@ from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
 
-LEAKY = record_line(
-    dataclasses.replace(
-        next(generate_records(1, seed=31)), text="contact me at leaky.person@example.com please"
+#: Enough records with an email that a filter without its email recognizer leaks more than a
+#: few hostile records would (those are set aside one by one; this many stops the batch).
+LEAKY = [
+    record_line(
+        dataclasses.replace(record, text=f"contact me at leaky.person{number}@example.com please")
     )
-)
+    for number, record in enumerate(generate_records(8, seed=31))
+]
+LEFT_MESSAGE = "personal data would be left in stored text"
 
 
 def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
@@ -36,7 +40,7 @@ def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
         privacy={"recognizers": without_email},  # a misconfiguration the gate must catch
         operations={"email": "platform@university.example", "outbox_dir": str(tmp_path / "outbox")},
     )
-    replay(settings, [LEAKY, *demo_lines(100, seed=2)], tmp_path / "a.jsonl")
+    replay(settings, [*LEAKY, *demo_lines(100, seed=2)], tmp_path / "a.jsonl")
 
     with pytest.raises(DataQualityError) as stopped:
         process(settings)
@@ -46,26 +50,26 @@ def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
     [run] = query(
         settings, "SELECT status, error, records_read FROM runs WHERE run_id = ?", (run_id,)
     )
-    assert run["status"] == "failed" and "no email left in stored text" in run["error"]
+    assert run["status"] == "failed" and LEFT_MESSAGE in run["error"]
     # Known, though nothing was committed.
-    assert run["records_read"] == 1 + len(demo_lines(100, seed=2))
+    assert run["records_read"] == len(LEAKY) + len(demo_lines(100, seed=2))
     [message_file] = (tmp_path / "outbox").glob("*.eml")
     message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
     assert message["To"] == "platform@university.example"
     assert run_id in message["Subject"]
-    assert "no email left in stored text" in message.get_content()
+    assert LEFT_MESSAGE in message.get_content()
     assert "leaky.person" not in message_file.read_text()
     with open_warehouse(settings.warehouse) as warehouse:
         html = render_report(warehouse.runs.row(run_id), warehouse.quality.results_of(run_id))
     assert "not committed: critical expectations failed" in html
-    assert "FAILED" in html and "expect_column_values_to_not_match_regex" in html
+    assert "FAILED" in html and "few_records_set_aside_for_personal_data_left" in html
     assert "leaky.person" not in html
 
     fixed = settings.model_copy(
         update={"privacy": settings.privacy.model_copy(update={"recognizers": DEFAULT_RECOGNIZERS})}
     )
     result = process(fixed)
-    assert result.reconciles() and result.records_stored == 101
+    assert result.reconciles() and result.records_stored == len(LEAKY) + 100
     assert count(settings, "records", "text LIKE '%leaky%'") == 0
 
 
@@ -74,7 +78,7 @@ def test_the_cli_reports_a_stopped_batch_and_writes_the_html(
 ) -> None:
     without_email = tuple(name for name in DEFAULT_RECOGNIZERS if name != "email")
     settings = make_settings(privacy={"recognizers": without_email})
-    replay(settings, [LEAKY], tmp_path / "a.jsonl")
+    replay(settings, LEAKY, tmp_path / "a.jsonl")
 
     completed = run_cli(settings, "process")
 
@@ -85,7 +89,7 @@ def test_the_cli_reports_a_stopped_batch_and_writes_the_html(
     report = tmp_path / "report.html"
     written = run_cli(settings, "dq", "report", run_id, "--output", str(report))
     assert written.returncode == 0, written.stderr
-    assert "no email left in stored text" in report.read_text()
+    assert LEFT_MESSAGE in report.read_text()
 
 
 def test_an_account_gone_quiet_is_flagged_as_a_warning(
