@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test unit lint format bench clean
+.PHONY: install demo test unit soak lint format bench clean
 
 install: $(STAMP)
 
@@ -25,6 +25,10 @@ test: lint
 # Only the tests that need no service.
 unit: install
 	$(BIN)/python -m pytest -m "not integration"
+
+# The fault suite with many more random kills than CI runs (takes tens of minutes).
+soak: install
+	SOCMON_SOAK=1 $(BIN)/python -m pytest tests/reliability -s
 
 lint: install
 	$(BIN)/ruff check .

@@ -134,3 +134,26 @@ class ReviewedAlert:
 
     alert: Alert
     feedback: tuple[Verdict, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class StartedEmail:
+    """An email whose deliveries and Message-ID are fixed: a send was begun and not finished.
+
+    ``status`` is ``sending`` (the server was never given the final dot, so it cannot
+    have accepted the email) or ``uncertain`` (the final dot may have reached it).
+    """
+
+    message_id: str
+    status: str
+    items: tuple[DueDelivery, ...]
+    since: datetime | None = None
+    last_error: str | None = None
+
+    @property
+    def recipient(self) -> str:
+        return self.items[0].recipient
+
+    @property
+    def digest(self) -> bool:
+        return self.items[0].mode == "digest"

@@ -354,6 +354,8 @@ ALERT_DELIVERIES = Table(
         ("sent_at", _TIME, False),
         ("run_id", _TEXT, False),
         ("created_at", _TIME, False),
+        # pending | sending | uncertain | sent (migration 0007 says what each means)
+        ("sending_at", _TIME, False),
     ),
     key=("delivery_id",),
 )

@@ -4,7 +4,8 @@ Only what is already in the ``alerts`` table goes into an email: the masked,
 redacted excerpt, the thread context, the link, the clause, the action and
 the rule and model versions. The Message-ID is derived from the deliveries
 the email carries, so a repeat after a crash has the same id and mail
-systems can drop it.
+systems can drop it. An email that lists only part of a burst or digest (the
+notifier caps emails by alert count and size) says how many more follow.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from schemas.vocabulary import CATEGORY_NAMES, SEVERITY_ORDER
 
 
 def message_id(delivery_ids: Sequence[str]) -> str:
+    """The Message-ID of the email carrying these deliveries: the same set, the same id."""
     digest = hashlib.sha256("|".join(sorted(delivery_ids)).encode()).hexdigest()[:32]
     return f"<{digest}@socmon.invalid>"
 
@@ -33,8 +35,15 @@ def compose(
     policy: Policy,
     handles: dict[str, str],
     now: datetime | None = None,
+    *,
+    more: int = 0,
+    fixed_id: str | None = None,
 ) -> EmailMessage:
-    """One email for ``items`` (all to the same recipient)."""
+    """One email for ``items`` (all to the same recipient).
+
+    ``more``: alerts of the same burst or digest left for the next emails.
+    ``fixed_id``: the Message-ID recorded when the email was first begun (a resend).
+    """
     if digest:  # grouped by account, most severe first within each
         ordered = sorted(
             items,
@@ -47,11 +56,16 @@ def compose(
     message["From"] = sender
     message["To"] = items[0].recipient
     message["Date"] = format_datetime(now or datetime.now(UTC))
-    message["Message-ID"] = message_id([i.delivery_id for i in items])
-    message["Subject"] = _subject(ordered, digest, handles)
+    message["Message-ID"] = fixed_id or message_id([i.delivery_id for i in items])
+    message["Subject"] = _subject(ordered, digest, handles) + (f" (+{more} more)" if more else "")
     message["X-Socmon-Alerts"] = ",".join(i.alert.alert_id[:16] for i in ordered)
     blocks = [_alert_block(item.alert, policy, handles) for item in ordered]
     intro = _intro(ordered, digest, handles, top)
+    if more:
+        intro += (
+            f"\n\nThis email lists {len(ordered)} alert(s); {more} more follow in the next "
+            "email(s). `socmon alerts list` shows them all."
+        )
     message.set_content(intro + "\n\n" + "\n\n".join(text for text, _ in blocks) + _footer())
     message.add_alternative(_html(intro, [markup for _, markup in blocks]), subtype="html")
     return message

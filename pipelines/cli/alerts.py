@@ -21,13 +21,16 @@ def notify(context: click.Context) -> None:
 
     result = run_notify(settings_of(context))
     click.echo(describe(result))
+    for message_id in result.uncertain:
+        click.echo(f"uncertain: {message_id}", err=True)
     if result.failed:
         context.exit(EXIT_FAILURE)
 
 
 @click.group()
 def alerts() -> None:
-    """Review alerts: list, show, resolve; precision per rule; export verdicts as labels."""
+    """Review alerts: list, show, resolve; precision per rule; export verdicts as labels;
+    settle emails whose acceptance by the mail server is uncertain."""
 
 
 @alerts.command("list")
@@ -115,3 +118,39 @@ def alerts_export(context: click.Context, output: Path) -> None:
 
     count = with_warehouse(context, lambda w: export_labels(w, output))
     click.echo(f"wrote {count} label(s) to {output}")
+
+
+@alerts.command("uncertain")
+@click.pass_context
+def alerts_uncertain(context: click.Context) -> None:
+    """Emails the mail server may or may not have accepted (a crash after the final dot).
+
+    Look each Message-ID up in the mail server's log, then run `socmon alerts settle`.
+    """
+    from pipelines.usecases.review import uncertain_emails
+
+    held = with_warehouse(context, uncertain_emails)
+    click.echo(f"{'message id':<48} {'since':<17} {'alerts':>6} recipient")
+    for email in held:
+        since = f"{email.since:%Y-%m-%d %H:%M}" if email.since else "-"
+        click.echo(f"{email.message_id:<48} {since:<17} {len(email.items):>6} {email.recipient}")
+        if email.last_error:
+            click.echo(f"    last error: {email.last_error}")
+
+
+@alerts.command("settle")
+@click.argument("message_id")
+@click.option(
+    "--delivered/--resend",
+    required=True,
+    help="Delivered: the mail server's log has it, mark it sent. Resend: the log does not; "
+    "the next `socmon notify` sends it again with the same Message-ID.",
+)
+@click.pass_context
+def alerts_settle(context: click.Context, message_id: str, delivered: bool) -> None:
+    """Settle an uncertain email (see `socmon alerts uncertain`)."""
+    from pipelines.usecases.review import settle
+
+    count = with_warehouse(context, lambda w: settle(w, message_id, delivered))
+    what = "marked sent" if delivered else "to be resent by the next `socmon notify`"
+    click.echo(f"{count} delivery(ies) of {message_id} {what}")

@@ -44,6 +44,19 @@ class AlertSettings(BaseModel):
     max_emails_per_hour: int = Field(
         default=20, ge=1, description="Per recipient; beyond it non-critical mail waits."
     )
+    max_alerts_per_email: int = Field(
+        default=100,
+        ge=1,
+        description="An email lists at most this many alerts; the rest follow in the next ones.",
+    )
+    max_email_bytes: int = Field(
+        default=1_000_000,
+        ge=10_000,
+        description=(
+            "An email stays under this size (many mail servers refuse more than a few MB); "
+            "the alerts that do not fit follow in the next emails."
+        ),
+    )
     mask_offensive: bool = Field(default=True, description="Mask offensive words in emails.")
 
 
@@ -63,4 +76,12 @@ class SmtpSettings(BaseModel):
     timeout_s: float = Field(default=20.0, gt=0)
     retry_base_s: float = Field(
         default=60.0, ge=0, description="First retry delay after a failure; doubles each time."
+    )
+    relay_drops_repeated_message_ids: bool = Field(
+        default=False,
+        description=(
+            "Only if the relay is known to drop a second message with a Message-ID it already "
+            "accepted: an email whose acceptance is uncertain after a crash is then resent "
+            "automatically (same Message-ID) instead of being held for an operator."
+        ),
     )

@@ -4,32 +4,59 @@ A delivery is due when its time has come (at once for high and critical
 alerts, at the digest time for the rest) and no retry is pending. Due
 deliveries are grouped into emails: immediate alerts on the same thread
 within ``burst_minutes`` share one email with a count, digests gather every
-alert of a recipient. An email is sent by SMTP (or written as an ``.eml``
-file when no SMTP host is set) and its deliveries are marked sent only after
-the server accepted it, in one transaction. A failure leaves them pending
-with a retry time that doubles each attempt. Quiet hours hold back all but
-critical mail; a per-recipient hourly limit holds back the rest of the
-non-critical mail until the next run.
+alert of a recipient. No email lists more than ``max_alerts_per_email``
+alerts or grows past ``max_email_bytes``: it says how many more follow, and
+they go in the next emails. Quiet hours hold back all but critical mail; a
+per-recipient hourly limit holds back the rest of the non-critical mail until
+the next run. A failure leaves deliveries pending with a retry time that
+doubles each attempt.
+
+**The guarantee.** SMTP has no two-phase commit, so each email moves through
+states written to the warehouse, one statement per email at each step:
+
+``pending`` → ``sending``
+    before connecting: the email's deliveries and its Message-ID are fixed.
+``sending`` → ``uncertain``
+    just before the final ``.`` of the DATA command: until then the server
+    cannot accept the message (RFC 5321 §4.1.1.4), from then on it may.
+``uncertain`` → ``sent``
+    as soon as the server answers 250 to the final dot.
+
+A refusal (a 4xx/5xx reply, or a failure before the final dot) puts the
+deliveries back to ``pending`` for a retry. After a crash, a ``sending``
+email is resent at the next run with the same deliveries and the same
+Message-ID: the server never received it whole. An ``uncertain`` email (a
+crash, or a lost connection, between the final dot and the recorded answer:
+a window of one reply and one update) is **never resent automatically**: it is
+counted in the notifier's output and listed by ``socmon alerts uncertain``,
+and an operator who has checked the mail server's log for its Message-ID runs
+``socmon alerts settle MESSAGE_ID --delivered`` or ``--resend`` (the same
+Message-ID again, so a receiving system can still drop a repeat). Hence: the
+SMTP server never receives an email twice from ``socmon notify`` alone, and
+every delivery ends ``sent`` except those of an uncertain email, which wait
+for that one decision. With ``smtp.relay_drops_repeated_message_ids`` (only
+for a relay known to drop a Message-ID it has seen) and for ``.eml`` files
+(the same Message-ID is the same file), uncertain emails are resent
+automatically instead: the relay, not the notifier, then makes it once.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Protocol
 
-from pipelines.alerts.emails import compose, message_id
+from pipelines.alerts.emails import compose
 from pipelines.config import Settings
-from pipelines.settings.alerts import SmtpSettings
 from pipelines.steps import reached
 from pipelines.usecases.compose import Mailing, mailing_for
+from pipelines.usecases.sender import Sender
 from pipelines.warehouse import Warehouse, open_warehouse
-from schemas.alerts import DueDelivery
+from schemas.alerts import DueDelivery, StartedEmail
 from schemas.vocabulary import SEVERITY_ORDER
 
 log = logging.getLogger(__name__)
@@ -44,46 +71,32 @@ class NotifyResult:
     failed: int = 0
     held_back: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Emails begun by an earlier, interrupted run and finished by this one.
+    resumed: int = 0
+    #: Message-IDs of emails the server may or may not have accepted, held for an operator.
+    uncertain: list[str] = field(default_factory=list)
 
 
 class Outbox(Protocol):
-    """The notifier's view of the alerts store (``Warehouse.alerts``): due and sent mail."""
+    """The notifier's view of the alerts store (``Warehouse.alerts``): the states of each email."""
 
     def due(self, moment: datetime) -> list[DueDelivery]: ...
 
+    def started(self, statuses: Sequence[str] = ("sending",)) -> list[StartedEmail]: ...
+
     def emails_sent_last_hour(self, moment: datetime) -> dict[str, int]: ...
 
-    def mark_sent(self, delivery_ids: Sequence[str], message_id: str, moment: datetime) -> None: ...
+    def begin_email(
+        self, delivery_ids: Sequence[str], message_id: str, moment: datetime
+    ) -> int: ...
+
+    def hand_over(self, message_id: str) -> None: ...
+
+    def mark_sent(self, message_id: str, moment: datetime) -> None: ...
+
+    def hold(self, message_id: str, reason: str) -> None: ...
 
     def postpone(self, retries: Sequence[tuple[str, int, datetime]], reason: str) -> None: ...
-
-
-class Sender:
-    """SMTP, or .eml files in the outbox folder when no host is configured."""
-
-    def __init__(self, smtp: SmtpSettings, outbox_dir: Path) -> None:
-        self.smtp = smtp
-        self.outbox = Path(outbox_dir)
-
-    def send(self, message: EmailMessage) -> None:
-        """Return only once the server accepted the message (or the file is written)."""
-        if not self.smtp.host:
-            self.outbox.mkdir(parents=True, exist_ok=True)
-            name = str(message["Message-ID"]).strip("<>").split("@")[0]
-            path = self.outbox / f"alert-{name}.eml"
-            temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(bytes(message))
-            temporary.replace(path)  # the same email twice is the same file
-            return
-        with smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=self.smtp.timeout_s) as server:
-            if self.smtp.starttls:
-                server.starttls()
-            if self.smtp.username:
-                password = self.smtp.password.get_secret_value() if self.smtp.password else ""
-                server.login(self.smtp.username, password)
-            refused = server.send_message(message)
-            if refused:
-                raise smtplib.SMTPRecipientsRefused(refused)
 
 
 def notify(
@@ -106,40 +119,119 @@ def send_due(
     now: datetime | None = None,
     sender: Sender | None = None,
 ) -> NotifyResult:
-    """Send every due delivery of the outbox once; see the module docstring."""
+    """Finish emails an earlier run began, then send every due delivery once; see the module."""
     now = now or datetime.now(UTC)
     sender = sender or Sender(mailing.smtp, mailing.outbox_dir)
-    due = outbox.due(now)
     result = NotifyResult()
-    quiet = _in_quiet_hours(now, mailing.alerts.quiet_hours)
     sent_recently = outbox.emails_sent_last_hour(now)
-    for recipient_items, digest in _emails(due, mailing.alerts.burst_minutes):
+    resumable = ("sending", "uncertain") if sender.drops_repeats else ("sending",)
+    for email in outbox.started(resumable):
+        # Already decided by the run that began it: not held back again.
+        message = compose(
+            email.items,
+            email.digest,
+            mailing.smtp.sender,
+            mailing.policy,
+            dict(mailing.handles),
+            now,
+            fixed_id=email.message_id,
+        )
+        if _send(outbox, sender, message, list(email.items), now, mailing, result):
+            result.resumed += 1
+            sent_recently[email.recipient] = sent_recently.get(email.recipient, 0) + 1
+    quiet = _in_quiet_hours(now, mailing.alerts.quiet_hours)
+    for recipient_items, digest in _emails(outbox.due(now), mailing.alerts.burst_minutes):
         critical = any(item.severity == "critical" for item in recipient_items)
         recipient = recipient_items[0].recipient
-        if not critical and (
-            quiet or sent_recently.get(recipient, 0) >= mailing.alerts.max_emails_per_hour
-        ):
-            result.held_back += len(recipient_items)
-            continue
-        message = compose(
-            recipient_items, digest, mailing.smtp.sender, mailing.policy, dict(mailing.handles), now
+        for items, message in _capped(recipient_items, digest, mailing, now):
+            if not critical and (
+                quiet or sent_recently.get(recipient, 0) >= mailing.alerts.max_emails_per_hour
+            ):
+                result.held_back += len(items)
+                continue
+            begun = outbox.begin_email([item.delivery_id for item in items], _id(message), now)
+            if begun and _send(outbox, sender, message, items, now, mailing, result):
+                sent_recently[recipient] = sent_recently.get(recipient, 0) + 1
+    result.uncertain = [email.message_id for email in outbox.started(("uncertain",))]
+    if result.uncertain:
+        log.warning(
+            "%d email(s) may or may not have been accepted by the mail server; check its log "
+            "for these Message-IDs, then `socmon alerts settle MESSAGE_ID --delivered` or "
+            "`--resend`: %s",
+            len(result.uncertain),
+            ", ".join(result.uncertain),
         )
-        ids = [item.delivery_id for item in recipient_items]
-        try:
-            sender.send(message)
-        except (smtplib.SMTPException, OSError) as error:
-            reason = f"{type(error).__name__}: {str(error)[:200]}"
-            _postpone(outbox, recipient_items, now, mailing.smtp.retry_base_s, reason)
-            result.failed += len(ids)
-            result.errors.append(reason)
-            log.warning("email to %s not sent (%s); retried on a later run", recipient, reason)
-            continue
-        outbox.mark_sent(ids, message_id(ids), now)
-        sent_recently[recipient] = sent_recently.get(recipient, 0) + 1
-        result.emails_sent += 1
-        result.deliveries_sent += len(ids)
-        reached("after_email_sent")
     return result
+
+
+def _id(message: EmailMessage) -> str:
+    return str(message["Message-ID"])
+
+
+def _send(
+    outbox: Outbox,
+    sender: Sender,
+    message: EmailMessage,
+    items: Sequence[DueDelivery],
+    now: datetime,
+    mailing: Mailing,
+    result: NotifyResult,
+) -> bool:
+    """Send one email already recorded 'sending'; record what came of it; True if accepted."""
+    message_id = _id(message)
+    handed_over = False
+
+    def before_final_dot() -> None:
+        nonlocal handed_over
+        outbox.hand_over(message_id)
+        handed_over = True
+
+    try:
+        sender.send(message, before_final_dot)
+    except (smtplib.SMTPException, OSError) as error:
+        reason = f"{type(error).__name__}: {str(error)[:200]}"
+        result.errors.append(reason)
+        if handed_over and not isinstance(error, smtplib.SMTPResponseException):
+            # The final dot went out and no answer came back: it may have been accepted.
+            outbox.hold(message_id, reason)
+            log.warning("email %s: no answer to its final dot (%s)", message_id, reason)
+            return False
+        _postpone(outbox, items, now, mailing.smtp.retry_base_s, reason)
+        result.failed += len(items)
+        log.warning("email %s not sent (%s); retried on a later run", message_id, reason)
+        return False
+    outbox.mark_sent(message_id, now)
+    result.emails_sent += 1
+    result.deliveries_sent += len(items)
+    reached("after_email_sent")
+    return True
+
+
+def _capped(
+    items: Sequence[DueDelivery], digest: bool, mailing: Mailing, now: datetime
+) -> Iterator[tuple[list[DueDelivery], EmailMessage]]:
+    """The emails for one burst or digest, most severe alerts first, each within the caps."""
+    remaining = sorted(items, key=lambda item: (-SEVERITY_ORDER[item.severity], _created(item)))
+    limit = mailing.alerts.max_alerts_per_email
+    while remaining:
+        size = min(limit, len(remaining))
+        while True:
+            chunk = remaining[:size]
+            message = compose(
+                chunk,
+                digest,
+                mailing.smtp.sender,
+                mailing.policy,
+                dict(mailing.handles),
+                now,
+                more=len(remaining) - size,
+            )
+            length = len(bytes(message))
+            if size == 1 or length <= mailing.alerts.max_email_bytes:
+                break
+            size = max(1, min(size - 1, size * mailing.alerts.max_email_bytes // length))
+        yield chunk, message
+        remaining = remaining[size:]
 
 
 def _emails(due: Sequence[DueDelivery], burst_minutes: int) -> list[tuple[list[DueDelivery], bool]]:
@@ -192,9 +284,16 @@ def _postpone(
 
 
 def describe(result: NotifyResult) -> str:
-    """One line for the CLI."""
-    return (
-        f"sent {result.emails_sent} email(s) covering {result.deliveries_sent} delivery(ies); "
-        f"{result.failed} failed (retried later); {result.held_back} held back "
+    """One line for the CLI (two when emails are held as uncertain)."""
+    line = (
+        f"sent {result.emails_sent} email(s) covering {result.deliveries_sent} delivery(ies)"
+        + (f", {result.resumed} of them begun by an interrupted run" if result.resumed else "")
+        + f"; {result.failed} failed (retried later); {result.held_back} held back "
         "(quiet hours or rate limit)"
     )
+    if result.uncertain:
+        line += (
+            f"\n{len(result.uncertain)} email(s) held as uncertain (the mail server may have "
+            "accepted them): see `socmon alerts uncertain`"
+        )
+    return line

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from pipelines.warehouse.bulk import insert_new
 from pipelines.warehouse.connection import Connection, WarehouseError
-from schemas.alerts import Alert, Delivery, DueDelivery, ReviewedAlert, Verdict
+from schemas.alerts import Alert, Delivery, DueDelivery, ReviewedAlert, StartedEmail, Verdict
 from schemas.tables import ALERT_DELIVERIES, ALERTS
 from schemas.vocabulary import SEVERITIES, VERDICTS
 
@@ -72,6 +72,18 @@ def deliveries_table(deliveries: Sequence[Delivery]) -> pa.Table:
     )
 
 
+def _due_from_row(row: dict[str, Any]) -> DueDelivery:
+    delivery = Delivery(
+        delivery_id=row["delivery_id"],
+        alert_id=row["alert_id"],
+        recipient=row["recipient"],
+        mode=row["mode"],
+        due_at=row["due_at"],
+        attempts=int(row["attempts"]),
+    )
+    return DueDelivery(delivery, alert_from_row(row))
+
+
 def alert_from_row(row: dict[str, Any]) -> Alert:
     """An alert from its row, read by column name."""
     return Alert(
@@ -123,20 +135,38 @@ class AlertStore:
         return self.delete(f"record_id IN ({record_condition}) AND NOT ({HOLD})", parameters)
 
     # -- the notifier ----------------------------------------------------------
+    # A delivery goes pending -> sending -> uncertain -> sent, one statement per email at
+    # each step (see pipelines/usecases/notify.py for what each state promises).
     def due(self, moment: datetime) -> list[DueDelivery]:
         """Pending deliveries whose time has come and whose retry (if any) is due."""
-        due = []
-        for row in self.connection.query_dicts(_DUE, (moment, moment)):
-            delivery = Delivery(
-                delivery_id=row["delivery_id"],
-                alert_id=row["alert_id"],
-                recipient=row["recipient"],
-                mode=row["mode"],
-                due_at=row["due_at"],
-                attempts=int(row["attempts"]),
+        return [_due_from_row(row) for row in self.connection.query_dicts(_DUE, (moment, moment))]
+
+    def started(self, statuses: Sequence[str] = ("sending",)) -> list[StartedEmail]:
+        """Emails begun and not finished, in these states, each with its fixed deliveries."""
+        if not statuses or not set(statuses) <= {"sending", "uncertain"}:
+            raise WarehouseError(f"started emails are 'sending' or 'uncertain', not {statuses}")
+        marks = ", ".join("?" for _ in statuses)
+        rows = self.connection.query_dicts(
+            f"SELECT d.delivery_id, d.recipient, d.mode, d.due_at, d.attempts, d.status "
+            f"AS delivery_status, d.message_id, d.sending_at, d.last_error, {_ALERT_COLUMNS} "
+            "FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id "
+            f"WHERE d.status IN ({marks}) "
+            "ORDER BY d.sending_at, d.message_id, a.created_at, d.delivery_id",
+            tuple(statuses),
+        )
+        emails: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            emails.setdefault(row["message_id"], []).append(row)
+        return [
+            StartedEmail(
+                message_id=message_id,
+                status=grouped[0]["delivery_status"],
+                items=tuple(_due_from_row(row) for row in grouped),
+                since=grouped[0]["sending_at"],
+                last_error=grouped[0]["last_error"],
             )
-            due.append(DueDelivery(delivery, alert_from_row(row)))
-        return due
+            for message_id, grouped in emails.items()
+        ]
 
     def emails_sent_last_hour(self, moment: datetime) -> dict[str, int]:
         """Emails sent per recipient in the hour before ``moment``."""
@@ -147,23 +177,74 @@ class AlertStore:
         )
         return {str(recipient): int(count) for recipient, count in rows}
 
-    def mark_sent(self, delivery_ids: Sequence[str], message_id: str, moment: datetime) -> None:
-        """Deliveries accepted by the mail server, in one transaction."""
-        with self.connection.transaction():
-            self.connection.execute_many(
-                "UPDATE alert_deliveries SET status = 'sent', sent_at = ?, message_id = ?, "
-                "last_error = NULL WHERE delivery_id = ? AND status = 'pending'",
-                [(moment, message_id, delivery_id) for delivery_id in delivery_ids],
-            )
+    def begin_email(self, delivery_ids: Sequence[str], message_id: str, moment: datetime) -> int:
+        """Pending deliveries become one email, 'sending' under ``message_id``; how many did."""
+        marks = ", ".join("?" for _ in delivery_ids)
+        changed = self.connection.execute(
+            "UPDATE alert_deliveries SET status = 'sending', message_id = ?, sending_at = ? "
+            f"WHERE status = 'pending' AND delivery_id IN ({marks}) RETURNING 1",
+            (message_id, moment, *delivery_ids),
+        )
+        return len(changed)
+
+    def hand_over(self, message_id: str) -> None:
+        """Written just before the final dot: from now on the server may accept the email."""
+        self.connection.execute(
+            "UPDATE alert_deliveries SET status = 'uncertain' "
+            "WHERE message_id = ? AND status = 'sending'",
+            (message_id,),
+        )
+
+    def mark_sent(self, message_id: str, moment: datetime) -> None:
+        """The server accepted the email: all its deliveries sent, in one statement."""
+        self.connection.execute(
+            "UPDATE alert_deliveries SET status = 'sent', sent_at = ?, last_error = NULL "
+            "WHERE message_id = ? AND status IN ('sending', 'uncertain')",
+            (moment, message_id),
+        )
+
+    def hold(self, message_id: str, reason: str) -> None:
+        """The email stays 'uncertain' (no answer to its final dot), with the reason."""
+        self.connection.execute(
+            "UPDATE alert_deliveries SET last_error = ? "
+            "WHERE message_id = ? AND status = 'uncertain'",
+            (reason, message_id),
+        )
 
     def postpone(self, retries: Sequence[tuple[str, int, datetime]], reason: str) -> None:
-        """Deliveries that failed: (delivery id, attempts so far, when to try again)."""
+        """Deliveries of an email the server refused or never got: pending again, retried later.
+
+        Each is (delivery id, attempts so far, when to try again); the next email that
+        carries them gets a Message-ID of its own, since this one was never accepted.
+        """
         with self.connection.transaction():
             self.connection.execute_many(
-                "UPDATE alert_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ? "
-                "WHERE delivery_id = ?",
+                "UPDATE alert_deliveries SET status = 'pending', message_id = NULL, "
+                "sending_at = NULL, attempts = ?, next_attempt_at = ?, last_error = ? "
+                "WHERE delivery_id = ? AND status <> 'sent'",
                 [(attempts, when, reason, delivery_id) for delivery_id, attempts, when in retries],
             )
+
+    def settle(self, message_id: str, delivered: bool, moment: datetime) -> int:
+        """An operator's answer for an 'uncertain' email: delivered (sent), or resend it.
+
+        Resending puts it back to 'sending': the next ``socmon notify`` sends the same
+        deliveries under the same Message-ID, so a receiving system can drop a repeat.
+        """
+        if delivered:
+            statement = "SET status = 'sent', sent_at = ?, last_error = NULL"
+            parameters: tuple[Any, ...] = (moment, message_id)
+        else:
+            statement = "SET status = 'sending'"
+            parameters = (message_id,)
+        changed = self.connection.execute(
+            f"UPDATE alert_deliveries {statement} "
+            "WHERE message_id = ? AND status = 'uncertain' RETURNING 1",
+            parameters,
+        )
+        if not changed:
+            raise WarehouseError(f"no uncertain email has the Message-ID {message_id}")
+        return len(changed)
 
     # -- after the commit: the alerts topic ------------------------------------
     def unpublished(self) -> list[Alert]:

@@ -206,13 +206,68 @@ def test_the_outbox_gives_due_deliveries_once_and_holds_back_retries(warehouse: 
     assert due[0].alert.recipients == raised.recipients
     owner = next(item for item in due if item.recipient == "owner@x.org")
     manager = next(item for item in due if item.recipient == "manager@x.org")
-    warehouse.alerts.mark_sent([owner.delivery_id], "<m1@socmon.invalid>", NOW)
+    assert warehouse.alerts.begin_email([owner.delivery_id], "<m1@socmon.invalid>", NOW) == 1
+    warehouse.alerts.mark_sent("<m1@socmon.invalid>", NOW)
     retry_at = NOW + timedelta(minutes=2)
     warehouse.alerts.postpone([(manager.delivery_id, 1, retry_at)], "SMTPServerDisconnected")
     assert warehouse.alerts.due(NOW + timedelta(minutes=1)) == []
     [again] = warehouse.alerts.due(retry_at)
     assert (again.recipient, again.attempts) == ("manager@x.org", 1)
     assert warehouse.alerts.emails_sent_last_hour(NOW + timedelta(minutes=30)) == {"owner@x.org": 1}
+
+
+def test_an_email_goes_sending_uncertain_sent_and_an_operator_settles_the_uncertain(
+    warehouse: Warehouse,
+) -> None:
+    raised = [alert(f"x:{n}", recipients=("owner@x.org",)) for n in (2, 3, 4)]
+    outbox = [delivery for item in raised for delivery in deliveries(item)]
+    warehouse.alerts.insert(alerts_table(raised), deliveries_table(outbox), "run-1")
+    first, second, third = (delivery.delivery_id for delivery in outbox)
+    store = warehouse.alerts
+
+    def states() -> list[tuple[str, str | None]]:
+        rows = warehouse.connection.query_dicts(
+            "SELECT status, message_id FROM alert_deliveries ORDER BY delivery_id = ?, "
+            "delivery_id = ?, delivery_id",
+            (third, second),
+        )
+        return [(row["status"], row["message_id"]) for row in rows]
+
+    assert store.begin_email([first, second], "<a@x>", NOW) == 2
+    assert store.begin_email([first], "<b@x>", NOW) == 0  # already in an email
+    [begun] = store.started()
+    assert (begun.message_id, begun.status, begun.since) == ("<a@x>", "sending", NOW)
+    assert sorted(item.delivery_id for item in begun.items) == sorted([first, second])
+    assert [item.delivery_id for item in store.due(NOW)] == [third]
+    store.hand_over("<a@x>")
+    assert store.started() == [] and store.started(("uncertain",))[0].status == "uncertain"
+    store.hold("<a@x>", "TimeoutError: no answer")
+    assert store.started(("uncertain",))[0].last_error == "TimeoutError: no answer"
+
+    store.settle("<a@x>", delivered=False, moment=NOW)  # the mail log does not have it
+    assert [email.message_id for email in store.started()] == ["<a@x>"]
+    store.mark_sent("<a@x>", NOW)
+    assert store.begin_email([third], "<c@x>", NOW) == 1
+    store.hand_over("<c@x>")
+    store.settle("<c@x>", delivered=True, moment=NOW)  # the mail log has it
+    assert states() == [("sent", "<a@x>"), ("sent", "<a@x>"), ("sent", "<c@x>")]
+    with pytest.raises(WarehouseError, match="no uncertain email"):
+        store.settle("<c@x>", delivered=False, moment=NOW)
+    assert store.emails_sent_last_hour(NOW + timedelta(minutes=1)) == {"owner@x.org": 2}
+
+
+def test_a_refused_email_goes_back_to_pending_without_its_message_id(warehouse: Warehouse) -> None:
+    raised = alert("x:2")
+    warehouse.alerts.insert(alerts_table([raised]), deliveries_table(deliveries(raised)), "r")
+    [due] = warehouse.alerts.due(NOW)
+    warehouse.alerts.begin_email([due.delivery_id], "<a@x>", NOW)
+    warehouse.alerts.hand_over("<a@x>")
+
+    warehouse.alerts.postpone([(due.delivery_id, 1, NOW)], "SMTPDataError: 554 no")
+
+    assert warehouse.alerts.started(("sending", "uncertain")) == []
+    [again] = warehouse.alerts.due(NOW)
+    assert again.attempts == 1
 
 
 def test_a_verdict_and_the_alert_status_land_together(warehouse: Warehouse) -> None:
