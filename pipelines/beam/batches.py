@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from classifiers.model_set import ClassifierSet
 from pipelines.beam.kafka_source import RawMessage
-from pipelines.beam.scoring import NOT_SCORED, score_records
+from pipelines.beam.scoring import NOT_SCORED, RecordVerdict, score_records
 from pipelines.privacy.protect import ProtectedRecord, RecordProtector
 from pipelines.staging import (
     DEAD_LETTER_ARROW_SCHEMA,
@@ -68,7 +68,7 @@ def parse_messages(
     dead_letters: list[StagedRow] = []
     out_of_scope: list[StagedRow] = []
     detections: list[StagedRow] = []
-    kept: list[tuple[Record, ProtectedRecord, int, int]] = []
+    kept: list[tuple[Record, ProtectedRecord, RawMessage]] = []
     for message in messages:
         try:
             record = decode_record(message.value, message.key)
@@ -87,20 +87,16 @@ def parse_messages(
             )
             dead_letters.append(_dead_letter_row(leak, topic, message))
             continue
-        kept.append((record, protected, message.partition, message.offset))
+        kept.append((record, protected, message))
         if protected.detection is not None:
             detections.append(detection_to_row(protected.detection))
-    verdicts = (
-        score_records(classifiers, [k[0] for k in kept], [k[1].findings for k in kept])
-        if classifiers is not None and kept
-        else [NOT_SCORED] * len(kept)
-    )
-    for (_, protected, partition, offset), verdict in zip(kept, verdicts, strict=True):
+    kept, verdicts = _scored(kept, classifiers, topic, dead_letters)
+    for (_, protected, message), verdict in zip(kept, verdicts, strict=True):
         records.append(
             record_to_row(
                 protected.record,
-                partition,
-                offset,
+                message.partition,
+                message.offset,
                 protected.pii_entities,
                 verdict.lang,
                 verdict.scored,
@@ -113,6 +109,41 @@ def parse_messages(
         out_of_scope=rows_to_table(out_of_scope, OUT_OF_SCOPE_ARROW_SCHEMA),
         detections=rows_to_table(detections, DETECTION_ARROW_SCHEMA),
     )
+
+
+Kept = tuple[Record, ProtectedRecord, RawMessage]
+#: What a model can raise on a text it chokes on (a bug, odd input, a huge text).
+SCORING_ERRORS = (ValueError, ArithmeticError, IndexError, KeyError, TypeError, MemoryError)
+
+
+def _scored(
+    kept: list[Kept],
+    classifiers: ClassifierSet | None,
+    topic: str,
+    dead_letters: list[StagedRow],
+) -> tuple[list[Kept], list[RecordVerdict]]:
+    """The classifiers' verdicts on the batch; if scoring the batch fails, each record is
+    scored alone and one that still fails is set aside, so it cannot stop the partition."""
+    if classifiers is None or not kept:
+        return kept, [NOT_SCORED] * len(kept)
+    try:
+        return kept, score_records(classifiers, [k[0] for k in kept], [k[1].findings for k in kept])
+    except SCORING_ERRORS:
+        pass
+    survivors: list[Kept] = []
+    verdicts: list[RecordVerdict] = []
+    for item in kept:
+        try:
+            [verdict] = score_records(classifiers, [item[0]], [item[1].findings])
+        except SCORING_ERRORS as error:
+            failed = RecordRejected(
+                "scoring_failed", f"the classifiers failed: {type(error).__name__}"
+            )
+            dead_letters.append(_dead_letter_row(failed, topic, item[2]))
+            continue
+        survivors.append(item)
+        verdicts.append(verdict)
+    return survivors, verdicts
 
 
 def _dead_letter_row(rejected: RecordRejected, topic: str, message: RawMessage) -> StagedRow:

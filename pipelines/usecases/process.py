@@ -106,6 +106,9 @@ def run_process(
         _log_result(result)
         return result
     except BaseException as error:
+        # What a failed run staged holds redacted records out of reach of `socmon erase`:
+        # the next run reads the same ranges again, so nothing is lost by removing it.
+        shutil.rmtree(plan.pipeline.staging_dir / run_id, ignore_errors=True)
         try:
             warehouse.runs.fail(run_id, f"{type(error).__name__}: {error}")
         except Exception:  # the original error matters more than the bookkeeping

@@ -7,11 +7,15 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
+from typing import Any
 
 import pyarrow as pa
+import pytest
 
 from pipelines.beam.batches import id_bucket, keep_latest, parse_messages, split_by_bucket
 from pipelines.beam.kafka_source import RawMessage
+from pipelines.classifier_files import load_classifiers
+from pipelines.config import ClassifierSettings
 from pipelines.privacy.detector import PiiDetector
 from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.pseudonyms import Pseudonymizer
@@ -26,6 +30,9 @@ PROTECTOR = RecordProtector(
     Pseudonymizer(b"unit-test-key-0123456789"),
     ("uni_main", "uni_research", "uni_students"),
 )
+
+
+SHIPPED = load_classifiers(ClassifierSettings())
 
 
 def table_of(rows: list[tuple[object, ...]]) -> pa.Table:
@@ -101,3 +108,30 @@ def test_shards_do_not_depend_on_the_process_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert answers == {str(id_bucket("x:123", 1024))}
+
+
+def test_a_record_the_classifiers_choke_on_is_set_aside_and_the_rest_is_scored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from classifiers.model_set import ClassifierSet
+    from pipelines.beam import batches
+
+    poison = dataclasses.replace(RECORDS[1], text="BOOM " + RECORDS[1].text)
+    batch = [RECORDS[0], poison, RECORDS[2]]
+    real = batches.score_records
+
+    def choking(classifiers: ClassifierSet, records: list[Any], findings: list[Any]) -> Any:
+        if any(record.text.startswith("BOOM") for record in records):
+            raise ValueError("the model choked")
+        return real(classifiers, records, findings)
+
+    monkeypatch.setattr(batches, "score_records", choking)
+    messages = [
+        RawMessage(0, offset, record.id.encode(), encode_record(record, "t").value)
+        for offset, record in enumerate(batch)
+    ]
+    parsed = parse_messages(messages, "topic-a", PROTECTOR, SHIPPED)
+    assert parsed.records.column("id").to_pylist() == [RECORDS[0].id, RECORDS[2].id]
+    assert parsed.records.column("scored").to_pylist() == [True, True]
+    assert parsed.dead_letters.column("reason").to_pylist() == ["scoring_failed"]
+    assert parsed.dead_letters.column("kafka_offset").to_pylist() == [1]
