@@ -73,6 +73,12 @@ class WarehouseSettings(BaseModel):
         default=None,
         description="PostgreSQL password; environment only (SOCMON_WAREHOUSE__PASSWORD).",
     )
+    lock_wait_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long a writing command waits for another one to finish with the "
+        "warehouse (one writes at a time) before it exits 1 naming the holder.",
+    )
 
     @field_validator("url")
     @classmethod

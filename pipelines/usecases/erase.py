@@ -21,7 +21,7 @@ def erase(
     from pipelines.usecases.compose import audit_entry
 
     kind, subject = subject_of(record_id, author)
-    with open_warehouse(settings.warehouse) as warehouse:
+    with open_warehouse(settings.warehouse, writer="erase") as warehouse:
         return erase_subject(
             warehouse, kind, subject, reason, audit_entry(settings, f"erase {kind}")
         )

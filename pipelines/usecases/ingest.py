@@ -64,7 +64,7 @@ def ingest(
     """Create topics if missing, then run every enabled connector into the records topic
     (the warehouse, which keeps cursors and coverage, is opened here unless given)."""
     if warehouse is None:
-        with open_warehouse(settings.warehouse) as opened:
+        with open_warehouse(settings.warehouse, writer="ingest") as opened:
             return ingest(settings, bootstrap_servers, replay_files, opened)
     ensure_social_monitor_topics(bootstrap_servers, settings.kafka)
     files = tuple(replay_files) or tuple(settings.ingest.replay_files)

@@ -84,7 +84,7 @@ def process(
     plan = process_plan(settings)
     if warehouse is not None:
         return run_process(plan, warehouse, extra_runner_options)
-    with open_warehouse(settings.warehouse) as opened:
+    with open_warehouse(settings.warehouse, writer="process") as opened:
         return run_process(plan, opened, extra_runner_options)
 
 

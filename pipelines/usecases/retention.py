@@ -21,7 +21,7 @@ def apply_retention(settings: Settings, now: datetime | None = None) -> dict[str
     """Delete expired rows with these settings; return how many per table."""
     from pipelines.usecases.compose import audit_entry
 
-    with open_warehouse(settings.warehouse) as warehouse:
+    with open_warehouse(settings.warehouse, writer="retention") as warehouse:
         return delete_expired(
             warehouse, settings.retention, audit_entry(settings, "retention"), now
         )

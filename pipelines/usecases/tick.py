@@ -51,7 +51,7 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
                 "for this tick only"
             )
         # One warehouse connection for the whole tick: ingest, process, notify.
-        with open_warehouse(effective.warehouse) as warehouse:
+        with open_warehouse(effective.warehouse, writer="run") as warehouse:
             ingested = ingest(effective, bootstrap, warehouse=warehouse)
             processed = process(effective, extra_runner_options, warehouse)
             warehouse.runs.link_ingest(

@@ -8,7 +8,7 @@ Tables are declared once in :mod:`schemas.tables`.
 from __future__ import annotations
 
 from pipelines.config import WarehouseSettings
-from pipelines.warehouse.connection import Connection, WarehouseError
+from pipelines.warehouse.connection import Connection, WarehouseBusy, WarehouseError
 from pipelines.warehouse.migrations import migrate
 from pipelines.warehouse.warehouse import Warehouse
 
@@ -18,17 +18,23 @@ def connect(settings: WarehouseSettings) -> Connection:
     if settings.url.startswith("duckdb://"):
         from pipelines.warehouse.duckdb_connection import DuckDBConnection
 
-        return DuckDBConnection(settings.url)
+        return DuckDBConnection(settings.url, settings.lock_wait_s)
     from pipelines.warehouse.postgres_connection import PostgresConnection
 
     password = settings.password.get_secret_value() if settings.password else None
     return PostgresConnection(settings.url, settings.db_schema, password)
 
 
-def open_warehouse(settings: WarehouseSettings) -> Warehouse:
-    """Connect to the configured warehouse and bring its schema up to date."""
+def open_warehouse(settings: WarehouseSettings, writer: str | None = None) -> Warehouse:
+    """Connect to the configured warehouse and bring its schema up to date.
+
+    ``writer`` names a command that writes (process, ingest, notify, ...): it becomes the one
+    writer of the warehouse until it closes it, after waiting for another to finish.
+    """
     connection = connect(settings)
     try:
+        if writer is not None:
+            connection.take_lease(writer, settings.lock_wait_s)
         migrate(connection)
     except BaseException:
         connection.close()
@@ -36,4 +42,4 @@ def open_warehouse(settings: WarehouseSettings) -> Warehouse:
     return Warehouse(connection)
 
 
-__all__ = ["Warehouse", "WarehouseError", "connect", "open_warehouse"]
+__all__ = ["Warehouse", "WarehouseBusy", "WarehouseError", "connect", "open_warehouse"]

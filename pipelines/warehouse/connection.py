@@ -23,6 +23,10 @@ class WarehouseError(SocmonError):
     """The warehouse refused an operation."""
 
 
+class WarehouseBusy(WarehouseError):
+    """Another socmon command is writing to this warehouse (a retry later can succeed)."""
+
+
 class Connection(ABC):
     """A warehouse connection with a re-entrant ``transaction()``."""
 
@@ -60,6 +64,11 @@ class Connection(ABC):
     @abstractmethod
     def _unload(self, name: str) -> None:
         """Remove what ``_load`` created."""
+
+    @abstractmethod
+    def take_lease(self, command: str, wait_s: float) -> None:
+        """Become the one writer of this warehouse for as long as the connection lives,
+        waiting up to ``wait_s`` for another writer to finish; else raise ``WarehouseBusy``."""
 
     @abstractmethod
     def prepare_schema(self) -> None:

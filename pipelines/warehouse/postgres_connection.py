@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +10,7 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql as pgsql
 
-from pipelines.warehouse.connection import Connection, WarehouseError
+from pipelines.warehouse.connection import Connection, WarehouseBusy, WarehouseError
 
 
 def _sql_type(arrow_type: pa.DataType) -> str:
@@ -23,6 +24,10 @@ def _sql_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_floating(arrow_type):
         return "DOUBLE PRECISION"
     return "TEXT"
+
+
+#: The advisory lock's first key: ours, so other applications' locks never collide with it.
+_LEASE_CLASS = 0x50C0
 
 
 def _placeholders(statement: str) -> str:
@@ -61,6 +66,34 @@ class PostgresConnection(Connection):
         cursor = self._connection.execute(_placeholders(sql), list(parameters))
         names = [column.name for column in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def take_lease(self, command: str, wait_s: float) -> None:
+        """A session advisory lock per schema: released when this connection closes, even by
+        a killed process (the server ends its session)."""
+        self.execute("SELECT set_config('application_name', ?, false)", (f"socmon {command}",))
+        deadline = time.monotonic() + wait_s
+        while not self.execute(
+            "SELECT pg_try_advisory_lock(?, hashtext(?))", (_LEASE_CLASS, self.schema)
+        )[0][0]:
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"PostgreSQL schema {self.schema} is being written by {self._holder()} "
+                    f"(waited {wait_s:g} s); one socmon command writes at a time"
+                )
+            time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+
+    def _holder(self) -> str:
+        rows = self.execute(
+            "SELECT a.application_name, a.pid, a.client_addr, a.backend_start FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+            "AND l.granted AND l.classid = ? AND l.objid::int = hashtext(?)",
+            (_LEASE_CLASS, self.schema),
+        )
+        if not rows:
+            return "another socmon command"
+        name, pid, address, since = rows[0]
+        where = f" from {address}" if address else ""
+        return f"'{name or 'a client'}' (server pid {pid}{where}, connected {since:%H:%M:%S} UTC)"
 
     def _begin(self) -> None:
         self._connection.execute("BEGIN")
