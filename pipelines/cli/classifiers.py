@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pipelines.cli.support import EXIT_FAILURE, settings_of
+from pipelines.cli.support import EXIT_FAILURE, check_output_file, settings_of
 from schemas.errors import SocmonError
 
 #: A command function being decorated.
@@ -46,7 +46,9 @@ def classify(context: click.Context, input_path: Path, output_path: Path) -> Non
     """Score texts for offensive, hate, threat and misleading content."""
     from pipelines.usecases.classify import classify_file
 
-    counts = classify_file(input_path, output_path, settings_of(context).classifiers)
+    settings = settings_of(context)
+    check_output_file(output_path, input_path)
+    counts = classify_file(input_path, output_path, settings.classifiers)
     click.echo(f"classified {counts.classified} line(s); {counts.errors} refused", err=True)
     if counts.errors:
         context.exit(EXIT_FAILURE)
@@ -96,6 +98,7 @@ def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
     from pipelines.classifier_files import load_classifiers
 
     settings = settings_of(context)
+    check_output_file(output_path)
     classifiers = load_classifiers(settings.classifiers)
     results = run_evaluation(classifiers, data_dir)
     output_path.write_text(

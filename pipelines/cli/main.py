@@ -19,7 +19,7 @@ from pipelines.cli.demo import demo
 from pipelines.cli.operations import coverage, dq, runs
 from pipelines.cli.privacy import erase, pseudonym, redact, retention
 from pipelines.cli.stages import broker, ingest, process, run
-from pipelines.cli.support import EXIT_BAD_CONFIG, EXIT_FAILURE, EXIT_OK
+from pipelines.cli.support import EXIT_BAD_CONFIG, EXIT_FAILURE, EXIT_OK, BadUsage
 from schemas.errors import SocmonError
 
 
@@ -69,13 +69,26 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as error:
         click.echo(f"socmon: configuration error: {error}", err=True)
         sys.exit(EXIT_BAD_CONFIG)
+    except BadUsage as error:
+        click.echo(f"socmon: {error}", err=True)
+        sys.exit(EXIT_BAD_CONFIG)
     except SocmonError as error:
         click.echo(f"socmon: {type(error).__name__}: {error}", err=True)
         run_id = getattr(error, "run_id", None)
         if run_id:
             click.echo(f"socmon: see `socmon dq report {run_id}`", err=True)
         sys.exit(EXIT_FAILURE)
+    except OSError as error:
+        # A file that vanished, a full disk, a folder made read-only mid-run: the
+        # environment, not a bug, so one line (the command checked its paths first).
+        click.echo(f"socmon: {_describe_os_error(error)}", err=True)
+        sys.exit(EXIT_FAILURE)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _describe_os_error(error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    return f"{error.filename}: {reason}" if error.filename else reason
 
 
 for command in (

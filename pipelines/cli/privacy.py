@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.cli.support import EXIT_FAILURE, settings_of
+from pipelines.cli.support import EXIT_FAILURE, check_output_file, settings_of
 
 
 @click.command()
@@ -27,6 +27,7 @@ def redact(context: click.Context, input_path: Path, output_path: Path) -> None:
     from pipelines.usecases.redact import redact_file
 
     settings = settings_of(context)
+    check_output_file(output_path, input_path)
     detector = PiiDetector(settings.privacy, [account.handle for account in settings.accounts])
     lines, failures = redact_file(input_path, output_path, detector)
     click.echo(f"redacted {lines - failures} of {lines} line(s) into {output_path}", err=True)

@@ -1,11 +1,15 @@
-"""What the `socmon` command modules share: exit codes, settings, the warehouse."""
+"""What the `socmon` command modules share: exit codes, usage errors, settings, the warehouse."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
+
+from schemas.errors import SocmonError
 
 #: Exit codes a scheduler understands: 0 success, 1 failure (retry), 2 bad usage or
 #: configuration (do not retry), 3 partial coverage (some account or stream not fetched).
@@ -13,6 +17,33 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_CONFIG = 2
 EXIT_PARTIAL_COVERAGE = 3
+
+
+class BadUsage(SocmonError):
+    """A command-line argument cannot be used as given: one line, exit code 2."""
+
+
+def check_output_file(output_path: Path, *inputs: Path, option: str = "--output") -> None:
+    """Refuse an output file that would overwrite an input or that cannot be written.
+
+    Checked before any work starts, so a long run does not end in a path error, and
+    ``--output`` equal to ``--input`` never truncates the input before it is read.
+    """
+    for input_path in inputs:
+        if output_path.resolve() == input_path.resolve() or (
+            output_path.exists() and os.path.samefile(output_path, input_path)
+        ):
+            raise BadUsage(f"{option} {output_path} is the input file; write to another file")
+    folder = output_path.parent
+    if not folder.exists():
+        raise BadUsage(f"{option} {output_path}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise BadUsage(f"{option} {output_path}: {folder} is not a folder")
+    if output_path.is_dir():
+        raise BadUsage(f"{option} {output_path} is a folder, not a file")
+    target = output_path if output_path.exists() else folder
+    if not os.access(target, os.W_OK):
+        raise BadUsage(f"{option} {output_path} cannot be written (permission denied)")
 
 
 def settings_of(context: click.Context) -> Any:
