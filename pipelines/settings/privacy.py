@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 DEFAULT_RECOGNIZERS = (
@@ -41,7 +43,8 @@ class PrivacySettings(BaseModel):
         "(case-insensitive).",
     )
     student_id_pattern: str = Field(
-        default=r"\b\d{7,9}\b", description="Regex of a student/staff number."
+        default=r"\b\d{7,9}\b",
+        description="Regex (Python syntax) of a student/staff number; checked when read.",
     )
     student_id_context: tuple[str, ...] = Field(
         default=("student", "staff", "id", "number", "no", "matric"),
@@ -56,3 +59,17 @@ class PrivacySettings(BaseModel):
         if unknown:
             raise ValueError(f"unknown recognizer(s) {unknown}; known: {sorted(KNOWN_RECOGNIZERS)}")
         return names
+
+    @field_validator("student_id_pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        # Compiled here, not at the first redaction, so a typo is a configuration error.
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression: {error.msg}") from None
+        except (OverflowError, RecursionError):
+            raise ValueError(
+                "not a valid regular expression: too large or nested too deeply"
+            ) from None
+        return pattern
