@@ -50,6 +50,14 @@ class KafkaSettings(BaseModel):
         description="Group whose offsets mirror what the warehouse has consumed (for lag).",
     )
     request_timeout_ms: int = Field(default=30_000, ge=1000)
+    connect_timeout_ms: int = Field(
+        default=5_000,
+        ge=100,
+        description=(
+            "How long a client waits for the first answer from bootstrap_servers before the "
+            "command says the broker is unreachable (SOCMON_KAFKA__CONNECT_TIMEOUT_MS)."
+        ),
+    )
 
     def topics(self) -> tuple[TopicSettings, ...]:
         """Every topic social-monitor creates if missing."""

@@ -3,7 +3,9 @@
 A connector must only advance its cursor after :meth:`RecordProducer.flush`
 returned, because only then has every message been acknowledged by the
 broker. If anything was not delivered, ``flush`` raises
-:class:`DeliveryError` and the cursor stays where it was.
+:class:`DeliveryError` and the cursor stays where it was. A broker that does
+not answer within the connect timeout is :class:`BrokerUnreachable`, said in
+one sentence, instead of a client's timeout and a long wait.
 """
 
 from __future__ import annotations
@@ -34,6 +36,18 @@ class DeliveryError(SocmonError):
         self.first_error = first_error
 
 
+class BrokerUnreachable(SocmonError):
+    """No broker at ``bootstrap_servers`` answered within the connect timeout."""
+
+    def __init__(self, bootstrap_servers: str, timeout_ms: int) -> None:
+        super().__init__(
+            f"Kafka at {bootstrap_servers} is unreachable (no answer within "
+            f"{timeout_ms / 1000:g} s; check kafka.bootstrap_servers and that the broker runs)"
+        )
+        self.bootstrap_servers = bootstrap_servers
+        self.timeout_ms = timeout_ms
+
+
 class RecordProducer(Lifecycle):
     """Sends messages to one topic and knows, at each flush, whether all arrived."""
 
@@ -44,22 +58,28 @@ class RecordProducer(Lifecycle):
         *,
         client_id: str = "socmon-producer",
         request_timeout_ms: int = 30_000,
+        connect_timeout_ms: int = 5_000,
     ) -> None:
         from kafka import KafkaProducer
+        from kafka.errors import KafkaTimeoutError
 
         self.topic = topic
-        self._producer = KafkaProducer(
-            bootstrap_servers=bootstrap_servers,
-            client_id=client_id,
-            acks="all",
-            enable_idempotence=True,
-            linger_ms=20,
-            batch_size=512 * 1024,
-            # Room for the largest record we accept plus headers; larger ones
-            # are refused here rather than by the broker.
-            max_request_size=2 * 1024 * 1024,
-            request_timeout_ms=request_timeout_ms,
-        )
+        try:
+            self._producer = KafkaProducer(
+                bootstrap_servers=bootstrap_servers,
+                client_id=client_id,
+                acks="all",
+                enable_idempotence=True,
+                linger_ms=20,
+                batch_size=512 * 1024,
+                # Room for the largest record we accept plus headers; larger ones
+                # are refused here rather than by the broker.
+                max_request_size=2 * 1024 * 1024,
+                request_timeout_ms=request_timeout_ms,
+                bootstrap_timeout_ms=connect_timeout_ms,
+            )
+        except KafkaTimeoutError:
+            raise BrokerUnreachable(bootstrap_servers, connect_timeout_ms) from None
         self._pending: list[Any] = []
         #: Per partition, the offset after the last message confirmed so far.
         self.positions: dict[int, int] = {}

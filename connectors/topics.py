@@ -5,17 +5,30 @@ from __future__ import annotations
 import logging
 
 from connectors.config import KafkaSettings, TopicSettings
+from connectors.producer import BrokerUnreachable
 
 log = logging.getLogger(__name__)
 
 
-def ensure_topics(bootstrap_servers: str, topics: tuple[TopicSettings, ...]) -> list[str]:
-    """Create each topic that does not exist yet; return the names created."""
+def ensure_topics(
+    bootstrap_servers: str, topics: tuple[TopicSettings, ...], connect_timeout_ms: int = 5_000
+) -> list[str]:
+    """Create each topic that does not exist yet; return the names created.
+
+    Raises ``BrokerUnreachable`` when no broker answers within ``connect_timeout_ms``.
+    """
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
-    from kafka.errors import TopicAlreadyExistsError
+    from kafka.errors import KafkaTimeoutError, TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="socmon-admin")
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap_servers,
+            client_id="socmon-admin",
+            bootstrap_timeout_ms=connect_timeout_ms,
+        )
+    except KafkaTimeoutError:
+        raise BrokerUnreachable(bootstrap_servers, connect_timeout_ms) from None
     try:
         existing = set(admin.list_topics())
         missing = [topic for topic in topics if topic.name not in existing]
@@ -40,4 +53,4 @@ def ensure_topics(bootstrap_servers: str, topics: tuple[TopicSettings, ...]) -> 
 
 def ensure_social_monitor_topics(bootstrap_servers: str, kafka: KafkaSettings) -> list[str]:
     """Create the records, alerts and dead-letter topics if missing."""
-    return ensure_topics(bootstrap_servers, kafka.topics())
+    return ensure_topics(bootstrap_servers, kafka.topics(), kafka.connect_timeout_ms)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from connectors.producer import BrokerUnreachable
 from pipelines.ranges import PartitionRange
 from schemas.errors import SocmonError
 
@@ -40,11 +41,23 @@ def consumer_settings(bootstrap_servers: str, client_id: str) -> dict[str, Any]:
     }
 
 
-def cluster_id_of(bootstrap_servers: str) -> str | None:
-    """The cluster id the broker reports, to tell one cluster from another."""
-    from kafka import KafkaAdminClient
+def cluster_id_of(bootstrap_servers: str, connect_timeout_ms: int = 5_000) -> str | None:
+    """The cluster id the broker reports, to tell one cluster from another.
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="socmon-admin")
+    The first question a run asks the broker, so an unreachable one is said here, in
+    one sentence (``BrokerUnreachable``), after ``connect_timeout_ms``.
+    """
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaTimeoutError
+
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap_servers,
+            client_id="socmon-admin",
+            bootstrap_timeout_ms=connect_timeout_ms,
+        )
+    except KafkaTimeoutError:
+        raise BrokerUnreachable(bootstrap_servers, connect_timeout_ms) from None
     try:
         cluster_id = admin.describe_cluster().get("cluster_id")
         return str(cluster_id) if cluster_id else None

@@ -46,3 +46,8 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root.setLevel(level)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    if root.level > logging.DEBUG:
+        # kafka-python logs every failed attempt of what it retries (a dozen ERROR lines while
+        # a broker is unreachable); what finally fails reaches the user as our own error
+        # (BrokerUnreachable, DeliveryError) in one line. --log-level DEBUG shows it all.
+        logging.getLogger("kafka").setLevel(logging.CRITICAL)
