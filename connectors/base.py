@@ -85,3 +85,8 @@ class Connector(ABC):
     def coverage(self) -> Sequence[StreamCoverage]:
         """Per stream, what the last ``fetch`` covered (valid once it is exhausted)."""
         return ()
+
+    def dead_letters(self) -> Sequence[KafkaMessage]:
+        """Items of the last ``fetch`` that could not be sent as records, as messages for the
+        dead-letter topic whose headers give the reason (valid once ``fetch`` is exhausted)."""
+        return ()

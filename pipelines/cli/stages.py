@@ -57,6 +57,12 @@ def ingest(context: click.Context, replay_files: tuple[Path, ...]) -> None:
     settings = settings_of(context)
     result = run_ingest(settings, require_bootstrap(settings), replay_files)
     click.echo(f"delivered {result.total} message(s) to {settings.kafka.records_topic.name}")
+    if result.dead_lettered:
+        click.echo(
+            f"{result.dead_lettered} item(s) could not be sent as records and went to "
+            f"{settings.kafka.deadletter_topic.name}, with their reason",
+            err=True,
+        )
     _exit_on_gaps(context, result)
 
 

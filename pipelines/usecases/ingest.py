@@ -8,7 +8,9 @@ broker that lost its messages means the batch is fetched again; record ids make
 that harmless. What each account and
 stream covered is recorded in ``coverage`` under this ingest's id, and an
 account that could not be fetched (expired token, quota, permissions)
-makes the command exit with code 3, never a quiet success.
+makes the command exit with code 3, never a quiet success. What a connector
+could not send as a record (a replayed line too large for a message) goes to
+the dead-letter topic with its reason, and is counted.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.base import Connector, StreamCoverage
+from connectors.config import KafkaSettings
 from connectors.producer import RecordProducer
 from connectors.registry import AccountRef, ConnectorContext, UnknownConnector, build_connectors
 from connectors.topics import ensure_social_monitor_topics
@@ -28,17 +31,20 @@ from pipelines.kafka_admin import cluster_id_of, high_water_marks
 from pipelines.steps import reached
 from pipelines.warehouse import Warehouse, open_warehouse
 from pipelines.warehouse.connector_state import BrokerView, ConnectorState
+from schemas.kafka_codec import KafkaMessage
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Messages delivered per connector, and per account and stream what was covered."""
+    """Messages delivered per connector, per account and stream what was covered, and how
+    many items went to the dead-letter topic instead of the records topic."""
 
     ingest_id: str
     delivered: dict[str, int]
     coverage: tuple[StreamCoverage, ...] = field(default=())
+    dead_lettered: int = 0
 
     @property
     def total(self) -> int:
@@ -91,23 +97,49 @@ def ingest(
     delivered: dict[str, int] = {}
     coverage: list[StreamCoverage] = []
     connector_of: dict[str, str] = {}
+    dead_letters: list[KafkaMessage] = []
     with RecordProducer(
         bootstrap_servers,
         settings.kafka.records_topic.name,
         client_id=f"{settings.kafka.client_id}-ingest",
         request_timeout_ms=settings.kafka.request_timeout_ms,
+        connect_timeout_ms=settings.kafka.connect_timeout_ms,
     ) as producer:
         for connector in connectors:
             sent = _run_connector(connector, producer, state, broker)
             delivered[connector.name] = delivered.get(connector.name, 0) + sent
             coverage.extend(connector.coverage())
+            dead_letters.extend(connector.dead_letters())
             connector_of[connector.account] = connector.name
             log.info("%s/%s: %d message(s) delivered", connector.name, connector.account, sent)
+    dead_lettered = _send_dead_letters(bootstrap_servers, settings.kafka, dead_letters)
     state.record_coverage(ingest_id, connector_of, coverage)
-    result = IngestResult(ingest_id, delivered, tuple(coverage))
+    result = IngestResult(ingest_id, delivered, tuple(coverage), dead_lettered)
     for line in result.describe_gaps():
         log.warning("coverage gap: %s", line)
     return result
+
+
+def _send_dead_letters(
+    bootstrap_servers: str, kafka: KafkaSettings, letters: Sequence[KafkaMessage]
+) -> int:
+    """Deliver what connectors could not send as records to the dead-letter topic."""
+    if not letters:
+        return 0
+    with RecordProducer(
+        bootstrap_servers,
+        kafka.deadletter_topic.name,
+        client_id=f"{kafka.client_id}-ingest-deadletters",
+        request_timeout_ms=kafka.request_timeout_ms,
+        connect_timeout_ms=kafka.connect_timeout_ms,
+    ) as producer:
+        for letter in letters:
+            producer.send(letter)
+        sent = producer.flush()  # raises if anything was not delivered
+    log.warning(
+        "%d item(s) sent to %s instead of the records topic", sent, kafka.deadletter_topic.name
+    )
+    return sent
 
 
 def broker_view(bootstrap_servers: str, topic: str, settings: Settings) -> BrokerView:
