@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, NoReturn
@@ -57,7 +58,11 @@ class OversizedLine:
 
 
 def read_lines(source: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | OversizedLine]:
-    """Each line of ``source`` without its line break, or ``OversizedLine`` above ``limit``."""
+    """Each line of ``source`` without its line break, or ``OversizedLine`` above ``limit``.
+
+    A line is what ends at ``\n`` (or at the end of the file); its line break is every
+    ``\r`` and ``\n`` it ends with.
+    """
     while True:
         line = source.readline(limit + 2)  # room for the limit and a CR LF
         if not line:
@@ -65,33 +70,49 @@ def read_lines(source: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes 
         complete = line.endswith(b"\n") or len(line) < limit + 2
         if complete and len(body := line.rstrip(b"\r\n")) <= limit:
             yield body
-        else:
-            yield _measure_rest(source, line, complete)
+            continue
+        measured = _measure(source, line, complete)
+        # Only trailing CRs were cut beyond the limit: the line is this read's beginning.
+        yield line[: measured.size] if measured.size <= limit else measured
 
 
-def _measure_rest(source: BinaryIO, start: bytes, complete: bool) -> OversizedLine:
-    """Read what is left of an oversized line in chunks, counting and hashing it."""
+def _measure(source: BinaryIO, start: bytes, complete: bool) -> OversizedLine:
+    """Count and hash a line read so far as ``start``, reading the rest in chunks."""
     digest = hashlib.sha256()
     size = 0
+    held_returns = 0  # trailing CRs of a chunk: the line's own, or its line break
     chunk = start
     while True:
         ends = complete or chunk.endswith(b"\n")
-        body = chunk.rstrip(b"\r\n") if ends else chunk
-        digest.update(body)
-        size += len(body)
+        body = chunk.rstrip(b"\r\n") if ends else chunk.rstrip(b"\r")
+        if body:
+            _update_with_returns(digest, held_returns)
+            size += held_returns
+            held_returns = 0
+            digest.update(body)
+            size += len(body)
         if ends:
             return OversizedLine(size, digest.hexdigest())
+        held_returns += len(chunk) - len(body)
         chunk = source.readline(_CHUNK_BYTES)
-        if not chunk:  # end of file: the line ends here
+        if not chunk:  # end of file: the line ends here, and its trailing CRs with it
             return OversizedLine(size, digest.hexdigest())
         complete = False
+
+
+def _update_with_returns(digest: Any, count: int) -> None:
+    while count > 0:
+        step = min(count, _CHUNK_BYTES)
+        digest.update(b"\r" * step)
+        count -= step
 
 
 def parse_json_line(line: bytes) -> Any:
     """The JSON value of one line; ``LineRejected`` for anything that is not valid JSON text.
 
     Refused: bytes that are not UTF-8, JSON syntax errors, ``NaN`` and ``Infinity``
-    (not JSON), integers too long for Python to convert, nesting too deep to parse,
+    (not JSON), numbers beyond a double, integers too long for Python to convert,
+    nesting too deep to parse,
     and strings holding a lone surrogate.
     """
     try:
@@ -101,14 +122,14 @@ def parse_json_line(line: bytes) -> Any:
             "invalid_utf8", f"not valid UTF-8 (bad byte at position {error.start})"
         ) from None
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise LineRejected("too_deep", "not valid JSON: nested too deeply to parse") from None
     except json.JSONDecodeError as error:
         raise LineRejected(
             "invalid_json", f"not valid JSON: {error.msg} at column {error.colno}"
         ) from None
-    except ValueError as error:  # NaN or Infinity, or an integer too long to convert
+    except ValueError as error:  # NaN, Infinity, 1e400, or an integer too long to convert
         reason = str(error).split(";")[0]
         raise LineRejected("invalid_json", f"not valid JSON: {reason}") from None
     # Strict UTF-8 has no surrogates, so only a \u escape can have produced one.
@@ -122,6 +143,14 @@ def parse_json_line(line: bytes) -> Any:
 
 def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    # 1e400 is valid JSON but becomes infinity, which json.dumps writes as (invalid) Infinity.
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError("a number beyond the range of a double")
+    return number
 
 
 def _holds_lone_surrogate(value: Any) -> bool:
