@@ -234,11 +234,16 @@ def _parse_failure(value: bytes, error: orjson.JSONDecodeError) -> RecordRejecte
 def _describe_violations(validator: Any, data: object) -> str:
     """Say which fields break which rule, naming limits from the schema but never the values."""
     problems = []
-    for error in validator.iter_errors(data):
-        where = ".".join(str(part) for part in error.instance_path) or "record"
-        problems.append(f"{where}: {_rule_broken(error.kind.name, error.kind.as_dict())}")
-        if len(problems) == 5:
-            break
+    try:
+        for error in validator.iter_errors(data):
+            where = ".".join(str(part) for part in error.instance_path) or "record"
+            problems.append(f"{where}: {_rule_broken(error.kind.name, error.kind.as_dict())}")
+            if len(problems) == 5:
+                break
+    except ValueError:
+        # jsonschema-rs stops listing errors at its recursion limit, reached by a few hundred
+        # levels of nesting that orjson still parses; is_valid() has already said no.
+        problems.append("record: nested too deeply to list what is wrong")
     return "; ".join(problems)[:500]
 
 
