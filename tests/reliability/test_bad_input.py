@@ -31,7 +31,9 @@ from pipelines.settings.privacy import PrivacySettings
 from pipelines.usecases.classify import classify_lines
 from pipelines.usecases.process import process
 from pipelines.usecases.redact import redact_stream
+from schemas.errors import RecordRejected
 from schemas.json_lines import MAX_LINE_BYTES
+from schemas.kafka_codec import decode_record, message_shape
 from testing.synthetic import generate_records, record_line
 from tests.integration.helpers import query, read_topic, run_cli
 from tests.support import SettingsFactory
@@ -47,6 +49,8 @@ HOSTILE_LINES = {
     "lone_surrogate_in_a_key": b'{"id": "s3", "text": "hello", "\\ud800": 1}',
     "deep_nesting": b"[" * 100_000,
     "deep_nesting_in_an_object": b'{"id": "d", "text": "t", "x": ' + b"[" * 100_000 + b"}",
+    # Parses (orjson allows 1,024 levels) but the schema validator's error listing gives up.
+    "deep_nesting_that_parses": b"[" * 500 + b"]" * 500,
     "five_megabytes": b'{"id": "big", "text": "' + b"a" * 5_000_000 + b'"}',
     "text_longer_than_a_record": b'{"id": "long", "text": "' + b"a" * 70_000 + b'"}',
     "raw_nul": b'{"id": "n", "text": "a\x00b"}',
@@ -269,6 +273,27 @@ def test_an_unreachable_kafka_is_one_line_and_exit_1_within_the_connect_timeout(
     )
     assert_one_line(completed, 1, f"Kafka at {address} is unreachable")
     assert time.monotonic() - started < 15
+
+
+# --- the pipeline's gate: the same records are rejected with a reason, nothing else ---
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("lone_surrogate_in_id", "invalid_json"),
+        ("deep_nesting", "invalid_json"),
+        ("deep_nesting_that_parses", "schema_violation"),
+        ("five_megabytes", "too_large"),
+        ("raw_nul", "invalid_json"),
+        ("not_utf8", "invalid_utf8"),
+    ],
+)
+def test_the_record_decoder_rejects_each_with_its_reason(name: str, reason: str) -> None:
+    with pytest.raises(RecordRejected) as rejected:
+        decode_record(HOSTILE_LINES[name])
+    assert rejected.value.reason == reason and rejected.value.detail
+    assert message_shape(HOSTILE_LINES[name])
 
 
 # --- the replay connector: hostile lines travel as they are, an oversized one is dead-lettered ---
