@@ -57,17 +57,18 @@ def ingest(context: click.Context, replay_files: tuple[Path, ...]) -> None:
     settings = settings_of(context)
     result = run_ingest(settings, require_bootstrap(settings), replay_files)
     click.echo(f"delivered {result.total} message(s) to {settings.kafka.records_topic.name}")
-    if result.dead_lettered:
+    _exit_on_gaps(context, result, settings.kafka.deadletter_topic.name)
+
+
+def _exit_on_gaps(context: click.Context, ingested: Any, deadletter_topic: str) -> None:
+    """Count what went to the dead-letter topic instead; name every stream that was not
+    fully fetched, and exit 3 if there is one."""
+    if ingested.dead_lettered:
         click.echo(
-            f"{result.dead_lettered} item(s) could not be sent as records and went to "
-            f"{settings.kafka.deadletter_topic.name}, with their reason",
+            f"{ingested.dead_lettered} item(s) could not be sent as records and went to "
+            f"{deadletter_topic}, with their reason",
             err=True,
         )
-    _exit_on_gaps(context, result)
-
-
-def _exit_on_gaps(context: click.Context, ingested: Any) -> None:
-    """Name every stream that was not fully fetched, and exit 3 if there is one."""
     gaps = ingested.describe_gaps()
     if gaps:
         click.echo(f"coverage gaps ({len(gaps)}), see the coverage table:", err=True)
@@ -104,7 +105,7 @@ def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
     from pipelines.usecases.notify import describe
 
     click.echo(describe(result.notify))
-    _exit_on_gaps(context, result.ingest)
+    _exit_on_gaps(context, result.ingest, settings.kafka.deadletter_topic.name)
 
 
 def _result_line(result: Any) -> str:

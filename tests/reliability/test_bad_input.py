@@ -339,6 +339,7 @@ def test_ingest_delivers_every_good_line_of_a_hostile_replay_file(
     assert completed.returncode == 0, completed.stderr
     assert "Traceback" not in completed.stderr
     assert f"delivered {len(good) + len(hostile)} message(s)" in completed.stdout
+    assert "1 item(s) could not be sent as records" in completed.stderr
 
     delivered = read_topic(settings, settings.kafka.records_topic.name)
     assert sorted(message.value for message in delivered) == sorted(good + hostile)
