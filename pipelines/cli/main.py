@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         run_id = getattr(error, "run_id", None)
         if run_id:
             click.echo(f"socmon: see `socmon dq report {run_id}`", err=True)
-        sys.exit(EXIT_FAILURE)
+        # A stopped batch stops again on a retry: someone must look first (exit 2).
+        sys.exit(EXIT_FAILURE if getattr(error, "retry_helps", True) else EXIT_BAD_CONFIG)
     except OSError as error:
         # A file that vanished, a full disk, a folder made read-only mid-run: the
         # environment, not a bug, so one line (the command checked its paths first).

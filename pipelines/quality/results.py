@@ -33,6 +33,9 @@ class DqResult:
 class DataQualityError(SocmonError):
     """A critical expectation failed: the batch was not committed."""
 
+    #: The same batch fails the same way until someone fixes the cause (exit code 2).
+    retry_helps = False
+
     def __init__(self, run_id: str, failures: list[DqResult]) -> None:
         names = "; ".join(
             f"{f.suite}.{f.expectation}({f.column or ''}): {f.explains}"

@@ -145,7 +145,8 @@ def _send_dead_letters(
 def broker_view(bootstrap_servers: str, topic: str, settings: Settings) -> BrokerView:
     """The records topic as the broker holds it now: cluster id and high-water marks."""
     _, high_water = high_water_marks(bootstrap_servers, topic, settings.pipeline.poll_timeout_s)
-    return BrokerView(topic, cluster_id_of(bootstrap_servers), high_water)
+    timeout_ms = settings.kafka.connect_timeout_ms
+    return BrokerView(topic, cluster_id_of(bootstrap_servers, timeout_ms), high_water)
 
 
 def _run_connector(

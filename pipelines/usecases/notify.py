@@ -109,7 +109,7 @@ def notify(
     mailing = mailing_for(settings)
     if warehouse is not None:
         return send_due(mailing, warehouse.alerts, now, sender)
-    with open_warehouse(settings.warehouse) as opened:
+    with open_warehouse(settings.warehouse, writer="notify") as opened:
         return send_due(mailing, opened.alerts, now, sender)
 
 

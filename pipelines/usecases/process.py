@@ -95,7 +95,7 @@ def run_process(
     run_id = new_run_id()
     try:
         warehouse.runs.start(run_id, "process", component_versions())
-        cluster_id = cluster_id_of(plan.bootstrap_servers)
+        cluster_id = cluster_id_of(plan.bootstrap_servers, plan.kafka.connect_timeout_ms)
         finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
         ranges = _fix_ranges(plan, warehouse, cluster_id)
         if sum(piece.size for piece in ranges) == 0:
