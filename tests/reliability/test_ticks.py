@@ -121,3 +121,29 @@ def start_tick(environment: dict[str, str]) -> subprocess.Popen[Any]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def test_a_persistent_broker_restarted_empty_makes_the_connectors_fetch_again(
+    make_settings: SettingsFactory, simulators: Simulators
+) -> None:
+    from connectors.broker import EmbeddedBroker
+    from pipelines.usecases.ingest import ingest
+    from pipelines.usecases.process import process
+
+    settings = make_settings(connectors=simulators.connector_settings())
+    expected = expected_ids(simulators.world, simulated_accounts())
+    with EmbeddedBroker() as first:
+        on_first = with_broker(settings, first.bootstrap_servers)
+        assert ingest(on_first, first.bootstrap_servers).total > 0
+    # The broker comes back empty (another cluster id) before anything was processed.
+    with EmbeddedBroker() as second:
+        on_second = with_broker(settings, second.bootstrap_servers)
+        ingest(on_second, second.bootstrap_servers)
+        process(on_second)
+    assert stored_ids(settings) == expected
+    assert count(settings, "cursor_checkpoints") == 0
+
+
+def with_broker(settings: Settings, bootstrap: str) -> Settings:
+    kafka = settings.kafka.model_copy(update={"bootstrap_servers": bootstrap})
+    return settings.model_copy(update={"kafka": kafka})
