@@ -24,16 +24,7 @@ from pathlib import Path
 from connectors.broker import EmbeddedBroker
 from pipelines.config import Settings
 from pipelines.usecases.ingest import ingest
-from testing.simulators import SeedPlan, SimulatedAccount, Simulators
-
-
-def accounts() -> list[SimulatedAccount]:
-    x = [SimulatedAccount(f"x_account_{n}", "x", f"15000000{n:02d}", f"UniX{n}") for n in range(6)]
-    pages = [
-        SimulatedAccount(f"fb_page_{n}", "facebook", f"8800000000{n:02d}", f"Uni Page {n}")
-        for n in range(4)
-    ]
-    return x + pages
+from testing.simulators import SeedPlan, Simulators, ten_accounts
 
 
 def main() -> None:
@@ -51,7 +42,7 @@ def main() -> None:
         public_users=2000,
     )
     seeding = time.perf_counter()
-    simulated = accounts()
+    simulated = ten_accounts()
     with Simulators(simulated, plan) as simulators, EmbeddedBroker() as broker:
         seeded = time.perf_counter() - seeding
         items = len(simulators.world.tweets) + len(simulators.world.posts)

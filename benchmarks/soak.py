@@ -31,17 +31,8 @@ from pipelines.usecases.ingest import ingest
 from pipelines.usecases.notify import notify
 from pipelines.usecases.process import process
 from pipelines.warehouse import open_warehouse
-from testing.simulators import SeedPlan, SimulatedAccount, Simulators
+from testing.simulators import SeedPlan, Simulators, ten_accounts
 from testing.synthetic import demo_text
-
-
-def accounts() -> list[SimulatedAccount]:
-    x = [SimulatedAccount(f"x_account_{n}", "x", f"15000000{n:02d}", f"UniX{n}") for n in range(6)]
-    pages = [
-        SimulatedAccount(f"fb_page_{n}", "facebook", f"8800000000{n:02d}", f"Uni Page {n}")
-        for n in range(4)
-    ]
-    return x + pages
 
 
 def peak_mib() -> float:
@@ -92,7 +83,7 @@ def main() -> None:
         days=5.0,
         public_users=5000,
     )
-    with Simulators(accounts(), plan, text=demo_text) as simulators, EmbeddedBroker() as broker:
+    with Simulators(ten_accounts(), plan, text=demo_text) as simulators, EmbeddedBroker() as broker:
         world = simulators.world
         items = len(world.tweets) + len(world.posts) + len(world.comments)
         print(f"{'items on the simulated platforms':<34}: {items:,}; RSS {peak_mib():,.0f} MiB")

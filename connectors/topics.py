@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from connectors.config import KafkaSettings, TopicSettings
 from connectors.producer import BrokerUnreachable
@@ -17,18 +18,10 @@ def ensure_topics(
 
     Raises ``BrokerUnreachable`` when no broker answers within ``connect_timeout_ms``.
     """
-    from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
-    from kafka.errors import KafkaTimeoutError, TopicAlreadyExistsError
+    from kafka.errors import TopicAlreadyExistsError
 
-    try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap_servers,
-            client_id="socmon-admin",
-            bootstrap_timeout_ms=connect_timeout_ms,
-        )
-    except KafkaTimeoutError:
-        raise BrokerUnreachable(bootstrap_servers, connect_timeout_ms) from None
+    admin = admin_client(bootstrap_servers, connect_timeout_ms)
     try:
         existing = set(admin.list_topics())
         missing = [topic for topic in topics if topic.name not in existing]
@@ -54,3 +47,18 @@ def ensure_topics(
 def ensure_social_monitor_topics(bootstrap_servers: str, kafka: KafkaSettings) -> list[str]:
     """Create the records, alerts and dead-letter topics if missing."""
     return ensure_topics(bootstrap_servers, kafka.topics(), kafka.connect_timeout_ms)
+
+
+def admin_client(bootstrap_servers: str, connect_timeout_ms: int) -> Any:
+    """A kafka-python admin client, or ``BrokerUnreachable`` after ``connect_timeout_ms``."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaTimeoutError
+
+    try:
+        return KafkaAdminClient(
+            bootstrap_servers=bootstrap_servers,
+            client_id="socmon-admin",
+            bootstrap_timeout_ms=connect_timeout_ms,
+        )
+    except KafkaTimeoutError:
+        raise BrokerUnreachable(bootstrap_servers, connect_timeout_ms) from None

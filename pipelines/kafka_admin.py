@@ -14,7 +14,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from connectors.producer import BrokerUnreachable
 from pipelines.ranges import PartitionRange
 from schemas.errors import SocmonError
 
@@ -47,17 +46,9 @@ def cluster_id_of(bootstrap_servers: str, connect_timeout_ms: int = 5_000) -> st
     The first question a run asks the broker, so an unreachable one is said here, in
     one sentence (``BrokerUnreachable``), after ``connect_timeout_ms``.
     """
-    from kafka import KafkaAdminClient
-    from kafka.errors import KafkaTimeoutError
+    from connectors.topics import admin_client
 
-    try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap_servers,
-            client_id="socmon-admin",
-            bootstrap_timeout_ms=connect_timeout_ms,
-        )
-    except KafkaTimeoutError:
-        raise BrokerUnreachable(bootstrap_servers, connect_timeout_ms) from None
+    admin = admin_client(bootstrap_servers, connect_timeout_ms)
     try:
         cluster_id = admin.describe_cluster().get("cluster_id")
         return str(cluster_id) if cluster_id else None

@@ -17,7 +17,7 @@ from testing.simulators.server import Fault, Reply, SimulatorServer
 from testing.simulators.world import SeedPlan, TextSource, World, default_text, seed
 from testing.simulators.x_api import XApiSimulator
 
-__all__ = ["Fault", "Reply", "SeedPlan", "SimulatedAccount", "Simulators", "World"]
+__all__ = ["Fault", "Reply", "SeedPlan", "SimulatedAccount", "Simulators", "World", "ten_accounts"]
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,13 @@ class Simulators(Lifecycle):
         """Stop both servers."""
         self.x_server.stop()
         self.graph_server.stop()
+
+
+def ten_accounts() -> list[SimulatedAccount]:
+    """Six X accounts and four Facebook pages, for the benchmarks."""
+    x = [SimulatedAccount(f"x_account_{n}", "x", f"15000000{n:02d}", f"UniX{n}") for n in range(6)]
+    pages = [
+        SimulatedAccount(f"fb_page_{n}", "facebook", f"8800000000{n:02d}", f"Uni Page {n}")
+        for n in range(4)
+    ]
+    return x + pages
