@@ -49,17 +49,7 @@ def main() -> None:
         items += len(simulators.world.comments)
         with tempfile.TemporaryDirectory() as workdir:
             settings = Settings(
-                accounts=[
-                    {
-                        "key": a.key,
-                        "platform": a.platform,
-                        "platform_id": a.platform_id,
-                        "handle": a.handle,
-                        "owner_email": "comms@university.example",
-                        "line_manager_email": "head@university.example",
-                    }
-                    for a in simulated
-                ],
+                accounts=simulators.account_settings(),
                 kafka={"bootstrap_servers": broker.bootstrap_servers},
                 warehouse={"url": f"duckdb:///{Path(workdir) / 'warehouse.duckdb'}"},
                 connectors=simulators.connector_settings(),

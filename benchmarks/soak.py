@@ -41,17 +41,7 @@ def peak_mib() -> float:
 
 def settings_for(simulators: Simulators, bootstrap: str, workdir: Path) -> Settings:
     return Settings(
-        accounts=[
-            {
-                "key": a.key,
-                "platform": a.platform,
-                "platform_id": a.platform_id,
-                "handle": a.handle,
-                "owner_email": "comms@university.example",
-                "line_manager_email": "head@university.example",
-            }
-            for a in simulators.accounts
-        ],
+        accounts=simulators.account_settings(),
         kafka={"bootstrap_servers": bootstrap},
         warehouse={"url": f"duckdb:///{workdir / 'warehouse.duckdb'}"},
         pipeline={"staging_dir": str(workdir / "staging")},

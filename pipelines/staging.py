@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from pipelines.ranges import PartitionRange
 from schemas.records import DeadLetter, Detection, Record
-from schemas.tables import DEAD_LETTERS, DETECTIONS, OUT_OF_SCOPE, RECORDS
+from schemas.tables import DEAD_LETTERS, DETECTIONS, OUT_OF_SCOPE, RECORDS, rows_to_arrow
 
 MANIFEST_NAME = "manifest.json"
 DUPLICATES_METADATA_KEY = b"socmon.duplicates"
@@ -88,11 +88,7 @@ def detection_to_row(detection: Detection) -> StagedRow:
 
 def rows_to_table(rows: Sequence[StagedRow], schema: pa.Schema) -> pa.Table:
     """Build an Arrow table from rows built by a table declaration's ``row``."""
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
-    return pa.Table.from_arrays(
-        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
-        schema=schema,
-    )
+    return rows_to_arrow(rows, schema)
 
 
 def write_staged_table(table: pa.Table, path: Path, duplicates: int = 0) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from schemas.vocabulary import SEVERITY_ORDER, DeliveryMode
+from schemas.vocabulary import DeliveryMode
 
 
 def alert_id_of(record_id: str, rule_id: str) -> str:
@@ -47,11 +47,6 @@ class Alert:
     status: str = "open"
     #: Set by the warehouse when the alert is committed.
     created_at: datetime | None = None
-
-    @property
-    def rank(self) -> int:
-        """Higher is more severe."""
-        return SEVERITY_ORDER[self.severity]
 
     @property
     def thread(self) -> str:

@@ -13,7 +13,7 @@ others are set by the warehouse (run ids, times, review status, flags).
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -80,19 +80,16 @@ class Table:
 
     def staged_table(self, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
         """Arrow table of staged rows built by :meth:`row`."""
-        schema = self.staged_schema
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
-        return pa.Table.from_arrays(
-            [
-                pa.array(column, type=field.type)
-                for column, field in zip(columns, schema, strict=True)
-            ],
-            schema=schema,
-        )
+        return rows_to_arrow(rows, self.staged_schema)
 
-    def staged_table_from_dicts(self, rows: Iterable[dict[str, Any]]) -> pa.Table:
-        """Arrow table of staged rows given as dicts keyed by column name."""
-        return pa.Table.from_pylist(list(rows), self.staged_schema)
+
+def rows_to_arrow(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    """An Arrow table of rows whose values are in the schema's column order."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
+    return pa.Table.from_arrays(
+        [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
 
 
 def _columns(*specs: tuple[str, pa.DataType] | tuple[str, pa.DataType, bool]) -> tuple[Column, ...]:

@@ -75,6 +75,20 @@ class Simulators(Lifecycle):
         """The account with this key."""
         return next(account for account in self.accounts if account.key == key)
 
+    def account_settings(self) -> list[dict[str, str]]:
+        """The simulated accounts as ``[[accounts]]`` config entries."""
+        return [
+            {
+                "key": a.key,
+                "platform": a.platform,
+                "platform_id": a.platform_id,
+                "handle": a.handle,
+                "owner_email": "comms@university.example",
+                "line_manager_email": "head@university.example",
+            }
+            for a in self.accounts
+        ]
+
     def connector_settings(self) -> dict[str, object]:
         """The ``[connectors]`` settings that point both clients here, with the tokens."""
         return {
