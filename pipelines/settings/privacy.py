@@ -19,6 +19,25 @@ DEFAULT_RECOGNIZERS = (
     "street_address",
     "person_namelist",
 )
+#: What people write before their student or staff number ("ref 29392657", "matric no.
+#: 2019..."); a number after "order", "invoice", "ticket", ... is not one (see identifiers.py).
+STUDENT_ID_CONTEXT = (
+    "student",
+    "staff",
+    "matric",
+    "matriculation",
+    "candidate",
+    "registration",
+    "enrolment",
+    "enrollment",
+    "id",
+    "ref",
+    "reference",
+    "number",
+    "num",
+    "no",
+    "#",
+)
 #: Every recognizer the registry (``pipelines/privacy/recognizers``) holds, by name; a test
 #: keeps the two equal, so a bad name fails when the settings are read.
 KNOWN_RECOGNIZERS = (*DEFAULT_RECOGNIZERS, "person_context")
@@ -47,8 +66,9 @@ class PrivacySettings(BaseModel):
         description="Regex (Python syntax) of a student/staff number; checked when read.",
     )
     student_id_context: tuple[str, ...] = Field(
-        default=("student", "staff", "id", "number", "no", "matric"),
-        description="Words that make a matching number a student/staff number when near it.",
+        default=STUDENT_ID_CONTEXT,
+        description="Words (any case; '#' too) that make a matching number a student/staff "
+        "number when written before it (or just after); punctuation between is ignored.",
     )
     phone_region: str = Field(default="GB", pattern=r"^[A-Z]{2}$")
 
@@ -59,6 +79,14 @@ class PrivacySettings(BaseModel):
         if unknown:
             raise ValueError(f"unknown recognizer(s) {unknown}; known: {sorted(KNOWN_RECOGNIZERS)}")
         return names
+
+    @field_validator("student_id_context")
+    @classmethod
+    def _no_blank_words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        # A blank word would make every number a student number.
+        if any(not word.strip() for word in words):
+            raise ValueError("context words must not be blank")
+        return tuple(word.strip() for word in words)
 
     @field_validator("student_id_pattern")
     @classmethod
