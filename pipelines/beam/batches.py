@@ -69,6 +69,7 @@ def parse_messages(
     out_of_scope: list[StagedRow] = []
     detections: list[StagedRow] = []
     kept: list[tuple[Record, ProtectedRecord, RawMessage]] = []
+    in_scope: list[tuple[Record, RawMessage]] = []
     for message in messages:
         try:
             record = decode_record(message.value, message.key)
@@ -78,7 +79,10 @@ def parse_messages(
         if not protector.in_scope(record):
             out_of_scope.append((record.id, record.account, message.partition, message.offset))
             continue
-        protected = protector.protect(record)
+        in_scope.append((record, message))
+    # One detector call for the batch: its NER model runs on all texts at once.
+    all_protected = protector.protect_many([record for record, _ in in_scope])
+    for (record, message), protected in zip(in_scope, all_protected, strict=True):
         left = protector.detector.leftovers(protected.record.text)
         if left:
             # Set aside, not stored and not stopping the batch at the gate's backstop.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pipelines.privacy.findings import Finding, resolve_overlaps
 from pipelines.privacy.recognizers import recognizer_class
@@ -49,22 +49,43 @@ class PiiDetector:
 
     def detect(self, text: str) -> list[Finding]:
         """Non-overlapping findings in text order."""
-        traits = {
-            None: True,
-            "digit": _DIGIT.search(text) is not None,
-            "at": "@" in text,
-            "upper": _UPPER.search(text) is not None,
-        }
-        findings = [
-            finding
-            for recognizer in self.recognizers
-            if traits[recognizer.needs] and recognizer.could_match(text)
-            for finding in recognizer.find(text)
-        ]
-        if self.allowed:
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """The findings of each text; a model-based recognizer runs once on all texts that
+        could hold what it finds."""
+        found: list[list[Finding]] = [[] for _ in texts]
+        traits = [_traits(text) for text in texts]
+        for recognizer in self.recognizers:
+            chosen = [
+                index
+                for index, text in enumerate(texts)
+                if traits[index][recognizer.needs] and recognizer.could_match(text)
+            ]
+            if recognizer.batched:
+                results = recognizer.find_many([texts[index] for index in chosen])
+                for index, findings in zip(chosen, results, strict=True):
+                    found[index].extend(findings)
+            else:
+                for index in chosen:
+                    found[index].extend(recognizer.find(texts[index]))
+        return [self._settled(text, findings) for text, findings in zip(texts, found, strict=True)]
+
+    def _settled(self, text: str, findings: list[Finding]) -> list[Finding]:
+        if findings and self.allowed:
             findings = [
                 finding
                 for finding in findings
                 if _normalised(text[finding.start : finding.end]) not in self.allowed
             ]
-        return resolve_overlaps(findings)
+        return resolve_overlaps(findings) if findings else []
+
+
+def _traits(text: str) -> dict[str | None, bool]:
+    """What the cheap recognizer tests look at, worked out once per text."""
+    return {
+        None: True,
+        "digit": _DIGIT.search(text) is not None,
+        "at": "@" in text,
+        "upper": _UPPER.search(text) is not None,
+    }

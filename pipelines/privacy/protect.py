@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -56,10 +56,20 @@ class RecordProtector:
 
     def protect(self, record: Record) -> ProtectedRecord:
         """Redacted text, pseudonymous author, no handle, a URL without a private handle."""
-        findings: tuple[Finding, ...] = ()
-        text = ""
-        if not record.deleted:  # a tombstone keeps no text at all
-            findings = tuple(self.detector.detect(record.text))
+        return self.protect_many([record])[0]
+
+    def protect_many(self, records: Sequence[Record]) -> list[ProtectedRecord]:
+        """``protect`` for a batch: the detector's models run once over all texts."""
+        live = [record for record in records if not record.deleted]
+        found = iter(self.detector.detect_many([record.text for record in live]))
+        return [
+            self._protected(record, () if record.deleted else tuple(next(found)))
+            for record in records
+        ]
+
+    def _protected(self, record: Record, findings: tuple[Finding, ...]) -> ProtectedRecord:
+        text = ""  # a tombstone keeps no text at all
+        if not record.deleted:
             text = redact(record.text, findings) if findings else record.text
         author = record.author
         if author.is_official:

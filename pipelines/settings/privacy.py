@@ -18,6 +18,7 @@ DEFAULT_RECOGNIZERS = (
     "postcode",
     "street_address",
     "person_namelist",
+    "ner_rampart",
 )
 #: What people write before their student or staff number ("ref 29392657", "matric no.
 #: 2019..."); a number after "order", "invoice", "ticket", ... is not one (see identifiers.py).
@@ -40,7 +41,7 @@ STUDENT_ID_CONTEXT = (
 )
 #: Every recognizer the registry (``pipelines/privacy/recognizers``) holds, by name; a test
 #: keeps the two equal, so a bad name fails when the settings are read.
-KNOWN_RECOGNIZERS = (*DEFAULT_RECOGNIZERS, "person_context")
+KNOWN_RECOGNIZERS = (*DEFAULT_RECOGNIZERS, "person_context", "ner_spacy")
 
 
 class PrivacySettings(BaseModel):

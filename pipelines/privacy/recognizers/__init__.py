@@ -16,6 +16,7 @@ from pipelines.privacy.recognizers.identifiers import (
     StudentIdRecognizer,
 )
 from pipelines.privacy.recognizers.location import PostcodeRecognizer, StreetAddressRecognizer
+from pipelines.privacy.recognizers.ner import RampartRecognizer, SpacyRecognizer
 from pipelines.privacy.recognizers.person import ContextPersonRecognizer, NameListPersonRecognizer
 from schemas.errors import SocmonError
 
@@ -32,6 +33,8 @@ RECOGNIZER_CLASSES: tuple[type[Recognizer], ...] = (
     StreetAddressRecognizer,
     NameListPersonRecognizer,
     ContextPersonRecognizer,
+    RampartRecognizer,
+    SpacyRecognizer,
 )
 REGISTRY: dict[str, type[Recognizer]] = {cls.name: cls for cls in RECOGNIZER_CLASSES}
 assert len(REGISTRY) == len(RECOGNIZER_CLASSES), "recognizer names must be unique"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Self
 
 from pipelines.privacy.findings import Finding
@@ -26,6 +26,8 @@ class Recognizer(ABC):
     #: A trait the text must have for this recognizer to run at all ("digit", "at", "upper");
     #: the detector tests each trait once per text, for all recognizers.
     needs: str | None = None
+    #: Whether ``find_many`` is cheaper per text than ``find`` (a model run on a batch).
+    batched: bool = False
 
     @classmethod
     def from_settings(cls, settings: PrivacySettings) -> Self:
@@ -39,3 +41,7 @@ class Recognizer(ABC):
     @abstractmethod
     def find(self, text: str) -> Iterator[Finding]:
         """Every occurrence in ``text``."""
+
+    def find_many(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """The findings of each text; a batched recognizer runs its model once for all."""
+        return [list(self.find(text)) for text in texts]

