@@ -55,14 +55,32 @@ def faker_pools(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if ("romanized" in attribute) != (locale in ROMANISED):
             continue
-        names = {name for name in value if isinstance(name, str) and name.strip()}
+        names = {" ".join(name.split()) for name in value if isinstance(name, str)}
         if locale == "zh_TW":  # romanised in capitals ("CHUN-HSIUNG")
             names = {name.title() for name in names}
         if "first" in attribute:
             given |= names
         elif "last" in attribute:
             family |= names
-    return tuple(sorted(filter(is_latin, given))), tuple(sorted(filter(is_latin, family)))
+    return tuple(sorted(filter(_usable, given))), tuple(sorted(filter(_usable, family)))
+
+
+#: Lower-case words that belong in a family name ("de la Fuente", "van der Berg").
+_PARTICLES = frozenset("de del la las los da das do dos di du le van von der den ter".split())
+
+
+def _usable(name: str) -> bool:
+    """A name as a person writes it: Latin script, no initials ("Hans D."), generation
+    suffixes or stray words of Faker's data ("Koch II", "auch Schlauchin"), no
+    one-letter name that reads as a word ("I")."""
+    words = name.split()
+    return (
+        is_latin(name)
+        and "." not in name
+        and len(name) > 1
+        and not any(word in {"II", "III", "IV"} for word in words)
+        and all(word[0].isupper() or word in _PARTICLES for word in words)
+    )
 
 
 @cache
