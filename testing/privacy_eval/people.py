@@ -165,7 +165,7 @@ class NameMaker:
             variant = self.rng.choices(names, weights)[0]
         if variant == "lower":
             return f"{given} {family}".lower()
-        if variant == "hyphenated":
+        if variant == "hyphenated" and pool.locale not in ROMANISED:
             return f"{given} {family}-{self.rng.choice(pool.family)}"
         if variant == "apostrophe" and self.apostrophe_surnames:
             return f"{given} {self.rng.choice(self.apostrophe_surnames)}"

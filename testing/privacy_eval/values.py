@@ -76,7 +76,7 @@ def phone(rng: random.Random, region: str) -> str:
 
 def card(fake: Faker, rng: random.Random) -> str:
     digits = fake.credit_card_number()
-    if len(digits) == 15:  # American Express: 4-6-5
+    if len(digits) in (14, 15):  # Diners Club 4-6-4, American Express 4-6-5
         groups = [digits[:4], digits[4:10], digits[10:]]
     else:
         groups = [digits[index : index + 4] for index in range(0, len(digits), 4)]
