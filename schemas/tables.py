@@ -174,6 +174,9 @@ DETECTIONS = Table(
         ("detector_version", _TEXT),
         ("run_id", _TEXT, False),
         ("created_at", _TIME, False),
+        # Set when a newer version of the record no longer raises it (migration 0009).
+        ("superseded_at", _TIME, False),
+        ("superseded_by_run", _TEXT, False),
     ),
     key=("detection_id",),
 )
@@ -331,6 +334,9 @@ ALERTS = Table(
         ("published", pa.bool_(), False),
         ("run_id", _TEXT, False),
         ("created_at", _TIME, False),
+        # Set when a newer version of the record no longer raises it (migration 0009).
+        ("superseded_at", _TIME, False),
+        ("superseded_by_run", _TEXT, False),
     ),
     key=("alert_id",),
 )
@@ -351,7 +357,8 @@ ALERT_DELIVERIES = Table(
         ("sent_at", _TIME, False),
         ("run_id", _TEXT, False),
         ("created_at", _TIME, False),
-        # pending | sending | uncertain | sent (migration 0007 says what each means)
+        # pending | sending | uncertain | sent (migration 0007 says what each means),
+        # or cancelled: its alert was superseded before it was sent (migration 0009)
         ("sending_at", _TIME, False),
     ),
     key=("delivery_id",),

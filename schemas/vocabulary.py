@@ -55,8 +55,9 @@ SEVERITY_ORDER: dict[str, int] = {severity: rank for rank, severity in enumerate
 Verdict = Literal["confirmed", "false_positive", "duplicate"]
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 
-#: An alert is open until a reviewer's latest verdict sets its status.
-AlertStatus = Literal["open", "confirmed", "false_positive", "duplicate"]
+#: An alert is open until a reviewer's latest verdict sets its status; an open alert whose
+#: record was edited so that it no longer raises it is superseded.
+AlertStatus = Literal["open", "confirmed", "false_positive", "duplicate", "superseded"]
 ALERT_STATUSES: tuple[AlertStatus, ...] = get_args(AlertStatus)
 
 DeliveryMode = Literal["immediate", "digest"]

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from pipelines.warehouse.bulk import insert_new
 from pipelines.warehouse.connection import Connection, WarehouseError
+from pipelines.warehouse.records import MODEL_CATEGORY_LIST, CurrentVersions
 from schemas.alerts import Alert, Delivery, DueDelivery, ReviewedAlert, StartedEmail, Verdict
 from schemas.tables import ALERT_DELIVERIES, ALERTS
 from schemas.vocabulary import SEVERITIES, VERDICTS
@@ -28,6 +29,23 @@ FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
 WHERE d.status = 'pending' AND d.due_at <= ?
   AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
 ORDER BY d.recipient, a.created_at, d.delivery_id
+"""
+_SUPERSEDE = f"""
+UPDATE alerts SET superseded_at = ?, superseded_by_run = ?,
+    status = CASE WHEN status = 'open' THEN 'superseded' ELSE status END
+WHERE superseded_at IS NULL
+  AND EXISTS (SELECT 1 FROM rescored_records r WHERE r.id = alerts.record_id
+              AND (r.models_judged OR alerts.category NOT IN ({MODEL_CATEGORY_LIST})))
+  AND NOT EXISTS (SELECT 1 FROM raised_again s WHERE s.record_id = alerts.record_id
+                  AND s.rule_id = alerts.rule_id)
+RETURNING alert_id
+"""
+#: Deliveries the mail server has not been given yet ('uncertain' ones may have reached it).
+_CANCEL_UNSENT = """
+UPDATE alert_deliveries SET status = 'cancelled'
+WHERE status IN ('pending', 'sending')
+  AND alert_id IN (SELECT alert_id FROM alerts
+                   WHERE status = 'superseded' AND superseded_by_run = ?)
 """
 
 
@@ -134,9 +152,39 @@ class AlertStore:
         """Delete the alerts of the chosen records, except confirmed high and critical ones."""
         return self.delete(f"record_id IN ({record_condition}) AND NOT ({HOLD})", parameters)
 
+    def supersede(
+        self, versions: CurrentVersions, raised: pa.Table, run_id: str, moment: datetime
+    ) -> int:
+        """Stamp the live alerts that the rescored records' new versions no longer raise.
+
+        ``raised`` holds (record_id, rule_id) of what the new versions raised. An open alert
+        becomes 'superseded' and its unsent deliveries 'cancelled'; one a reviewer has given a
+        verdict keeps its status and deliveries, the stamp saying that the post changed.
+        Returns how many alerts were stamped.
+        """
+        again = raised.select(["record_id", "rule_id"])
+        with (
+            self.connection.loaded("rescored_records", versions.rescored_table()),
+            self.connection.loaded("raised_again", again),
+        ):
+            stamped = self.connection.execute(_SUPERSEDE, (moment, run_id))
+        if stamped:
+            self.connection.execute(_CANCEL_UNSENT, (run_id,))
+        return len(stamped)
+
+    def alerts_of(self, record_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Every stored alert of these records: alert_id, record_id, rule_id, live."""
+        wanted = pa.table({"id": pa.array(sorted(set(record_ids)), pa.string())})
+        with self.connection.loaded("records_asked", wanted):
+            return self.connection.query_dicts(
+                "SELECT a.alert_id, a.record_id, a.rule_id, a.superseded_at IS NULL AS live "
+                "FROM alerts a JOIN records_asked r ON r.id = a.record_id"
+            )
+
     # -- the notifier ----------------------------------------------------------
     # A delivery goes pending -> sending -> uncertain -> sent, one statement per email at
-    # each step (see pipelines/usecases/notify.py for what each state promises).
+    # each step (see pipelines/usecases/notify.py for what each state promises); one whose
+    # alert was superseded before it reached the server is 'cancelled' and never sent.
     def due(self, moment: datetime) -> list[DueDelivery]:
         """Pending deliveries whose time has come and whose retry (if any) is due."""
         return [_due_from_row(row) for row in self.connection.query_dicts(_DUE, (moment, moment))]
@@ -221,7 +269,7 @@ class AlertStore:
             self.connection.execute_many(
                 "UPDATE alert_deliveries SET status = 'pending', message_id = NULL, "
                 "sending_at = NULL, attempts = ?, next_attempt_at = ?, last_error = ? "
-                "WHERE delivery_id = ? AND status <> 'sent'",
+                "WHERE delivery_id = ? AND status NOT IN ('sent', 'cancelled')",
                 [(attempts, when, reason, delivery_id) for delivery_id, attempts, when in retries],
             )
 

@@ -1,8 +1,9 @@
 """The commit step: a staged run written in ONE transaction, as a short sequence of named steps.
 
 Records are upserted (erased subjects left out), tombstones take their detections and
-unheld alerts with them, detections, alerts with their deliveries and dead letters are
-inserted if absent, the offsets advance, connector cursors move up to what is now stored,
+unheld alerts with them, what an edited record's new version no longer raises is superseded
+(:mod:`pipelines.warehouse.edits`), detections, alerts with their deliveries and dead letters
+are inserted if absent, the offsets advance, connector cursors move up to what is now stored,
 and the run row and its audit entry are written.
 A crash anywhere before the end leaves the warehouse as it was; the next run reads the
 same ranges again and changes nothing twice.
@@ -23,6 +24,7 @@ import pyarrow.parquet as pq
 from pipelines.audit import AuditEntry
 from pipelines.ranges import PartitionRange
 from pipelines.staging import StagedRun
+from pipelines.warehouse.edits import settle_findings
 from pipelines.warehouse.records import TOMBSTONED_BY_RUN, UpsertCounts, without_erased
 from pipelines.warehouse.warehouse import Warehouse
 
@@ -39,6 +41,9 @@ class CommitCounts:
     detections_new: int = 0
     entity_counts: dict[str, int] = field(default_factory=dict)
     alerts_new: int = 0
+    #: Stamped because an edited record's new version no longer raises them.
+    detections_superseded: int = 0
+    alerts_superseded: int = 0
 
     @property
     def stored(self) -> int:
@@ -80,12 +85,15 @@ def commit_run(
     with warehouse.transaction():
         records, suppressed = _records_to_store(warehouse, tables.records)
         upserted = _upsert_records(warehouse, records, run_id)
+        findings = settle_findings(
+            warehouse, records, tables.detections, tables.alerts, tables.deliveries, run_id
+        )
         detections_new = _insert_if_present(
-            warehouse.records.insert_detections, tables.detections, run_id
+            warehouse.records.insert_detections, findings.detections, run_id
         )
         alerts_new = (
-            warehouse.alerts.insert(tables.alerts, tables.deliveries, run_id)
-            if _present(tables.alerts)
+            warehouse.alerts.insert(findings.alerts, findings.deliveries, run_id)
+            if findings.alerts is not None and _present(findings.alerts)
             else 0
         )
         dead_new = _insert_if_present(warehouse.dead_letters.insert, tables.dead_letters, run_id)
@@ -100,6 +108,8 @@ def commit_run(
             detections_new,
             dict(sorted(count_entities(records).items())),
             alerts_new,
+            findings.detections_superseded,
+            findings.alerts_superseded,
         )
         _finish_run(warehouse, staged, counts, unscored_count(records), audit)
     return counts
@@ -202,6 +212,8 @@ def _finish_run(
             "suppressed": counts.suppressed,
             "dead_letters": staged.dead_letters,
             "detections_new": counts.detections_new,
+            "detections_superseded": counts.detections_superseded,
+            "alerts_superseded": counts.alerts_superseded,
         },
         counts.entity_counts,
     )

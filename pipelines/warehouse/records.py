@@ -1,10 +1,11 @@
-"""Stored records and their detections: the upsert of a run's staged records, thread context,
-and the summaries the demo prints."""
+"""Stored records and their detections: the upsert of a run's staged records, the detections
+an edit no longer raises (superseded), thread context, and the summaries the demo prints."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
@@ -13,6 +14,7 @@ import pyarrow.compute as pc
 from pipelines.warehouse.bulk import insert_new
 from pipelines.warehouse.connection import Connection
 from schemas.tables import DETECTIONS, RECORDS
+from schemas.vocabulary import MODEL_CATEGORIES
 
 _UPDATABLE = [column for column in RECORDS.staged_columns if column != "id"]
 _UPSERT_RECORDS = f"""
@@ -30,6 +32,46 @@ FROM staged_records s LEFT JOIN records r ON r.id = s.id
 """
 #: Records a run turned into tombstones (their detections and alerts go with them).
 TOMBSTONED_BY_RUN = "SELECT id FROM records WHERE deleted AND last_run_id = ?"
+#: Staged versions that are now the stored one: what this run wrote, or an exact re-read.
+_CURRENT_VERSIONS = """
+SELECT s.id, r.last_run_id = ? AS rewritten, r.scored IS TRUE AS models_judged
+FROM staged_versions s JOIN records r ON r.id = s.id AND r.observed_at = s.observed_at
+WHERE NOT r.deleted
+"""
+#: A model category is judged only on a text the classifiers scored (not on an unscored
+#: language); personal data and text rules are judged on every version.
+MODEL_CATEGORY_LIST = ", ".join(f"'{category}'" for category in MODEL_CATEGORIES)
+_SUPERSEDE_DETECTIONS = f"""
+UPDATE detections SET superseded_at = ?, superseded_by_run = ?
+WHERE superseded_at IS NULL
+  AND EXISTS (SELECT 1 FROM rescored_records r WHERE r.id = detections.record_id
+              AND (r.models_judged OR detections.category NOT IN ({MODEL_CATEGORY_LIST})))
+  AND NOT EXISTS (SELECT 1 FROM detected_again s WHERE s.record_id = detections.record_id
+                  AND s.detector = detections.detector AND s.category = detections.category)
+RETURNING detection_id
+"""
+
+
+@dataclass(frozen=True)
+class CurrentVersions:
+    """Staged records whose version is the stored one after the upsert (tombstones left out).
+
+    ``observed_at`` has each such record's version; ``rescored`` those this run wrote (new or
+    newer), each with whether the classifiers judged the new text (see MODEL_CATEGORY_LIST).
+    A staged record that is not here is an older copy read late, or was erased on request.
+    """
+
+    observed_at: dict[str, datetime]
+    rescored: dict[str, bool]
+
+    def rescored_table(self) -> pa.Table:
+        """``rescored`` as the Arrow table the supersede statements read."""
+        return pa.table(
+            {
+                "id": pa.array(list(self.rescored), pa.string()),
+                "models_judged": pa.array(list(self.rescored.values()), pa.bool_()),
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +106,44 @@ class RecordStore:
         """Insert detections not stored yet; return how many were new."""
         return insert_new(self.connection, DETECTIONS, detections, run_id)
 
+    def current_versions(self, records: pa.Table, run_id: str) -> CurrentVersions:
+        """Which staged records are now stored as they were staged (call after the upsert)."""
+        staged = records.select(["id", "observed_at"])
+        with self.connection.loaded("staged_versions", staged):
+            rows = self.connection.execute(_CURRENT_VERSIONS, (run_id,))
+        observed = dict(
+            zip(staged["id"].to_pylist(), staged["observed_at"].to_pylist(), strict=True)
+        )
+        return CurrentVersions(
+            {str(record_id): observed[record_id] for record_id, _, _ in rows},
+            {str(record_id): bool(judged) for record_id, rewritten, judged in rows if rewritten},
+        )
+
+    def supersede_detections(
+        self, versions: CurrentVersions, detected: pa.Table, run_id: str, moment: datetime
+    ) -> int:
+        """Stamp the live detections that the rescored records' new versions no longer raise.
+
+        ``detected`` holds (record_id, detector, category) of what the new versions raised;
+        returns how many detections were superseded.
+        """
+        again = detected.select(["record_id", "detector", "category"])
+        with (
+            self.connection.loaded("rescored_records", versions.rescored_table()),
+            self.connection.loaded("detected_again", again),
+        ):
+            return len(self.connection.execute(_SUPERSEDE_DETECTIONS, (moment, run_id)))
+
+    def detections_of(self, record_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Every stored detection of these records: id, record_id, detector, category, live."""
+        wanted = pa.table({"id": pa.array(sorted(set(record_ids)), pa.string())})
+        with self.connection.loaded("records_asked", wanted):
+            return self.connection.query_dicts(
+                "SELECT d.detection_id, d.record_id, d.detector, d.category, "
+                "d.superseded_at IS NULL AS live "
+                "FROM detections d JOIN records_asked a ON a.id = d.record_id"
+            )
+
     def texts(self, record_ids: Iterable[str]) -> dict[str, str]:
         """Redacted text of the given records that are stored and not tombstones."""
         wanted = sorted(set(record_ids))
@@ -87,8 +167,8 @@ class RecordStore:
     def count_detections_by_category(self) -> list[dict[str, Any]]:
         """Detections per category and clause."""
         return self.connection.query_dicts(
-            "SELECT category, policy_clause, count(*) AS detections "
-            "FROM detections GROUP BY category, policy_clause ORDER BY category"
+            "SELECT category, policy_clause, count(*) AS detections FROM detections "
+            "WHERE superseded_at IS NULL GROUP BY category, policy_clause ORDER BY category"
         )
 
 
