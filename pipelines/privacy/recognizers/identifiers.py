@@ -8,7 +8,7 @@ from typing import Self
 
 from pipelines.privacy.findings import CARD, IBAN, NI_NUMBER, STUDENT_ID, Finding
 from pipelines.privacy.recognizers.base import Recognizer
-from pipelines.settings.privacy import PrivacySettings
+from pipelines.settings.privacy import STUDENT_ID_CONTEXT, PrivacySettings
 
 # Two prefix letters (never D, F, I, Q, U or V), six digits in pairs, an optional
 # suffix letter. Lenient on purpose: unallocated prefixes and odd suffixes are still
@@ -99,8 +99,74 @@ class NiNumberRecognizer(Recognizer):
             yield Finding(NI_NUMBER, match.start(), match.end(), 0.9)
 
 
+#: Words after which a number is some other reference, not a person's number ("order
+#: #12345678", "ticket no. 4711234", "phone 7946095"): checked on the word written before
+#: the context words, or before the number itself.
+NOT_PERSONAL_REFERENCES = (
+    "order",
+    "invoice",
+    "tracking",
+    "parcel",
+    "package",
+    "shipment",
+    "consignment",
+    "delivery",
+    "ticket",
+    "booking",
+    "reservation",
+    "confirmation",
+    "case",
+    "transaction",
+    "receipt",
+    "flight",
+    "train",
+    "bus",
+    "route",
+    "meeting",
+    "serial",
+    "model",
+    "product",
+    "item",
+    "part",
+    "isbn",
+    "issue",
+    "version",
+    "page",
+    "room",
+    "phone",
+    "mobile",
+    "tel",
+    "telephone",
+    "fax",
+    "whatsapp",
+)
+# Digits or a currency sign glued to the candidate: part of a phone number, a price, a
+# decimal, a path or a query string ("0161 2345678", "£1234567", "/posts/123456789").
+_GLUED_BEFORE = re.compile(r"(?:\d[ .,\-]?|\(\d+\) ?|[+£$€¥/=&])$")
+_GLUED_AFTER = re.compile(r"^(?:[.,\-/]\d|[€£%])")
+_FILLER = ("is", "was", "are", "my", "our", "your", "his", "her", "their", "the", "of")
+
+
+def _words_pattern(words: Sequence[str]) -> str:
+    """An alternation of ``words`` as whole words (a word of punctuation, like '#', as is)."""
+
+    def whole(word: str) -> str:
+        start = r"\b" if re.match(r"\w", word) else ""
+        end = r"\b" if re.search(r"\w$", word) else ""
+        return f"{start}{re.escape(word)}{end}"
+
+    return "|".join(whole(word) for word in sorted(words, key=len, reverse=True))
+
+
 class StudentIdRecognizer(Recognizer):
-    """Student and staff numbers: a digit pattern near a context word (both configurable)."""
+    """Student and staff numbers: a number of the configured shape after a context word.
+
+    The context is what people write before their number ("student no.", "Matric:", "ref",
+    "ID#", "candidate number is"), in any case and with any punctuation between, within
+    ``window`` characters before the number (or half that after it, "20451234 is my student
+    number"). A number glued to other digits (a phone number), a price, or one whose context
+    belongs to a non-personal reference ("order #", "ticket no.") is left alone.
+    """
 
     name = "student_id"
     entity_type = STUDENT_ID
@@ -109,12 +175,19 @@ class StudentIdRecognizer(Recognizer):
     def __init__(
         self,
         pattern: str = r"\b\d{7,9}\b",
-        context_words: Sequence[str] = ("student", "staff", "id", "number", "no", "matric"),
+        context_words: Sequence[str] = STUDENT_ID_CONTEXT,
         window: int = 40,
+        not_personal: Sequence[str] = NOT_PERSONAL_REFERENCES,
     ) -> None:
         self.pattern = re.compile(pattern)
-        words = "|".join(re.escape(word) for word in context_words)
-        self.context = re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+        words = _words_pattern(context_words)
+        self.context = re.compile(words, re.IGNORECASE)
+        # A non-personal noun, then only context words, fillers and punctuation up to the number.
+        self.other_reference = re.compile(
+            rf"\b(?:{_words_pattern(not_personal)})\b"
+            rf"(?:[\W_]|{words}|{_words_pattern(_FILLER)})*$",
+            re.IGNORECASE,
+        )
         self.window = window
 
     @classmethod
@@ -124,10 +197,22 @@ class StudentIdRecognizer(Recognizer):
 
     def find(self, text: str) -> Iterator[Finding]:
         for match in self.pattern.finditer(text):
-            before = text[max(0, match.start() - self.window) : match.start()]
-            after = text[match.end() : match.end() + self.window // 2]
+            start, end = match.span()
+            if start == end or self._glued(text, start, end):
+                continue
+            before = text[max(0, start - self.window) : start]
+            if self.other_reference.search(before):
+                continue
+            after = text[end : end + self.window // 2]
             if self.context.search(before) or self.context.search(after):
-                yield Finding(STUDENT_ID, match.start(), match.end(), 0.85)
+                yield Finding(STUDENT_ID, start, end, 0.85)
+
+    @staticmethod
+    def _glued(text: str, start: int, end: int) -> bool:
+        return bool(
+            _GLUED_BEFORE.search(text[max(0, start - 8) : start])
+            or _GLUED_AFTER.match(text[end : end + 2])
+        )
 
 
 class CardRecognizer(Recognizer):

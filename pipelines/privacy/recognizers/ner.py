@@ -2,8 +2,9 @@
 
 The model runs only on texts the pre-filter lets through. Its spans are then checked:
 a "name" made only of common words, titles or university words ("Vice-Chancellor") is dropped
-unless one of them is a capitalised given name, and a single word the model is unsure of
-("Shoutout" opening a sentence) needs to be a given name or capitalised mid-sentence.
+unless one of them is also a name (a frequent English word only when capitalised), and a
+single word the model is unsure of ("Shoutout" opening a sentence) needs to be a given name
+or capitalised mid-sentence.
 Street parts become a ``STREET_ADDRESS`` only when they hold both a number and a word (a
 city, region or postcode alone is not an address, but beside a street it is part of one).
 """
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from pipelines.privacy.findings import PERSON, STREET_ADDRESS, Finding
-from pipelines.privacy.ner.common_words import common_words, given_names
+from pipelines.privacy.ner.common_words import common_words, given_names, names, telling_names
 from pipelines.privacy.ner.prefilter import NamePrefilter
 from pipelines.privacy.ner.rampart import RampartModel, TaggedSpan
 from pipelines.privacy.ner.spacy_ner import SpacyNerModel
@@ -47,6 +48,8 @@ class _NerRecognizer(Recognizer):
         self._prefilter = NamePrefilter()
         self._common = common_words() | COMMON_WORDS
         self._given = given_names()
+        self._name_words = names()
+        self._telling = telling_names()
 
     def load(self) -> NerModel:
         """The model, built at first use (a worker builds it in its own process)."""
@@ -93,21 +96,21 @@ class _NerRecognizer(Recognizer):
         return value[:1].isupper() and not _SENTENCE_START.search(text, 0, start)
 
     def _is_name(self, value: str) -> bool:
-        words = _WORD.findall(value)
-        if not words:
-            return False
-        for word in words:
+        """Some word is not a common word, or is a name (a frequent one only capitalised)."""
+        for word in _WORD.findall(value):
             lower = word.lower()
-            if lower not in self._common and not _TITLE.match(word):
+            if _TITLE.match(word):
+                continue
+            if lower not in self._common or lower in self._telling:
                 return True
-            if word[0].isupper() and lower in self._given:
+            if word[0].isupper() and lower in self._name_words:
                 return True
         return False
 
 
 def _addresses(text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
-    """Neighbouring street and place spans; an address needs a street part with a number
-    and a word."""
+    """Neighbouring street and place spans; an address needs, among its street parts, a
+    number and a separate word ("12 Oak Road", not "6pm")."""
     group: list[TaggedSpan] = []
     for span in [*spans, None]:
         if (
@@ -117,11 +120,16 @@ def _addresses(text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
         ):
             group.append(span)
             continue
-        streets = "".join(text[part.start : part.end] for part in group if part.kind == "STREET")
-        if any(c.isdigit() for c in streets) and _WORD.search(streets):
+        streets = " ".join(text[part.start : part.end] for part in group if part.kind == "STREET")
+        tokens = streets.replace(",", " ").split()
+        if any(_has_digit(token) for token in tokens) and any(token.isalpha() for token in tokens):
             score = min(part.score for part in group)
             yield Finding(STREET_ADDRESS, group[0].start, group[-1].end, round(score, 3))
         group = [span] if span is not None and span.kind in ("STREET", "PLACE") else []
+
+
+def _has_digit(token: str) -> bool:
+    return any(char.isdigit() for char in token)
 
 
 class RampartRecognizer(_NerRecognizer):

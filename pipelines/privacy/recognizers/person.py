@@ -68,6 +68,14 @@ COMMON_WORDS = frozenset(
     click sign register keep stay enjoy start bring take tell give let help want need love
     note save win miss reach contact discover explore hear watch try order pay post
     """.split()
+) | frozenset(
+    # Countries and regions that the census lists also hold as given names.
+    """
+    africa america asia australia brazil canada chad china egypt france georgia germany
+    ghana greece holland india iran israel italy jamaica japan jordan kenya korea lebanon
+    malaysia mexico nigeria pakistan paris peru poland russia spain sudan syria turkey
+    uganda vietnam virginia carolina dakota florida
+    """.split()
 )
 
 
