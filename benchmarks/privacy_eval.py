@@ -11,7 +11,10 @@ Scoring rule (``testing.privacy_eval.scoring``): a true span is found when a pre
 span of the same type overlaps it; a prediction is correct when it overlaps a true span
 of the same type; "verbatim" counts true values still whole in the redacted text.
 Any span found in a text without personal data is a false redaction, counted per
-1,000 texts for our ordinary comments and for the demo's benign traffic.
+1,000 texts for our ordinary comments and for the demo's benign traffic. The public
+figures that the split's ordinary comments name are given to every detector as its allow
+list, as a university lists the public figures and staff it expects (``privacy.allow_list``);
+``--no-allow-list`` measures without it.
 
 Usage: ``python benchmarks/privacy_eval.py [--split report|dev] [--n 3000]
 [--configurations ours,presidio] [--show-misses 5]`` (misses: dev split only).
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from pipelines.privacy import findings as types
 from pipelines.privacy.detector import PiiDetector
 from pipelines.settings.privacy import DEFAULT_RECOGNIZERS, KNOWN_RECOGNIZERS, PrivacySettings
-from testing.privacy_eval import LabelledText, demo_ordinary_texts, generate
+from testing.privacy_eval import LabelledText, demo_ordinary_texts, generate, public_figures
 from testing.privacy_eval.scoring import STRUCTURED, Score, Span, score
 from testing.synthetic import DEMO_ACCOUNTS
 
@@ -88,12 +91,14 @@ def runnable(configurations: Sequence[Configuration]) -> list[Configuration]:
     return kept
 
 
-def detector_for(configuration: Configuration) -> Detector:
+def detector_for(configuration: Configuration, allowed: Sequence[str] = ()) -> Detector:
+    """``allowed``: the public figures the university lists in ``privacy.allow_list``
+    (Presidio gets the same list as its ``allow_list``)."""
     if configuration.presidio:
         from testing.privacy_eval.peers import presidio_detector
 
-        return presidio_detector(configuration.spacy_model)
-    settings = PrivacySettings(recognizers=configuration.recognizers)
+        return presidio_detector(configuration.spacy_model, allowed)
+    settings = PrivacySettings(recognizers=configuration.recognizers, allow_list=tuple(allowed))
     detector = PiiDetector(settings, OFFICIAL_HANDLES)
     detect_many = getattr(detector, "detect_many", None)
 
@@ -173,6 +178,11 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
         help="comma-separated keys of: " + ", ".join(c.key for c in CONFIGURATIONS),
     )
     parser.add_argument("--show-misses", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--no-allow-list",
+        action="store_true",
+        help="do not list the split's public figures in privacy.allow_list",
+    )
     args = parser.parse_args(argv)
     if args.show_misses and args.split != "dev":
         parser.error("--show-misses is for the dev split: the report split is not to be tuned on")
@@ -181,11 +191,12 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
     if unknown:
         parser.error(f"unknown configuration(s) {unknown}")
     texts = generate(args.n, args.seed, args.split) + demo_ordinary_texts(args.demo, args.seed)
-    print(f"split {args.split}: {len(texts)} texts (seed {args.seed})")
+    allowed = () if args.no_allow_list else public_figures(args.split)
+    print(f"split {args.split}: {len(texts)} texts (seed {args.seed}), allow list: {len(allowed)}")
     scores: dict[str, Score] = {}
     titles: dict[str, str] = {}
     for configuration in runnable([c for c in CONFIGURATIONS if c.key in wanted]):
-        result, predictions = measure(detector_for(configuration), texts)
+        result, predictions = measure(detector_for(configuration, allowed), texts)
         scores[configuration.key], titles[configuration.key] = result, configuration.title
         print(f"{configuration.key}: {result.seconds:.1f} s")
         if args.show_misses:

@@ -64,6 +64,12 @@ def generate(count: int, seed: int = 2026, split: Split = "report") -> list[Labe
     return texts
 
 
+def public_figures(split: Split) -> tuple[str, ...]:
+    """The public figures a split's ordinary comments name: what a university would list
+    in ``privacy.allow_list`` so that news about them is not redacted."""
+    return tuple(FAMILIES[split].fillers.get("figure", ()))
+
+
 def demo_ordinary_texts(count: int, seed: int = 11) -> list[LabelledText]:
     """``count`` texts of the demo's benign traffic (posts, replies, mentions of the
     official accounts): the records of ``testing.synthetic`` made without personal data."""

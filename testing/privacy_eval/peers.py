@@ -31,8 +31,11 @@ ENTITY_TYPES = {
 }
 
 
-def presidio_detector(spacy_model: str | None) -> Callable[[Sequence[str]], list[list[Span]]]:
-    """A batch detector: Presidio with ``spacy_model`` as its NER, or patterns only."""
+def presidio_detector(
+    spacy_model: str | None, allowed: Sequence[str] = ()
+) -> Callable[[Sequence[str]], list[list[Span]]]:
+    """A batch detector: Presidio with ``spacy_model`` as its NER, or patterns only;
+    ``allowed`` values are Presidio's allow list."""
     # Presidio's email recognizer asks tldextract, which would fetch the public suffix
     # list on first use; an empty list of URLs makes it use its bundled snapshot.
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
@@ -51,7 +54,9 @@ def presidio_detector(spacy_model: str | None) -> Callable[[Sequence[str]], list
     wanted = sorted(ENTITY_TYPES)
 
     def detect(texts: Sequence[str]) -> list[list[Span]]:
-        results = batch.analyze_iterator(list(texts), language="en", batch_size=64, entities=wanted)
+        results = batch.analyze_iterator(
+            list(texts), language="en", batch_size=64, entities=wanted, allow_list=list(allowed)
+        )
         return [[(ENTITY_TYPES[r.entity_type], r.start, r.end) for r in found] for found in results]
 
     return detect

@@ -25,6 +25,9 @@ from pipelines.privacy.recognizers.person import COMMON_WORDS, TITLES
 
 _WORD = re.compile(r"[^\W\d_]+")
 _TITLE = re.compile(rf"^{TITLES}$")
+_CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:['\u2019-][^\W\d_]+)*"
+_CAPITALISED_RUN = re.compile(rf"(?<![\w@#]){_CAPITAL_WORD}(?:[ ]{_CAPITAL_WORD}){{1,3}}\b")
+_WORD_JOINERS = re.compile("[-'\u2019]")
 _ADDRESS_GAP = re.compile(r"^[\s,]{0,3}$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
 #: Below this score a one-word name needs support from its spelling or its place.
@@ -73,9 +76,24 @@ class _NerRecognizer(Recognizer):
             return []
         tagged = self.model.tag(texts)
         return [
-            [*self._names(text, spans), *_addresses(text, spans)]
+            [*self._names(text, spans), *self._unusual_runs(text), *_addresses(text, spans)]
             for text, spans in zip(texts, tagged, strict=True)
         ]
+
+    def _unusual_runs(self, text: str) -> Iterator[Finding]:
+        """Two to four capitalised words none of which is a common English or campus word
+        ("Fibikemi Ilori"): the shape of a name the model may miss at a sentence's start."""
+        for match in _CAPITALISED_RUN.finditer(text):
+            words = match.group().split()
+            if all(self._unusual(word) for word in words):
+                yield Finding(PERSON, match.start(), match.end(), 0.6)
+
+    def _unusual(self, word: str) -> bool:
+        lower = word.lower()
+        parts = [part for part in _WORD_JOINERS.split(lower) if part]
+        if lower in COMMON_WORDS or any(part in COMMON_WORDS for part in parts):
+            return False
+        return lower in self._telling or any(part not in self._common for part in parts)
 
     def _names(self, text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
         for span in spans:
