@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from pipelines.privacy.findings import PERSON, STREET_ADDRESS, Finding
+from pipelines.privacy.findings import PERSON, STREET_ADDRESS, Finding, resolve_overlaps
 from pipelines.privacy.ner.common_words import common_words, given_names, names, telling_names
 from pipelines.privacy.ner.prefilter import NamePrefilter
 from pipelines.privacy.ner.rampart import RampartModel, TaggedSpan
@@ -76,7 +76,9 @@ class _NerRecognizer(Recognizer):
             return []
         tagged = self.model.tag(texts)
         return [
-            [*self._names(text, spans), *self._unusual_runs(text), *_addresses(text, spans)]
+            resolve_overlaps(
+                [*self._names(text, spans), *self._unusual_runs(text), *_addresses(text, spans)]
+            )
             for text, spans in zip(texts, tagged, strict=True)
         ]
 
