@@ -18,11 +18,12 @@ STREET_ADDRESS = "STREET_ADDRESS"
 PERSON = "PERSON"
 
 #: When two findings overlap, the more specific type wins (a Luhn-checked card
-#: beats a phone-shaped digit run; an email beats the handle inside it).
+#: beats a phone-shaped digit run; an email beats the handle inside it; an IBAN, with its
+#: country, length and mod-97 check, beats the Luhn-valid digit groups inside it).
 PRIORITY = (
     EMAIL,
-    CARD,
     IBAN,
+    CARD,
     NI_NUMBER,
     STUDENT_ID,
     IP_ADDRESS,

@@ -31,17 +31,35 @@ _ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
 
 # Words that end a street name in English-speaking countries (a fact list, not exhaustive).
 STREET_WORDS = (
-    "street road avenue lane close drive way crescent place court gardens grove terrace "
-    "hill park square row mews walk view rise green parade boulevard circus wharf quay vale "
-    "dale bank yard gate fields meadow meadows brook bridge hollow heights mount glen "
-    "orchard passage alley approach broadway chase common croft end esplanade estate fold "
-    "grange embankment knoll loop manor mall market mill mills path pike ridge ring "
-    "row shore spur trail village villas vista wharf wood woods highway causeway circle "
-    "crest creek ford harbour harbor haven island landing lock oval pass parkway pines "
-    "plaza ranch run summit terrace trace track turnpike valley viaduct expressway freeway "
-    "motorway bypass centre center corner cove crossing cliff beach bend bluff gateway "
-    "greens grove lakes lake lodge mountain river springs station avenue terraces"
+    "street st road rd avenue ave lane ln close drive dr way crescent place pl court ct "
+    "gardens gdns grove terrace hill park square sq row mews walk view rise green parade "
+    "boulevard blvd circus wharf quay vale dale bank yard gate field fields meadow meadows "
+    "brook brooks bridge hollow heights mount glen orchard passage alley approach "
+    "broadway chase common cross croft end esplanade estate fold grange embankment "
+    "junction knoll loop manor mall market mill mills path pike point port ridge ring "
+    "route run shore side spur stream trail underpass village ville villas vista wall "
+    "water wells wood woods ways skyway expressway freeway highway motorway causeway "
+    "circle curve crest creek ford forge fork forks harbor harbour haven island isle "
+    "landing light lights lock locks key keys oval pass pines plain plains plaza "
+    "prairie ranch rapids rest roads shoal shoals spring springs station stravenue "
+    "summit throughway trace track trafficway tunnel turnpike union valley viaduct "
+    "burg burgs bypass camp canyon cape center centre cliff cliffs club corner corners "
+    "cove coves dam divide extension falls ferry flat flats fort fortress garden "
+    "lakes lake lodge neck parkway radial river streets terraces overpass mountain "
+    "mountains via shores forest well ramp glens gardens greens groves harbors hills "
+    "inlet junctions knolls lanes loaf manors meadow mission motorway mount mountain "
+    "orchard parks parkways plaza points ports ranch ridges spurs squares stations "
+    "summit trafficway unions valleys views villages vista walks ways wells branch "
+    "forges gateway fords crossing islands isles arcade beach bluff bluffs bottom bend "
+    "cliffs corners courts crescents dales drives estates expressway extensions fall "
+    "flats freeway garden gardens gateway grove harbour hills hollow inlet keys knoll "
+    "lakes landing mall meadows mills mission mount neck orchard oval overpass pine "
+    "prairie radial ramp ranch rapid rest ridge river road roads route row rue shoal "
+    "skyway spring springs square stream streets summit terrace throughway trace "
+    "track trail tunnel turnpike underpass union valley viaduct village ville vista"
 ).split()
+# Words that end a street or locality name in Indian addresses ("672, Luthra Chowk").
+STREET_WORDS += "marg nagar chowk ganj zila colony layout enclave vihar puram bazar gali".split()
 # Their usual abbreviations, with or without a full stop.
 STREET_ABBREVIATIONS = (
     "St Rd Ave Av Ln Cl Dr Cres Pl Ct Gdns Gr Terr Tce Sq Blvd Bvd Pde Hwy Pkwy Cir Ter "
@@ -88,8 +106,8 @@ _SUFFIX = _alternation([word.capitalize() for word in STREET_WORDS] + STREET_ABB
 
 #: "Flat 3, 12 Acacia Avenue", "123 Main St, Apt 4B", "1600 Pennsylvania Ave NW", "350 5th Ave".
 NUMBER_THEN_STREET = re.compile(
-    rf"(?=[FSAUN\d])\b(?:{_UNIT_WORD}\s*\d{{1,4}}[A-Za-z]?,?\s+)?"
-    rf"(?:No\.?\s*)?{_HOUSE_NUMBER},?\s+"
+    rf"(?=[FSAUNH\d])\b(?:{_UNIT_WORD}\s*\d{{1,4}}[A-Za-z]?,?\s+)?"
+    rf"(?:(?:H\.\s?)?No\.?\s*)?{_HOUSE_NUMBER},?\s+"
     rf"(?:(?:{NAME_WORD}|{_ORDINAL})\s+){{1,3}}"
     rf"(?:{_SUFFIX})\b\.?"
     rf"(?:\s+{_DIRECTION}\b\.?)?"
@@ -117,22 +135,33 @@ NUMBER_THEN_FRENCH_STREET = re.compile(
 
 # Street words written before the name, where the number comes last (lower-case forms
 # that are also English words are matched capitalised only).
-_LEADING_WORDS_ANY_CASE = (
-    "Calle C/ Avenida Avda. Avda Paseo Pº Pza. Carrer Carretera Ctra. Travesía Rambla "
-    "Viale Piazza Piazzale Vicolo Strada Rua Travessa Praça Praca Estrada Largo Alameda "
-    "ul. ulica al. aleja pl. plac os. osiedle Str. Bulevardul Bd. Calea Șoseaua Soseaua "
-    "Splaiul Rue Chaussée Allée Ulitsa Ulica Utca Rruga Sokak Sok. Caddesi Cad. Bulevar"
-).split()
-_LEADING_WORDS_CAPITALISED = "Via Corso Avenue Boulevard Place Plaza Camino Ronda Quai".split()
+_LEADING_WORDS_ANY_CASE = [
+    *(
+        "Calle C/ Avenida Avda. Avda Paseo Pº Pza. Carrer Carretera Ctra. Travesía Rambla "
+        "Viale Piazza Piazzale Vicolo Strada Rua Travessa Praça Praca Estrada Largo Alameda "
+        "ul. ulica al. aleja pl. plac os. osiedle Str. Bulevardul Bd. Calea Șoseaua Soseaua "
+        "Splaiul Rue Chaussée Allée Ulitsa Ulica Utca Rruga Sokak Sok. Caddesi Cad. Bulevar "
+        "Callejón Callejon Cerrada Calzada Circuito Circunvalación Circunvalacion Retorno Privada "
+        "Prolongación Prolongacion Andador Corredor Ampliación Ampliacion Peatonal Viaducto "
+        "Periférico Periferico Diagonal Continuación Continuacion Eje"
+    ).split(),
+    "Eje vial",
+]
+# ("Ronda", a Spanish street word, is left out: it is also a given name.)
+_LEADING_WORDS_CAPITALISED = "Via Corso Avenue Boulevard Place Plaza Camino Quai".split()
 _FLOOR = r"(?:,?\s*\d{1,2}\s?[º°ª]\s?(?:[A-Za-z]\b|izq(?:da)?\.?|dcha\.?|\d{1,2}\s?[ºª])?)"
-_POLISH_FLAT = r"(?:\s+(?:m\.|lok\.|apt\.?)\s*\d{1,4}[A-Za-z]?)"
+# A flat after the number: Polish "m. 4", Mexican "Interior 700", "Edif. 833 , Depto. 079".
+_FLAT_AFTER = (
+    r"(?:\s+(?:m\.|lok\.|apt\.?|Int\.|Interior)\s*\d{1,4}[A-Za-z]?"
+    r"|\s+Edif\.\s*\d{1,4}[A-Za-z]?(?:\s*,\s*(?:Depto|Dpto)\.\s*\d{1,4}[A-Za-z]?)?)"
+)
 #: "Calle Mayor 12, 3ºB", "Via Roma, 12", "ul. Długa 5/7", "Avda. de la Constitución 5 2º izq".
 STREET_THEN_NUMBER = re.compile(
     rf"{_starting_with(_LEADING_WORDS_ANY_CASE + _LEADING_WORDS_CAPITALISED, any_case=True)}"
     rf"\b(?:{_alternation(_any_case(_LEADING_WORDS_ANY_CASE) + _LEADING_WORDS_CAPITALISED)})"
     rf"\s*{_NAME_AFTER_WORD},?\s+(?:(?i:n[º°o]\.?|No:?)\s*)?"
     rf"\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?(?:\d{{1,4}}[A-Za-z]?|[IVX]{{1,4}}\b))?"
-    rf"{_FLOOR}?{_POLISH_FLAT}?(?![\d.,]\d)"
+    rf"{_FLOOR}?{_FLAT_AFTER}?(?![\d.,]\d)"
 )
 
 # Street words that end a one-word street name in German, Dutch, Scandinavian and Finnish
@@ -143,15 +172,56 @@ _COMPOUND_ENDINGS = (
     "gatan vägen gata vej gade veien vegen katu"
 ).split()
 _GERMAN_WORDS = "Straße Strasse Str. Gasse Weg Allee Platz Damm Ufer Straat Laan".split()
-#: "Hauptstraße 5", "Kerkstraat 12-II", "Drottninggatan 5", "Berliner Straße 12a".
+_HYPHEN_LAST_WORDS = [*_GERMAN_WORDS, "Ring", "Steig", "Pfad", "Markt"]
+#: "Hauptstraße 5", "Kerkstraat 12-II", "Drottninggatan 5", "Berliner Straße 12a",
+#: "Conny-Jäntsch-Straße 87/66", "Steuerring 85".
 COMPOUND_STREET_THEN_NUMBER = re.compile(
     # The look-ahead (one to three capitalised words, then a number) lets the engine give up
     # on most capitalised words before it tries the endings.
-    rf"\b(?=[{UPPER}]{_LETTER}*+\.?(?:\s+[{UPPER}]{_LETTER}*+\.?){{0,2}},?\s*\d)"
-    rf"(?:[{UPPER}]{_LETTER}*(?i:{_alternation(_COMPOUND_ENDINGS)})"
+    rf"\b(?=[{UPPER}](?:{_LETTER}|-)*+\.?(?:\s+[{UPPER}]{_LETTER}*+\.?){{0,2}},?\s*\d)"
+    rf"(?:(?:[{UPPER}]{_LETTER}*+-)+(?:{_alternation(_HYPHEN_LAST_WORDS)})"
+    rf"|(?:[{UPPER}]{_LETTER}*+-)*[{UPPER}]{_LETTER}*(?i:{_alternation(_COMPOUND_ENDINGS)})"
+    # "-ring", but not "Spring", "String", "Bring".
+    rf"|[{UPPER}]{_LETTER}*(?<![ptB])ring"
     rf"|(?:{NAME_WORD}\s+){{1,2}}(?:{_alternation(_GERMAN_WORDS)}))"
     rf",?\s*\d{{1,4}}[A-Za-z]?(?:\s?[-/]\s?(?:\d{{1,4}}[A-Za-z]?|[IVX]{{1,4}}\b))?(?![\d.,]\d)"
 )
+
+# Lower-case addresses ("flat 9 227 park drive", "i live at 12 acacia avenue"): only the
+# commonest street words, and only after a flat number or a word about living or post,
+# since "2 very close friends" or "a 5 minute drive" are not addresses.
+_LOWER_SUFFIX = _alternation(
+    "street road avenue lane close drive court mews crescent grove gardens terrace place "
+    "square way walk hill park row st rd ave".split()
+)
+_NOT_A_STREET_NAME = _alternation(
+    "the a an my our your his her their this that these those per more less other few many "
+    "min mins minute minutes hour hours day days week weeks month months year years mile "
+    "miles km metres meters times of in on at to up down for from and or is are was were "
+    "with by very so too new old big way lane car bus tennis food".split()
+)
+_LOWER_STREET = (
+    rf"\d{{1,5}}[a-z]?,?\s+(?!(?:{_NOT_A_STREET_NAME})\s)"
+    rf"(?:[a-z][a-z'\u2019-]*\s+){{1,2}}(?:{_LOWER_SUFFIX})\b\.?"
+)
+#: "flat 9 227 park drive", "Apt 4, 12 elm road".
+FLAT_THEN_LOWER_CASE_STREET = re.compile(
+    rf"(?=[FfAaSsUu])\b(?i:{_alternation(['flat', 'apt', 'apartment', 'studio', 'unit'])})"
+    rf"\.?\s*\d{{1,4}}[A-Za-z]?,?\s+"
+    rf"{_LOWER_STREET}"
+)
+_CUES = (
+    "live lives lived living stay staying move moved deliver delivered send sent post posted "
+    "forward forwarded address addressed"
+).split()
+#: "i live at 12 acacia avenue", "deliver to 5 mill lane": the address is group "address".
+CUE_THEN_LOWER_CASE_STREET = re.compile(
+    rf"(?=[LlSsMmDdPpFfAa])\b(?i:{_alternation(_CUES)})\b[^\n.!?\d]{{0,20}}?\s"
+    rf"(?P<address>{_LOWER_STREET})"
+)
+
+#: Both lower-case shapes hold a number followed by a lower-case word: texts without one skip them.
+LOWER_CASE_GATE = re.compile(r"\d[A-Za-z]?,?\s+[a-z]")
 
 #: "PO Box 123", "P.O. Box 9", "Postfach 12 34", "Apartado de Correos 45", "PMB 1234".
 POST_BOX = re.compile(

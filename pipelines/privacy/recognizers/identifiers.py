@@ -182,6 +182,11 @@ class StudentIdRecognizer(Recognizer):
         self.pattern = re.compile(pattern)
         words = _words_pattern(context_words)
         self.context = re.compile(words, re.IGNORECASE)
+        # After the number only real words count: "970693606 #Humor" is a hashtag.
+        self.context_after = re.compile(
+            _words_pattern([word for word in context_words if word[0].isalnum()]) or "(?!)",
+            re.IGNORECASE,
+        )
         # A non-personal noun, then only context words, fillers and punctuation up to the number.
         self.other_reference = re.compile(
             rf"\b(?:{_words_pattern(not_personal)})\b"
@@ -204,7 +209,7 @@ class StudentIdRecognizer(Recognizer):
             if self.other_reference.search(before):
                 continue
             after = text[end : end + self.window // 2]
-            if self.context.search(before) or self.context.search(after):
+            if self.context.search(before) or self.context_after.search(after):
                 yield Finding(STUDENT_ID, start, end, 0.85)
 
     @staticmethod

@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from pipelines.privacy.findings import POSTCODE, STREET_ADDRESS, Finding
 from pipelines.privacy.recognizers.address_patterns import (
     COMPOUND_STREET_THEN_NUMBER,
+    CUE_THEN_LOWER_CASE_STREET,
+    FLAT_THEN_LOWER_CASE_STREET,
+    LOWER_CASE_GATE,
     NOT_A_HOUSE,
     NUMBER_THEN_FRENCH_STREET,
     NUMBER_THEN_STREET,
@@ -28,6 +31,7 @@ ADDRESS_SHAPES = (
     COMPOUND_STREET_THEN_NUMBER,
     POST_BOX,
 )
+LOWER_CASE_SHAPES = (FLAT_THEN_LOWER_CASE_STREET, CUE_THEN_LOWER_CASE_STREET)
 
 
 class PostcodeRecognizer(Recognizer):
@@ -54,8 +58,13 @@ class StreetAddressRecognizer(Recognizer):
     needs = "digit"
 
     def find(self, text: str) -> Iterator[Finding]:
-        for pattern in ADDRESS_SHAPES:
+        shapes: tuple[re.Pattern[str], ...] = ADDRESS_SHAPES
+        if LOWER_CASE_GATE.search(text):
+            shapes += LOWER_CASE_SHAPES
+        for pattern in shapes:
+            group = "address" if "address" in pattern.groupindex else 0
             for match in pattern.finditer(text):
-                if NOT_A_HOUSE.search(text, max(0, match.start() - 20), match.start()):
+                start, end = match.span(group)
+                if NOT_A_HOUSE.search(text, max(0, start - 20), start):
                     continue
-                yield Finding(STREET_ADDRESS, match.start(), match.end(), 0.8)
+                yield Finding(STREET_ADDRESS, start, end, 0.8)
