@@ -34,6 +34,12 @@ class EmailRecognizer(Recognizer):
             yield Finding(EMAIL, match.start(), match.end(), 0.99)
 
 
+# A digit run inside a link ("/groups/123456789/", "?id=123456789") or a decimal
+# ("1234567.50", "0.123456789") is not a phone number.
+# ("07700 900123/07700 900124" are two numbers: a slash counts after a letter only.)
+_IN_LINK_OR_DECIMAL_BEFORE = re.compile(r"(?:[A-Za-z_%-]/|=|\d[.,])$")
+_IN_LINK_OR_DECIMAL_AFTER = re.compile(r"[.,]\d")
+_DECIMAL = re.compile(r"\d+[.,]\d{1,2}")
 _DIGIT_RUN = re.compile(r"(?<![\d+])\+?\d(?:[ -]?\d){8,13}(?!\d)")
 
 
@@ -66,6 +72,12 @@ class PhoneRecognizer(Recognizer):
         # are tried on their own too; the detector keeps one of overlapping findings.
         candidates += [match.span() for match in _DIGIT_RUN.finditer(text)]
         for start, end in sorted(set(candidates)):
+            if (
+                _IN_LINK_OR_DECIMAL_BEFORE.search(text, max(0, start - 2), start)
+                or _IN_LINK_OR_DECIMAL_AFTER.match(text, end)
+                or _DECIMAL.fullmatch(text, start, end)
+            ):
+                continue
             digits = sum(char.isdigit() for char in text[start:end])
             # Short digit groups (times, prices, years) are not phone numbers.
             if digits < (7 if text[start] == "+" else 9):
