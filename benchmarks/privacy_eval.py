@@ -145,6 +145,13 @@ def print_tables(scores: dict[str, Score], titles: dict[str, str]) -> None:
         count = first.unlabelled_texts.get(source, 0)
         values = [_cell(scores[key].false_redactions_per_1000(source)) for key in keys]
         print(f"| false redactions per 1,000 {label} | {count} | " + " | ".join(values) + " |")
+    ordinary = first.unlabelled_texts.get("ordinary", 0)
+    for kind in TYPE_ORDER:
+        if ordinary and any(scores[key].false_by_type.get(kind) for key in keys):
+            values = [
+                f"{1000 * scores[key].false_by_type.get(kind, 0) / ordinary:.0f}" for key in keys
+            ]
+            print(f"| … of which {kind} | | " + " | ".join(values) + " |")
     speeds = [f"{scores[key].texts_per_second:,.0f}" for key in keys]
     print(f"| texts/s (one process) | {first.texts} | " + " | ".join(speeds) + " |")
 

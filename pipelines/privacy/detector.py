@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from pipelines.privacy.findings import Finding, resolve_overlaps
+from pipelines.privacy.findings import PERSON, Finding, resolve_overlaps
 from pipelines.privacy.recognizers import recognizer_class
 from pipelines.privacy.recognizers.base import Recognizer
 from pipelines.settings.privacy import PrivacySettings
@@ -15,6 +15,14 @@ _SEPARATORS = re.compile(r"[\s().\-]")
 _DIGIT = re.compile(r"\d")
 _LEFTOVER_PATTERNS = {kind: re.compile(pattern) for kind, pattern in LEFTOVER_PATTERNS.items()}
 _UPPER = re.compile(r"[A-Z]")
+_NAMED_AFTER = re.compile(
+    r"(?:'s)?(?:\s+[A-Z][\w'\u2019-]*){0,2}?\s+"
+    r"(?:Building|Buildings|Hall|Halls|Centre|Center|Library|Institute|Theatre|Lecture Theatre|"
+    r"Auditorium|Wing|Tower|House|Court|Prize|Award|Medal|Scholarship|"
+    r"Fellowship|Lecture|Lectures|Society|Foundation|Trust|Memorial|Room|Suite|Museum|Gallery|"
+    r"Stadium|Arena|Field|Pavilion|Park|Road|Street|Avenue|Lane|Way|Square|School|College|"
+    r"Campus|Hospital|Laboratory|Lab|Labs|Fund|Chair|Professorship)\b"
+)
 
 
 def _normalised(value: str) -> str:
@@ -35,6 +43,16 @@ class PiiDetector:
         for handle in official_handles:
             allowed += [handle, f"@{handle.lstrip('@')}"]
         self.allowed = frozenset(_normalised(value) for value in allowed)
+        # Allow-listed names stay wherever they stand ("Prof Keir Starmer's talk", "Starmer said").
+        names = sorted(_allowed_name_forms(settings.allow_list))
+        self._allowed_names = (
+            re.compile(
+                "|".join(r"(?<!\w)" + r"\s+".join(map(re.escape, n.split())) for n in names),
+                re.IGNORECASE,
+            )
+            if names
+            else None
+        )
 
     def leftovers(self, text: str) -> list[str]:
         """The kinds of personal data the warehouse's backstop patterns still see in ``text``
@@ -72,13 +90,46 @@ class PiiDetector:
         return [self._settled(text, findings) for text, findings in zip(texts, found, strict=True)]
 
     def _settled(self, text: str, findings: list[Finding]) -> list[Finding]:
-        if findings and self.allowed:
+        if not findings:
+            return []
+        if self.allowed:
             findings = [
                 finding
                 for finding in findings
                 if _normalised(text[finding.start : finding.end]) not in self.allowed
             ]
+        if findings and self._allowed_names is not None:
+            listed = [(m.start(), m.end()) for m in self._allowed_names.finditer(text)]
+            findings = [
+                finding
+                for finding in findings
+                if finding.entity_type != PERSON
+                or not any(finding.start < end and start < finding.end for start, end in listed)
+            ]
+        findings = [f for f in findings if f.entity_type != PERSON or not _names_a_place(text, f)]
         return resolve_overlaps(findings) if findings else []
+
+
+def _allowed_name_forms(allow_list: Iterable[str]) -> set[str]:
+    """The allow-listed values with letters, and the surname of each listed full name (people
+    write "Starmer said" as often as "Keir Starmer said")."""
+    forms: set[str] = set()
+    for value in allow_list:
+        words = value.split()
+        if not any(char.isalpha() for char in value):
+            continue
+        forms.add(" ".join(words))
+        if len(words) >= 2 and words[-1][:1].isupper() and len(words[-1]) >= 4:
+            forms.add(words[-1])
+    return forms
+
+
+def _names_a_place(text: str, finding: Finding) -> bool:
+    """A name that is part of what a building, prize or society is called ("the Ada Lovelace
+    Building", "Alan Turing Institute") names the place, not a person in the text."""
+    start = text.rfind(" ", finding.start, finding.end) + 1 or finding.start
+    last_word = _NAMED_AFTER.match(" " + text[start : finding.end])
+    return last_word is not None or _NAMED_AFTER.match(text, finding.end) is not None
 
 
 def _traits(text: str) -> dict[str | None, bool]:

@@ -67,6 +67,8 @@ class Score:
     #: Per source of texts without personal data ("ordinary", "demo"): texts, spans.
     unlabelled_texts: dict[str, int] = field(default_factory=dict)
     false_redactions: dict[str, int] = field(default_factory=dict)
+    #: False redactions in our ordinary comments, by the type they were redacted as.
+    false_by_type: dict[str, int] = field(default_factory=dict)
     texts: int = 0
     seconds: float = 0.0
 
@@ -103,6 +105,9 @@ def score(texts: Sequence[LabelledText], predictions: Sequence[Sequence[Span]]) 
             result.false_redactions[item.source] = result.false_redactions.get(
                 item.source, 0
             ) + len(spans)
+            if item.source == "ordinary":
+                for kind, _, _ in spans:
+                    result.false_by_type[kind] = result.false_by_type.get(kind, 0) + 1
         redacted = redact(item.text, [Finding(k, s, e, 1.0) for k, s, e in spans])
         for kind, start, end in item.spans:
             counts = result.by_type.setdefault(kind, TypeScore())

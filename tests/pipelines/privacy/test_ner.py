@@ -134,3 +134,35 @@ def test_the_models_load_from_installed_packages_with_no_network() -> None:
     text = "Parcel for Yadavi Sheth delivered to reception"
     assert RampartModel().tag([text])[0]
     assert values(SpacyRecognizer(), "Thanks to Morayo Odetola", PERSON) == ["Morayo Odetola"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prof Keir Starmer's talk at the Great Hall was packed",
+        "Starmer said the fees would not rise",
+        "keir starmer is on campus today",
+    ],
+)
+def test_an_allow_listed_public_figure_stays_in_any_form(text: str) -> None:
+    detector = PiiDetector(PrivacySettings(allow_list=("Keir Starmer",)))
+    assert [f for f in detector.detect(text) if f.entity_type == PERSON] == []
+
+
+def test_the_allow_list_leaves_other_people_redacted() -> None:
+    detector = PiiDetector(PrivacySettings(allow_list=("Keir Starmer",)))
+    text = "Keir Starmer met Morayo Odetola at the fair"
+    assert [text[f.start : f.end] for f in detector.detect(text)] == ["Morayo Odetola"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The talk is in the Ada Lovelace Building at six", []),
+        ("Congrats on the Rosalind Franklin Prize!", []),
+        ("Ask Morayo Odetola in the Library", ["Morayo Odetola"]),
+    ],
+)
+def test_a_name_that_names_a_building_or_prize_is_not_a_person(text: str, kept: list[str]) -> None:
+    detector = PiiDetector(PrivacySettings())
+    assert [text[f.start : f.end] for f in detector.detect(text) if f.entity_type == PERSON] == kept
