@@ -106,8 +106,10 @@ _SUFFIX = _alternation([word.capitalize() for word in STREET_WORDS] + STREET_ABB
 
 #: "Flat 3, 12 Acacia Avenue", "123 Main St, Apt 4B", "1600 Pennsylvania Ave NW", "350 5th Ave".
 NUMBER_THEN_STREET = re.compile(
-    rf"(?=[FSAUNH\d])\b(?:{_UNIT_WORD}\s*\d{{1,4}}[A-Za-z]?,?\s+)?"
-    rf"(?:(?:H\.\s?)?No\.?\s*)?{_HOUSE_NUMBER},?\s+"
+    # A flat ("Flat 3", "Unit 5/12", Glasgow's "Flat 2/1") with or without a house number
+    # after it, or a house number alone.
+    rf"(?=[FSAUNH\d])\b(?:{_UNIT_WORD}\s*\d{{1,4}}[A-Za-z]?(?:/\d{{1,2}})?,?\s+"
+    rf"(?:{_HOUSE_NUMBER},?\s+)?|(?:(?:H\.\s?)?No\.?\s*)?{_HOUSE_NUMBER},?\s+)"
     rf"(?:(?:{NAME_WORD}|{_ORDINAL})\s+){{1,3}}"
     rf"(?:{_SUFFIX})\b\.?"
     rf"(?:\s+{_DIRECTION}\b\.?)?"

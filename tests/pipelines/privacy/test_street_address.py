@@ -12,6 +12,8 @@ FOUND = [
     # UK and elsewhere in English, number first.
     ("I live at 221B Baker Street now", "221B Baker Street"),
     ("Flat 3, 12 Acacia Avenue", "Flat 3, 12 Acacia Avenue"),
+    ("Flat 2/1, 45 Byres Road, Glasgow", "Flat 2/1, 45 Byres Road"),
+    ("Unit 5/12 Smith St, Sydney", "Unit 5/12 Smith St"),
     ("send it to 12 St John's Road", "12 St John's Road"),
     ("123 Main St, Apt 4B, Springfield", "123 Main St, Apt 4B"),
     ("1600 Pennsylvania Ave NW, Washington", "1600 Pennsylvania Ave NW"),
