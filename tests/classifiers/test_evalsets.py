@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,21 @@ def test_spelling_variants_are_distinct_disguises_of_the_word(word: str) -> None
 def test_an_unknown_function_lists_the_known_ones() -> None:
     with pytest.raises(KeyError, match="negated hate"):
         functional.function_named("sarcasm")
+
+
+SHARED_DATA = Path(__file__).parents[2].parent / "shared" / "data"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED_DATA / "ordinary").is_dir(), reason="no ../shared/data here")
+def test_the_real_splits_are_apart_from_each_other_and_from_training_data() -> None:
+    dev, report = (ordinary.build(SHARED_DATA, split) for split in ordinary.SPLITS)
+    dev_keys = keys([item.text for item in dev])
+    report_keys = keys([item.text for item in report])
+    assert not dev_keys & report_keys
+    assert not (dev_keys | report_keys) & ordinary.training_keys(SHARED_DATA)
+    for split in (dev, report):
+        groups = Counter(item.group for item in split)
+        assert groups[ordinary.BENIGN] > 1000 and groups[ordinary.NEGATIVE] > 1000
+        # the headline group mixes real tweets and our own texts
+        assert {item.is_ours for item in split if item.group == ordinary.BENIGN} == {True, False}
