@@ -17,50 +17,22 @@ _NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Z]?\b"
 # 12 to 19 digits (Maestro cards start at 12), not glued to letters as in an IBAN.
 # (Not after "+" or "(": that is an international phone number.)
 _CARD = re.compile(r"(?<![\w+(-])\d(?:[ -]?\d){11,18}(?![\w-])")
-# Country, check digits, then the account part, optionally in groups of four.
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
-# IBAN length per country (ISO 13616 registry; the countries most likely to appear here).
+# Country, check digits, then the account part: in groups of four or not, in any case,
+# with spaces, hyphens or dots between ("GB82 WEST 1234 ...", "gb82-west-1234-...").
+# It may run on into the next word; the checksum decides where the IBAN ends.
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ .-]?[A-Z0-9]){11,30}", re.IGNORECASE)
+_IBAN_SEPARATORS = re.compile(r"[ .-]")
+#: IBAN length per country: every country of the ISO 13616 registry (SWIFT, 2024).
 IBAN_LENGTHS = {
-    "AD": 24,
-    "AE": 23,
-    "AT": 20,
-    "BE": 16,
-    "BG": 22,
-    "CH": 21,
-    "CY": 28,
-    "CZ": 24,
-    "DE": 22,
-    "DK": 18,
-    "EE": 20,
-    "ES": 24,
-    "FI": 18,
-    "FR": 27,
-    "GB": 22,
-    "GI": 23,
-    "GR": 27,
-    "HR": 21,
-    "HU": 28,
-    "IE": 22,
-    "IS": 26,
-    "IT": 27,
-    "LI": 21,
-    "LT": 20,
-    "LU": 20,
-    "LV": 21,
-    "MC": 27,
-    "MT": 31,
-    "NL": 18,
-    "NO": 15,
-    "PL": 28,
-    "PT": 25,
-    "RO": 24,
-    "SA": 24,
-    "SE": 24,
-    "SI": 19,
-    "SK": 24,
-    "SM": 27,
-    "TR": 26,
-    "UA": 29,
+    entry[:2]: int(entry[2:])
+    for entry in (
+        "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 "
+        "DE22 DJ27 DK18 DO28 EE20 EG29 ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 "
+        "GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 "
+        "LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 "
+        "PS29 PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 "
+        "TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30"
+    ).split()
 }
 
 
@@ -78,8 +50,8 @@ def luhn_valid(digits: str) -> bool:
 
 
 def iban_valid(candidate: str) -> bool:
-    """ISO 13616 mod-97 check of an IBAN (spaces ignored)."""
-    compact = candidate.replace(" ", "").upper()
+    """ISO 13616 mod-97 check of an IBAN (spaces, hyphens and dots ignored)."""
+    compact = _IBAN_SEPARATORS.sub("", candidate).upper()
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
         return False
     rearranged = compact[4:] + compact[:4]
@@ -235,19 +207,36 @@ class CardRecognizer(Recognizer):
 
 
 class IbanRecognizer(Recognizer):
-    """International bank account numbers with a valid checksum."""
+    """International bank account numbers: the country's length and a valid checksum."""
 
     name = "iban"
     entity_type = IBAN
     needs = "digit"
 
     def find(self, text: str) -> Iterator[Finding]:
-        for match in _IBAN.finditer(text):
-            # The pattern may run on into a following word; take the longest prefix
-            # that passes the checksum.
-            candidate = match.group()
-            for end in range(len(candidate), 14, -1):
-                prefix = candidate[:end]
-                if prefix[-1] != " " and iban_valid(prefix):
-                    yield Finding(IBAN, match.start(), match.start() + end, 0.98)
-                    break
+        position = 0
+        while (match := _IBAN.search(text, position)) is not None:
+            end = _iban_end(text, match.start(), match.end())
+            if end is None:
+                position = match.start() + 2
+                continue
+            yield Finding(IBAN, match.start(), end, 0.98)
+            position = end
+
+
+def _iban_end(text: str, start: int, limit: int) -> int | None:
+    """Where the IBAN starting at ``start`` ends: after as many letters and digits as its
+    country's IBANs have, at the end of a word, with a valid checksum; None if it does not."""
+    length = IBAN_LENGTHS.get(text[start : start + 2].upper())
+    if length is None:
+        return None
+    count = 0
+    for position in range(start, limit):
+        if text[position].isalnum():
+            count += 1
+            if count == length:
+                end = position + 1
+                if end < len(text) and text[end].isalnum():
+                    return None
+                return end if iban_valid(text[start:end]) else None
+    return None
