@@ -145,12 +145,16 @@ _LEADING_WORDS_ANY_CASE = [
         "Splaiul Rue Chaussée Allée Ulitsa Ulica Utca Rruga Sokak Sok. Caddesi Cad. Bulevar "
         "Callejón Callejon Cerrada Calzada Circuito Circunvalación Circunvalacion Retorno Privada "
         "Prolongación Prolongacion Andador Corredor Ampliación Ampliacion Peatonal Viaducto "
-        "Periférico Periferico Diagonal Continuación Continuacion Eje"
+        "Periférico Periferico Diagonal Continuación Continuacion Eje Carrera Transversal "
+        "Av. Rodovia Ladeira Viela Aleea Intrarea Piața Piata Trg Náměstí náměstí nám. "
+        "Jl. Jalan Gg. Odos Leoforos Rehov Rechov Sderot Prospekt"
     ).split(),
     "Eje vial",
 ]
 # ("Ronda", a Spanish street word, is left out: it is also a given name.)
 _LEADING_WORDS_CAPITALISED = "Via Corso Avenue Boulevard Place Plaza Camino Quai".split()
+#: What some write before the house number: "nº 12", "No. 5", "nr. 5", "No: 12", "# 12-34".
+_NUMBER_SIGN = r"(?:(?i:n[º°o]|no|nr)[.:]?\s*|#\s*)"
 _FLOOR = r"(?:,?\s*\d{1,2}\s?[º°ª]\s?(?:[A-Za-z]\b|izq(?:da)?\.?|dcha\.?|\d{1,2}\s?[ºª])?)"
 # A flat after the number: Polish "m. 4", Mexican "Interior 700", "Edif. 833 , Depto. 079".
 _FLAT_AFTER = (
@@ -161,7 +165,7 @@ _FLAT_AFTER = (
 STREET_THEN_NUMBER = re.compile(
     rf"{_starting_with(_LEADING_WORDS_ANY_CASE + _LEADING_WORDS_CAPITALISED, any_case=True)}"
     rf"\b(?:{_alternation(_any_case(_LEADING_WORDS_ANY_CASE) + _LEADING_WORDS_CAPITALISED)})"
-    rf"\s*{_NAME_AFTER_WORD},?\s+(?:(?i:n[º°o]\.?|No:?)\s*)?"
+    rf"\s*{_NAME_AFTER_WORD},?\s+{_NUMBER_SIGN}?"
     rf"\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?(?:\d{{1,4}}[A-Za-z]?|[IVX]{{1,4}}\b))?"
     rf"{_FLOOR}?{_FLAT_AFTER}?(?![\d.,]\d)"
 )
@@ -171,10 +175,11 @@ STREET_THEN_NUMBER = re.compile(
 _COMPOUND_ENDINGS = (
     "straße strasse str. gasse weg allee platz damm ufer steig pfad chaussee markt "
     "straat laan plein gracht kade singel dijk steeg "
-    "gatan vägen gata vej gade veien vegen katu"
+    "gatan vägen gata vej gade veien vegen katu vegur"
 ).split()
 _GERMAN_WORDS = "Straße Strasse Str. Gasse Weg Allee Platz Damm Ufer Straat Laan".split()
-_HYPHEN_LAST_WORDS = [*_GERMAN_WORDS, "Ring", "Steig", "Pfad", "Markt"]
+# (Korean road names are hyphenated too: "Teheran-ro 152", "Sejong-daero 110".)
+_HYPHEN_LAST_WORDS = [*_GERMAN_WORDS, "Ring", "Steig", "Pfad", "Markt", "ro", "gil", "daero"]
 #: "Hauptstraße 5", "Kerkstraat 12-II", "Drottninggatan 5", "Berliner Straße 12a",
 #: "Conny-Jäntsch-Straße 87/66", "Steuerring 85".
 COMPOUND_STREET_THEN_NUMBER = re.compile(
@@ -224,6 +229,21 @@ CUE_THEN_LOWER_CASE_STREET = re.compile(
 
 #: Both lower-case shapes hold a number followed by a lower-case word: texts without one skip them.
 LOWER_CASE_GATE = re.compile(r"\d[A-Za-z]?,?\s+[a-z]")
+
+# Street words written after the name, before the number (Baltic, Hungarian, Slovenian,
+# Croatian, Turkish, Russian, Icelandic): "Brīvības iela 5", "Gedimino pr. 5", "Kossuth Lajos
+# utca 12", "Slovenska cesta 5", "Atatürk Caddesi No: 12", "Nevsky prospekt 28" (one-letter
+# abbreviations such as "u." and "g." are left out: "Anna u. 5" would match).
+_WORDS_AFTER_NAME = (
+    "iela gatvė gatve prospektas pr. prospekt tänav tn mnt maantee puiestee utca út "
+    "útja tér körút krt. cesta ulica Caddesi Cad. Cd. Sokak Soka\u011f\u0131 Sok. Sk. "
+    "Bulvar\u0131 Bulvari Blv. Mahallesi Mah. stræti"
+).split()
+#: "Brīvības iela 5", "Atatürk Caddesi No: 12", "Gedimino pr. 5".
+NAME_THEN_STREET_WORD_THEN_NUMBER = re.compile(
+    rf"(?=[{UPPER}])\b(?:{NAME_WORD}\s+){{1,3}}(?:{_alternation(_WORDS_AFTER_NAME)})(?!{_LETTER})"
+    rf",?\s*{_NUMBER_SIGN}?\d{{1,4}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,4}}[A-Za-z]?)?(?![\d.,]\d)"
+)
 
 #: "PO Box 123", "P.O. Box 9", "Postfach 12 34", "Apartado de Correos 45", "PMB 1234".
 POST_BOX = re.compile(

@@ -44,7 +44,22 @@ FOUND = [
     ("Strada Lipscani 5", "Strada Lipscani 5"),
     ("Retorno Cortez 578 Interior 700", "Retorno Cortez 578 Interior 700"),
     ("Andador Ríos 067 Edif. 833 , Depto. 079", "Andador Ríos 067 Edif. 833 , Depto. 079"),
+    ("Av. Corrientes 1234", "Av. Corrientes 1234"),
+    ("Av. Paulista, 1578", "Av. Paulista, 1578"),
+    ("Strada Lipscani nr. 5", "Strada Lipscani nr. 5"),
+    ("Carrera 7 # 32-16, Bogotá", "Carrera 7 # 32-16"),
+    ("Jl. Sudirman No. 5", "Jl. Sudirman No. 5"),
+    # Street word after the name, then the number.
+    ("Brīvības iela 5, Rīga", "Brīvības iela 5"),
+    ("Gedimino pr. 5", "Gedimino pr. 5"),
+    ("Kossuth Lajos utca 12", "Kossuth Lajos utca 12"),
+    ("Slovenska cesta 5", "Slovenska cesta 5"),
+    ("Atatürk Caddesi No: 12", "Atatürk Caddesi No: 12"),
+    ("Nevsky prospekt 28", "Nevsky prospekt 28"),
+    ("Pärnu mnt 5", "Pärnu mnt 5"),
     # One word ending in a street word, number last.
+    ("Teheran-ro 152", "Teheran-ro 152"),
+    ("Laugavegur 5", "Laugavegur 5"),
     ("Hauptstraße 5, Berlin", "Hauptstraße 5"),
     ("Hauptstr. 5", "Hauptstr. 5"),
     ("Bahnhofstrasse 12, Zürich", "Bahnhofstrasse 12"),
@@ -88,6 +103,8 @@ LEFT_ALONE = [
     "it is a 2 way street",
     "Strikeforce champ Ronda Rousey 301",
     "Join us on 12 May at the Great Hall",
+    "I met Anna u. 5 times",
+    "John Smith 5 times in a row",
 ]
 
 
