@@ -71,6 +71,8 @@ class PhoneRecognizer(Recognizer):
         # ("1111  07700 900000", "1111 # 07700 900000"): digit runs with single separators
         # are tried on their own too; the detector keeps one of overlapping findings.
         candidates += [match.span() for match in _DIGIT_RUN.finditer(text)]
+        # libphonenumber's span may start with the space after a slash (" / 07700 900000").
+        candidates = [_trimmed(text, start, end) for start, end in candidates]
         for start, end in sorted(set(candidates)):
             if (
                 _IN_LINK_OR_DECIMAL_BEFORE.search(text, max(0, start - 2), start)
@@ -110,6 +112,15 @@ class PhoneRecognizer(Recognizer):
                         continue
             merged.append((start, end))
         return merged
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without white space at either end."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 class HandleRecognizer(Recognizer):
