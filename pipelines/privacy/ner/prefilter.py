@@ -18,6 +18,11 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
 
 
+def opens_sentence(text: str, index: int) -> bool:
+    """Whether the word at ``index`` starts a sentence (so its capital says nothing)."""
+    return _SENTENCE_START.search(text, 0, index) is not None
+
+
 class NamePrefilter:
     """A cheap test, with the word lists loaded once."""
 
@@ -37,7 +42,7 @@ class NamePrefilter:
             if (
                 word[0].isupper()
                 and lower in self.names
-                and not _SENTENCE_START.search(plain, 0, match.start())
+                and not opens_sentence(plain, match.start())
             ):
                 return True
         return False

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from pipelines.privacy.findings import PERSON, STREET_ADDRESS, Finding, resolve_overlaps
 from pipelines.privacy.ner.common_words import common_words, given_names, names, telling_names
-from pipelines.privacy.ner.prefilter import NamePrefilter
+from pipelines.privacy.ner.prefilter import NamePrefilter, opens_sentence
 from pipelines.privacy.ner.rampart import RampartModel, TaggedSpan
 from pipelines.privacy.ner.spacy_ner import SpacyNerModel
 from pipelines.privacy.recognizers.base import Recognizer
@@ -29,7 +29,6 @@ _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:['\u2019-][^\W\d_]+)*"
 _CAPITALISED_RUN = re.compile(rf"(?<![\w@#]){_CAPITAL_WORD}(?:[ ]{_CAPITAL_WORD}){{1,3}}\b")
 _WORD_JOINERS = re.compile("[-'\u2019]")
 _ADDRESS_GAP = re.compile(r"^[\s,]{0,3}$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
 #: Below this score a one-word name needs support from its spelling or its place.
 SURE = 0.75
 
@@ -113,7 +112,7 @@ class _NerRecognizer(Recognizer):
             return True
         if value.lower() in self._given:
             return True
-        return value[:1].isupper() and not _SENTENCE_START.search(text, 0, start)
+        return value[:1].isupper() and not opens_sentence(text, start)
 
     def _is_name(self, value: str) -> bool:
         """Some word is not a common word, or is a name (a frequent one only capitalised)."""
