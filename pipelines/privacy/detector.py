@@ -15,12 +15,19 @@ _SEPARATORS = re.compile(r"[\s().\-]")
 _DIGIT = re.compile(r"\d")
 _LEFTOVER_PATTERNS = {kind: re.compile(pattern) for kind, pattern in LEFTOVER_PATTERNS.items()}
 _UPPER = re.compile(r"[A-Z]")
+_LEADING_TITLE = re.compile(
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|President|PM)\.?\s+",
+    re.IGNORECASE,
+)
 _NAMED_AFTER = re.compile(
     r"(?:'s)?(?:\s+[A-Z][\w'\u2019-]*){0,2}?\s+"
     r"(?:Building|Buildings|Hall|Halls|Centre|Center|Library|Institute|Theatre|Lecture Theatre|"
     r"Auditorium|Wing|Tower|House|Court|Prize|Award|Medal|Scholarship|"
     r"Fellowship|Lecture|Lectures|Society|Foundation|Trust|Memorial|Room|Suite|Museum|Gallery|"
     r"Stadium|Arena|Field|Pavilion|Park|Road|Street|Avenue|Lane|Way|Square|School|College|"
+    r"Grove|Terrace|Crescent|Place|Gardens|Close|Drive|Row|Green|Gate|Cross|Bridge|Palace|"
+    r"Castle|Abbey|Cathedral|Church|Chapel|Mosque|Temple|Synagogue|Market|Station|Airport|"
+    r"International|Junction|Meads|"
     r"Campus|Hospital|Laboratory|Lab|Labs|Fund|Chair|Professorship)\b"
 )
 
@@ -103,11 +110,25 @@ class PiiDetector:
             findings = [
                 finding
                 for finding in findings
-                if finding.entity_type != PERSON
-                or not any(finding.start < end and start < finding.end for start, end in listed)
+                if finding.entity_type != PERSON or not _within(_core(text, finding), listed)
             ]
         findings = [f for f in findings if f.entity_type != PERSON or not _names_a_place(text, f)]
         return resolve_overlaps(findings) if findings else []
+
+
+def _core(text: str, finding: Finding) -> tuple[int, int]:
+    """The span of a name without the title before it or the possessive after it."""
+    start, end = finding.start, finding.end
+    title = _LEADING_TITLE.match(text, start, end)
+    if title is not None:
+        start = title.end()
+    if text[start:end].lower().endswith(("'s", "\u2019s")):
+        end -= 2
+    return start, end
+
+
+def _within(span: tuple[int, int], listed: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in listed)
 
 
 def _allowed_name_forms(allow_list: Iterable[str]) -> set[str]:

@@ -21,12 +21,15 @@ from pipelines.privacy.ner.prefilter import NamePrefilter, opens_sentence
 from pipelines.privacy.ner.rampart import RampartModel, TaggedSpan
 from pipelines.privacy.ner.spacy_ner import SpacyNerModel
 from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.privacy.recognizers.not_people import NOT_PEOPLE
 from pipelines.privacy.recognizers.person import COMMON_WORDS, TITLES
 
 _WORD = re.compile(r"[^\W\d_]+")
 _TITLE = re.compile(rf"^{TITLES}$")
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:['\u2019-][^\W\d_]+)*"
 _CAPITALISED_RUN = re.compile(rf"(?<![\w@#]){_CAPITAL_WORD}(?:[ ]{_CAPITAL_WORD}){{1,3}}\b")
+#: A match score ("3-1") or an ordinal ("1st") is not a house number on its own.
+_SCORE_OR_ORDINAL = re.compile(r"^(?:\d{1,2}-\d{1,2}|\d+(?:st|nd|rd|th))[,.]?$", re.IGNORECASE)
 _WORD_JOINERS = re.compile("[-'\u2019]")
 _ADDRESS_GAP = re.compile(r"^[\s,]{0,3}$")
 #: Below this score a one-word name needs support from its spelling or its place.
@@ -83,7 +86,10 @@ class _NerRecognizer(Recognizer):
 
     def _unusual_runs(self, text: str) -> Iterator[Finding]:
         """Two to four capitalised words none of which is a common English or campus word
-        ("Fibikemi Ilori"): the shape of a name the model may miss at a sentence's start."""
+        ("Fibikemi Ilori"): the shape of a name the model may miss at a sentence's start.
+        Not in a shouted text, where capitals say nothing."""
+        if _shouted(text):
+            return
         for match in _CAPITALISED_RUN.finditer(text):
             words = match.group().split()
             if all(self._unusual(word) for word in words):
@@ -92,7 +98,7 @@ class _NerRecognizer(Recognizer):
     def _unusual(self, word: str) -> bool:
         lower = word.lower()
         parts = [part for part in _WORD_JOINERS.split(lower) if part]
-        if lower in COMMON_WORDS or any(part in COMMON_WORDS for part in parts):
+        if lower in COMMON_WORDS or any(p in COMMON_WORDS or p in NOT_PEOPLE for p in parts):
             return False
         return lower in self._telling or any(part not in self._common for part in parts)
 
@@ -118,7 +124,7 @@ class _NerRecognizer(Recognizer):
         """Some word is not a common word, or is a name (a frequent one only capitalised)."""
         for word in _WORD.findall(value):
             lower = word.lower()
-            if _TITLE.match(word):
+            if _TITLE.match(word) or lower in NOT_PEOPLE:
                 continue
             if lower not in self._common or lower in self._telling:
                 return True
@@ -141,10 +147,20 @@ def _addresses(text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
             continue
         streets = " ".join(text[part.start : part.end] for part in group if part.kind == "STREET")
         tokens = streets.replace(",", " ").split()
-        if any(_has_digit(token) for token in tokens) and any(token.isalpha() for token in tokens):
+        numbers = [token for token in tokens if _has_digit(token)]
+        if (
+            numbers
+            and any(token.isalpha() for token in tokens)
+            and not all(_SCORE_OR_ORDINAL.match(number) for number in numbers)
+        ):
             score = min(part.score for part in group)
             yield Finding(STREET_ADDRESS, group[0].start, group[-1].end, round(score, 3))
         group = [span] if span is not None and span.kind in ("STREET", "PLACE") else []
+
+
+def _shouted(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= 8 and sum(char.isupper() for char in letters) > 0.7 * len(letters)
 
 
 def _has_digit(token: str) -> bool:

@@ -21,6 +21,7 @@ from importlib import resources
 
 from pipelines.privacy.findings import PERSON, Finding
 from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.privacy.recognizers.not_people import NOT_PEOPLE
 
 TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Rev|Revd)\.?"
 _NAME_WORD = r"[A-Z][a-z]+(?:['\u2019-][A-Z]?[a-z]+)?"
@@ -83,7 +84,11 @@ COMMON_WORDS = frozenset(
 def _census_names(file_name: str, limit: int) -> frozenset[str]:
     text = resources.files("names").joinpath(file_name).read_text(encoding="utf-8")
     words = [line.split()[0].capitalize() for line in text.splitlines()[:limit] if line.strip()]
-    return frozenset(word for word in words if word.lower() not in COMMON_WORDS)
+    return frozenset(
+        word
+        for word in words
+        if word.lower() not in COMMON_WORDS and word.lower() not in NOT_PEOPLE
+    )
 
 
 def given_names() -> frozenset[str]:

@@ -166,3 +166,25 @@ def test_the_allow_list_leaves_other_people_redacted() -> None:
 def test_a_name_that_names_a_building_or_prize_is_not_a_person(text: str, kept: list[str]) -> None:
     detector = PiiDetector(PrivacySettings())
     assert [text[f.start : f.end] for f in detector.detect(text) if f.entity_type == PERSON] == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moving from Preston to study Physics next year",
+        "Eid Mubarak from the Islamic Society!",
+        "Provost says fees stay the same",
+        "Gaussian Processes lecture moved to Friday",
+        "Free Gaelic classes on Wednesdays",
+        "Best chippy near Ladbroke Grove?",
+        "Our firsts beat Durham 3-1 on Saturday",
+    ],
+)
+def test_places_festivals_roles_terms_and_scores_are_not_personal_data(text: str) -> None:
+    assert PiiDetector(PrivacySettings()).detect(text) == []
+
+
+def test_a_town_beside_a_real_name_is_still_a_name() -> None:
+    text = "Thanks Preston Okafor for the tour"
+    found = PiiDetector(PrivacySettings()).detect(text)
+    assert [text[f.start : f.end] for f in found] == ["Preston Okafor"]
