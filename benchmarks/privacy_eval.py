@@ -31,6 +31,7 @@ from pipelines.privacy import findings as types
 from pipelines.privacy.detector import PiiDetector
 from pipelines.settings.privacy import DEFAULT_RECOGNIZERS, KNOWN_RECOGNIZERS, PrivacySettings
 from testing.privacy_eval import LabelledText, demo_ordinary_texts, generate, public_figures
+from testing.privacy_eval.ordinary_more import listed_more, more_ordinary_texts
 from testing.privacy_eval.scoring import STRUCTURED, Score, Span, score
 from testing.synthetic import DEMO_ACCOUNTS
 
@@ -141,7 +142,14 @@ def print_tables(scores: dict[str, Score], titles: dict[str, str]) -> None:
             counts = scores[key].group(group)
             cells.append(f"{_cell(counts.recall)} / {_cell(counts.precision)} ({counts.verbatim})")
         print(f"| {label} | {first.group(group).truth} | " + " | ".join(cells) + " |")
-    for source, label in (("ordinary", "our ordinary texts"), ("demo", "demo benign traffic")):
+    sources = (
+        ("ordinary", "our ordinary texts"),
+        ("demo", "demo benign traffic"),
+        ("more", "more ordinary texts (dev only)"),
+    )
+    for source, label in sources:
+        if not first.unlabelled_texts.get(source):
+            continue
         count = first.unlabelled_texts.get(source, 0)
         values = [_cell(scores[key].false_redactions_per_1000(source)) for key in keys]
         print(f"| false redactions per 1,000 {label} | {count} | " + " | ".join(values) + " |")
@@ -186,6 +194,13 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
     )
     parser.add_argument("--show-misses", type=int, default=0, metavar="N")
     parser.add_argument(
+        "--more",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N more ordinary texts of testing.privacy_eval.ordinary_more (dev split only)",
+    )
+    parser.add_argument(
         "--no-allow-list",
         action="store_true",
         help="do not list the split's public figures in privacy.allow_list",
@@ -198,7 +213,12 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
     if unknown:
         parser.error(f"unknown configuration(s) {unknown}")
     texts = generate(args.n, args.seed, args.split) + demo_ordinary_texts(args.demo, args.seed)
+    if args.more and args.split != "dev":
+        parser.error("--more is a developers' set: use it with --split dev")
     allowed = () if args.no_allow_list else public_figures(args.split)
+    if args.more:
+        texts += more_ordinary_texts(args.more, args.seed)
+        allowed = () if args.no_allow_list else (*allowed, *listed_more())
     print(f"split {args.split}: {len(texts)} texts (seed {args.seed}), allow list: {len(allowed)}")
     scores: dict[str, Score] = {}
     titles: dict[str, str] = {}

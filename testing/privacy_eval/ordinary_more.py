@@ -370,5 +370,13 @@ def more_ordinary_texts(count: int, seed: int = 7) -> list[LabelledText]:
         index = rng.randrange(len(_TEMPLATE_CASES))
         template, change_case = _TEMPLATE_CASES[index]
         text, _ = fill(template, value_for)
-        texts.append(LabelledText(change_case(text), (), "ordinary", f"more/O{index + 1:03d}"))
+        texts.append(LabelledText(change_case(text), (), "more", f"more/O{index + 1:03d}"))
     return texts
+
+
+def listed_more() -> tuple[str, ...]:
+    """What a university would put in ``privacy.allow_list`` for these texts: the public
+    figures, and its own buildings and halls."""
+    return (
+        PUBLIC_FIGURES_MORE + _FILLERS["building"] + _FILLERS["building_short"] + _FILLERS["hall"]
+    )

@@ -29,7 +29,7 @@ def test_the_same_seed_gives_the_same_texts_and_another_seed_others() -> None:
 def test_texts_are_ordinary_with_no_span_and_a_numbered_template() -> None:
     assert len(SAMPLE) == 3000
     for item in SAMPLE:
-        assert item.source == "ordinary"
+        assert item.source == "more"
         assert item.spans == ()
         match = re.fullmatch(r"more/O(\d{3})", item.template)
         assert match is not None and 1 <= int(match.group(1)) <= len(TEMPLATES_MORE)
