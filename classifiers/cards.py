@@ -10,10 +10,13 @@ from classifiers.base import CATEGORIES
 #: Where each data set comes from and under which terms (from ../shared/data/README.md).
 DATA_SOURCES = {
     "offensive": "OLID (OffensEval 2019 sub-task A; Zampieri et al., NAACL 2019) as packaged by "
-    "TweetEval (Barbieri et al., Findings of EMNLP 2020, cardiffnlp/tweeteval); Twitter's terms "
-    "apply to the texts.",
+    "TweetEval (Barbieri et al., Findings of EMNLP 2020, cardiffnlp/tweeteval), with our own "
+    "university posts as negatives; Davidson et al. 2017 (MIT licence, classes 0 and 1) only "
+    "to choose the regularisation and threshold. Twitter's terms apply to the texts.",
     "hate": "HatEval (SemEval-2019 Task 5; Basile et al.: hate against women and immigrants) as "
-    "packaged by TweetEval; Twitter's terms apply to the texts.",
+    "packaged by TweetEval, and Davidson et al. 2017 (ICWSM; MIT licence), class 0 (hate); "
+    "OLID's not-offensive tweets and our own university posts as negatives. Twitter's terms "
+    "apply to the texts.",
     "misleading": "CONSTRAINT COVID-19 fake news (Patwa et al., CONSTRAINT workshop, AAAI 2021), "
     "files from SumonKantiDey/Constraint-AAAI2021-COVID19-Fake-News-Detection-in-English (MIT "
     "licence on the repository; the data set states no separate licence: the paper is cited). "
@@ -76,30 +79,58 @@ def _linear_section(category: str, measured: dict[str, Any]) -> list[str]:
     metric = measured["metric"]
     per_class = measured["per_class"]
     confusion = measured["confusion"]
+    primary = measured["primary"]
     return [
         "## Model",
         "",
-        "Normalised text (links and mentions replaced, stretched letters capped, leetspeak and "
-        "masked words undone) → hashed character 2-5-grams and word 1-2-grams (2^19 columns, "
-        "idf-weighted, character and word parts each of unit length) → naive-Bayes log-count "
-        "ratio scaling → class-weighted logistic regression → Platt calibration on out-of-fold "
-        "scores.",
+        "Normalised text (hashtags split into words, links and mentions replaced, stretched "
+        "letters capped, leetspeak and masked words undone; protected groups, political and "
+        "news-cycle words and numbers masked: classifiers/masks.py) → hashed character "
+        "2-5-grams and word 1-2-grams (idf-weighted, character and word parts each of unit "
+        "length) → naive-Bayes log-ratio scaling → class-weighted logistic regression, each "
+        "source weighing the same → Platt calibration on out-of-fold scores with both classes "
+        "weighted equally: the score is prior-free (the probability if the category and its "
+        "opposite were equally common), so it means the same on a source with another "
+        "positive share.",
         "",
-        "## Data after deduplication",
+        "## Training data",
         "",
-        f"- Set: {measured['dataset']}",
-        f"- Training: {measured['train_size']} texts, {measured['train_positives']} positive",
-        f"- Validation: {measured['validation_size']} texts, "
-        f"{measured['validation_positives']} positive",
-        f"- Removed: {measured['removed_by_deduplication']}",
+        *_training_lines(measured),
         "",
-        "## Validation metrics",
+        "## Choice of regularisation and threshold",
         "",
-        f"- {metric.replace('_', '-')} at the threshold: **{measured[metric]}** "
-        f"(macro-F1 {measured['macro_f1']}, weighted-F1 {measured['weighted_f1']})",
-        f"- Honest estimate, threshold chosen on one half and measured on the other: "
-        f"{measured['cross_fitted_' + metric]}",
-        f"- At threshold 0.5: {measured['at_0.5']}",
+        f"- Regularisation C = {measured['regularisation']}"
+        + (
+            " (best mean macro-F1 on a source the model was not trained on: "
+            + "; ".join(
+                f"C={c}: " + ", ".join(f"{name} {value}" for name, value in row.items())
+                for c, row in measured["regularisation_figures"].items()
+            )
+            + ")"
+            if measured.get("regularisation_figures")
+            else ""
+        ),
+        "- Threshold: the best mean "
+        + metric.replace("_", "-")
+        + " over the validation splits of: "
+        + ", ".join(measured["sources"])
+        + ".",
+        "",
+        "## Validation, per source",
+        "",
+        "| source | texts | macro-F1 | weighted-F1 | positive share, true | labelled | "
+        "expected from scores |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        *(
+            f"| {name} | {r['texts']} | {r['macro_f1']} | {r['weighted_f1']} | "
+            f"{r['true_positive_share']} | {r['labelled_share']} | "
+            f"{r['expected_positive_share']} |"
+            for name, r in measured["sources"].items()
+        ),
+        "",
+        f"On {primary}: {metric.replace('_', '-')} at the threshold **{measured[metric]}**; "
+        f"threshold chosen on one half and measured on the other "
+        f"{measured['cross_fitted_' + metric]}; at 0.5 {measured['at_0.5']}.",
         "",
         "| class | precision | recall | F1 | support |",
         "| --- | --- | --- | --- | --- |",
@@ -109,7 +140,33 @@ def _linear_section(category: str, measured: dict[str, Any]) -> list[str]:
             for cls, v in per_class.items()
         ),
         "",
-        f"Confusion (rows true, columns predicted; not {category} first): {confusion}",
+        f"Confusion on {primary} (rows true, columns predicted; not {category} first): {confusion}",
+    ]
+
+
+def _training_lines(measured: dict[str, Any]) -> list[str]:
+    if "trained_on" in measured:
+        lines = [
+            f"- {name}: {part['texts']} texts, {part['positives']} positive"
+            for name, part in measured["trained_on"].items()
+        ]
+        dropped = measured.get("dropped_as_in_validation", {})
+        if dropped:
+            lines.append(
+                "- Training texts dropped because they are in a validation split: "
+                + ", ".join(f"{name} {count}" for name, count in dropped.items())
+            )
+        return lines
+    return [
+        f"- Set: {measured['dataset']}",
+        f"- Training: {measured['train_size']} texts, {measured['train_positives']} positive",
+        f"- Validation: {measured['validation_size']} texts, "
+        f"{measured['validation_positives']} positive",
+        f"- Removed by deduplication: {measured['removed_by_deduplication']}",
+        f"- Domain gate: CONSTRAINT posts against OLID's and HatEval's tweets, Davidson et "
+        f"al.'s and our university posts; fires on {measured['fires_on_ordinary_tweets']:.2%} "
+        f"of {measured['ordinary_tweets']} ordinary validation tweets "
+        f"({measured['fires_on_ordinary_tweets_ungated']:.2%} without it).",
     ]
 
 

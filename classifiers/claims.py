@@ -97,15 +97,28 @@ class ClaimMatcher:
         """Texts x claims cosine similarities, from the texts' feature matrices.
 
         Both sides are scaled to unit length after repeated n-grams are summed, so a
-        similarity lies in [0, 1] however often a text repeats itself.
+        similarity lies in [0, 1] however often a text repeats itself. Summing a batch's
+        matrices is the slow part, so it is done only for the texts that could reach the
+        threshold: each part (characters, words) of a text is at least of unit length (the
+        features scale the squares of its occurrences to one; repeats only add), so the
+        products divided by that lower bound are upper bounds of the similarities.
         """
         n_texts = matrices[0].shape[0] if matrices else 0
         if not self.claims or not n_texts:
             return np.zeros((n_texts, len(self.claims)))
-        texts = _unit_rows(sparse.csr_matrix(sum(matrices[1:], matrices[0])))
-        product = texts @ self._matrix
-        result = product.toarray() if sparse.issparse(product) else np.asarray(product)
-        return np.clip(result.astype(np.float64), 0.0, 1.0)  # float rounding only
+        products = sum(_dense(matrix @ self._matrix) for matrix in matrices)
+        parts = self.features.char_max - self.features.char_min + 1
+        has_characters = sum(np.diff(m.indptr) for m in matrices[:parts]) > 0
+        has_words = sum(np.diff(m.indptr) for m in matrices[parts:]) > 0
+        lower_norm = np.sqrt(np.maximum(has_characters.astype(int) + has_words, 1))
+        result: npt.NDArray[np.float64] = np.asarray(products, np.float64) / lower_norm[:, None]
+        candidates = np.flatnonzero(result.max(axis=1) >= self.threshold)
+        if len(candidates):
+            rows = [matrix[candidates] for matrix in matrices]
+            texts = _unit_rows(sparse.csr_matrix(sum(rows[1:], rows[0])))
+            result[candidates] = _dense(texts @ self._matrix)
+        clipped: npt.NDArray[np.float64] = np.clip(result, 0.0, 1.0)  # float rounding only
+        return clipped
 
     def best(self, similarities: npt.NDArray[np.float64]) -> list[tuple[KnownClaim, float] | None]:
         """Per text, the best claim at or above the threshold, or None."""
@@ -116,6 +129,10 @@ class ClaimMatcher:
             (self.claims[index], float(row[index])) if row[index] >= self.threshold else None
             for index, row in zip(indexes.tolist(), similarities, strict=True)
         ]
+
+
+def _dense(product: Any) -> npt.NDArray[np.float64]:
+    return np.asarray(product.toarray() if sparse.issparse(product) else product, np.float64)
 
 
 def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:

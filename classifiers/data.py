@@ -61,9 +61,9 @@ def duplicate_key(text: str) -> str:
 
 def deduplicate(name: str, train: LabelledSplit, validation: LabelledSplit) -> Dataset:
     """Remove repeats within each split and training texts that are in the validation split."""
-    validation_kept, validation_dropped = _majority(validation)
+    validation_kept, validation_dropped = majority(validation)
     held_out = {duplicate_key(text) for text in validation_kept.texts}
-    train_kept, train_dropped = _majority(train)
+    train_kept, train_dropped = majority(train)
     keep = [duplicate_key(text) not in held_out for text in train_kept.texts]
     overlap = keep.count(False)
     final_train = LabelledSplit(
@@ -78,7 +78,7 @@ def deduplicate(name: str, train: LabelledSplit, validation: LabelledSplit) -> D
     return Dataset(name, final_train, validation_kept, removed)
 
 
-def _majority(split: LabelledSplit) -> tuple[LabelledSplit, int]:
+def majority(split: LabelledSplit) -> tuple[LabelledSplit, int]:
     votes: dict[str, Counter[int]] = {}
     first: dict[str, str] = {}
     for text, label in zip(split.texts, split.labels.tolist(), strict=True):

@@ -133,8 +133,13 @@ class HashedNgrams:
         texts: Sequence[str],
         matrices: Sequence[sparse.csr_matrix],
         coefficients: npt.NDArray[np.floating],
+        display: Sequence[str] | None = None,
     ) -> list[dict[str, float]]:
         """For each text, each word's share of a linear score (for explanations).
+
+        ``display``, when given, names the words: per text, a text with as many words in
+        the same places (the normalised text before masking), so a share is reported under
+        the word the writer used rather than its placeholder.
 
         A word gets its own unigram, the character n-grams that start in it (or in
         the space before it), and half of each bigram it is part of. The shares of
@@ -172,6 +177,9 @@ class HashedNgrams:
                 shares += np.bincount(target, weights=part, minlength=len(shares))
         result = []
         for index, text_words in enumerate(words):
+            if display is not None:
+                shown = display[index].split()
+                text_words = shown if len(shown) == len(text_words) else text_words
             own = shares[word_offsets[index] : word_offsets[index + 1]]
             merged: dict[str, float] = {}
             for word, share in zip(text_words, own.tolist(), strict=True):

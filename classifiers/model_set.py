@@ -10,7 +10,11 @@ Scoring a batch detects each text's language, normalises it, builds the
 hashed n-gram matrices once, and from them computes the three linear
 scores and the similarity to every known false claim; threat patterns run
 on the normalised text; explanations are computed only for the categories
-a text is labelled with.
+a text is labelled with, and name the words as written (a masked word by
+itself, not its placeholder).
+
+Labels are consistent: hate and threats are abusive language, so a text
+labelled either is also labelled offensive (explained by the same words).
 """
 
 from __future__ import annotations
@@ -39,9 +43,11 @@ BUNDLE_NAME = "socmon-classifiers"
 #: The linear models, in column order. ``misleading_domain`` is the gate: how much a text
 #: looks like the health and news posts the misleading model knows, rather than chatter.
 LINEAR_MODELS: tuple[str, ...] = ("offensive", "hate", "misleading", "misleading_domain")
+#: Labels that imply ``offensive``: hate and threats are abusive language.
+IMPLY_OFFENSIVE = frozenset({"hate", "threat"})
 
 
-TOPIC_WORD = re.compile(r"[a-z][a-z0-9]+")
+TOPIC_WORD = re.compile(r"(?<!\w)[a-z][a-z0-9]+")  # not inside the masks' _placeholders_
 #: Everyday words of a university's accounts that also mark health news in the training
 #: data ("study", "staff", "tested"); they must not make a comment look like health news.
 UNIVERSITY_WORDS = frozenset(
@@ -59,6 +65,19 @@ def has_topic(texts: Sequence[str], topic_words: frozenset[str]) -> npt.NDArray[
     )
 
 
+def gated_misleading(
+    misleading: npt.NDArray[np.float64],
+    domain: npt.NDArray[np.float64],
+    on_topic: npt.NDArray[np.float64] | None,
+    gate_exponent: float,
+) -> npt.NDArray[np.float64]:
+    """The misleading score: the model's probability, times the gate's to a power (1: the
+    plain product; less: a gentler gate), times 0 for texts without a topic word when the
+    topic words are required (``on_topic`` given)."""
+    score = misleading * np.power(domain, gate_exponent)
+    return score if on_topic is None else score * on_topic
+
+
 class ModelFileError(SocmonError, ValueError):
     """The model files are missing or do not match this version of the code."""
 
@@ -70,11 +89,15 @@ class ClassifierSet:
     normalizer: TextNormalizer
     features: HashedNgrams
     linear: dict[str, LinearModel]
-    #: Words of the misleading model's domain; a text without one is not judged by it.
+    #: Words of the misleading model's domain; with ``require_topic``, a text without one
+    #: is not judged by it.
     topic_words: frozenset[str]
     versions: dict[str, str]
     thresholds: dict[str, float]
     metadata: dict[str, Any] = field(default_factory=dict)
+    require_topic: bool = True
+    #: How strongly the domain gate weighs on the misleading score (see ``gated_misleading``).
+    gate_exponent: float = 1.0
     claims_file: Path = DEFAULT_CLAIMS_FILE
     claim_similarity: float = 0.5
 
@@ -104,20 +127,22 @@ class ClassifierSet:
         }
         # The misleading model only judges what looks like its domain (health and news
         # claims); ordinary chatter would otherwise look "fake" to it.
-        gated_misleading = (
-            probabilities["misleading"]
-            * probabilities["misleading_domain"]
-            * has_topic(normalized, self.topic_words)
+        misleading = gated_misleading(
+            probabilities["misleading"],
+            probabilities["misleading_domain"],
+            has_topic(normalized, self.topic_words) if self.require_topic else None,
+            self.gate_exponent,
         )
         threat = [self.threat.score_normalized(text) for text in normalized]
         claims = self.claims.best(self.claims.similarities(matrices))
         results: list[TextScores] = []
+        implied: set[int] = set()  # offensive only because of hate or threat
         for index in range(len(normalized)):
             scores = {
                 "offensive": float(probabilities["offensive"][index]),
                 "hate": float(probabilities["hate"][index]),
                 "threat": threat[index],
-                "misleading": float(gated_misleading[index]),
+                "misleading": float(misleading[index]),
             }
             match = claims[index]
             if match is not None:
@@ -127,6 +152,9 @@ class ClassifierSet:
                 for c in CATEGORIES
                 if scores[c] >= self.thresholds[c] or (c == "misleading" and match is not None)
             )
+            if IMPLY_OFFENSIVE.intersection(labels) and "offensive" not in labels:
+                implied.add(index)
+                labels = self._with_offensive(scores, labels)
             results.append(
                 TextScores(
                     scores={c: round(v, 4) for c, v in scores.items()},
@@ -139,18 +167,33 @@ class ClassifierSet:
                 )
             )
         if explain:
-            self._explain(normalized, matrices, results)
+            self._explain(texts, normalized, matrices, results, implied)
         return results
+
+    def _with_offensive(self, scores: dict[str, float], labels: tuple[str, ...]) -> tuple[str, ...]:
+        """Hate and threats are abusive language: a text labelled either is also labelled
+        offensive, and its offensive score is raised to the offensive threshold (so that a
+        label always means a score at or above its threshold)."""
+        scores["offensive"] = max(scores["offensive"], self.thresholds["offensive"])
+        return tuple(c for c in CATEGORIES if c in labels or c == "offensive")
 
     def _explain(
         self,
+        texts: Sequence[str],
         normalized: Sequence[str],
         matrices: Sequence[Any],
         results: list[TextScores],
+        implied: set[int],
     ) -> None:
-        """Fill in the explanations of the labelled categories, a batch at a time."""
+        """Fill in the explanations of the labelled categories, a batch at a time; an
+        offensive label implied by hate or threat is explained by their words."""
+        readable: dict[int, str] = {}
         for category in CATEGORIES:
-            flagged = [i for i, result in enumerate(results) if category in result.labels]
+            flagged = [
+                i
+                for i, result in enumerate(results)
+                if category in result.labels and not (category == "offensive" and i in implied)
+            ]
             if not flagged:
                 continue
             if category == "threat":
@@ -160,10 +203,14 @@ class ClassifierSet:
                     )
                 continue
             rows = np.array(flagged)
+            for i in flagged:
+                if i not in readable:
+                    readable[i] = self.normalizer.readable(texts[i])
             shares = self.features.word_shares(
                 [normalized[i] for i in flagged],
                 [matrix[rows] for matrix in matrices],
                 self.linear[category].coef,
+                display=[readable[i] for i in flagged],
             )
             for i, word_shares in zip(flagged, shares, strict=True):
                 terms = top_terms(word_shares, 5)
@@ -171,6 +218,10 @@ class ClassifierSet:
                 if category == "misleading" and claim is not None:
                     terms = [f"claim:{claim}", *terms]
                 results[i].explanations[category] = terms
+        for i in implied:
+            explanations = results[i].explanations
+            terms = [t for c in CATEGORIES if c in IMPLY_OFFENSIVE for t in explanations.get(c, [])]
+            explanations["offensive"] = list(dict.fromkeys(terms))[:5]
 
     def probabilities(self, category: str, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """One category's scores for texts (for evaluation)."""
@@ -207,11 +258,14 @@ class ClassifierSet:
                     "normalizer": {
                         "min_count": self.normalizer.min_count,
                         "max_vocabulary": self.normalizer.max_vocabulary,
+                        "mask_topics": self.normalizer.mask_topics,
                         "by_length": {
                             str(k): v for k, v in sorted(self.normalizer.by_length_.items())
                         },
                     },
                     "misleading_topic_words": sorted(self.topic_words),
+                    "misleading_requires_topic": self.require_topic,
+                    "misleading_gate_exponent": self.gate_exponent,
                     "versions": self.versions,
                     "thresholds": self.thresholds,
                     "metadata": self.metadata,
@@ -246,7 +300,9 @@ class ClassifierSet:
             features = HashedNgrams(**description["features"])
             features.idf_ = arrays["idf"]
             normalizer = TextNormalizer(
-                description["normalizer"]["min_count"], description["normalizer"]["max_vocabulary"]
+                description["normalizer"]["min_count"],
+                description["normalizer"]["max_vocabulary"],
+                description["normalizer"].get("mask_topics", False),
             )
             normalizer.by_length_ = {
                 int(length): words
@@ -263,6 +319,8 @@ class ClassifierSet:
             }
         return cls(
             topic_words=frozenset(description["misleading_topic_words"]),
+            require_topic=description.get("misleading_requires_topic", True),
+            gate_exponent=description.get("misleading_gate_exponent", 1.0),
             normalizer=normalizer,
             features=features,
             linear=linear,

@@ -3,11 +3,14 @@
 Social-media text hides the words that matter behind noise and on purpose:
 mentions and links carry no meaning of their own, letters are stretched
 ("sooooo"), and abuse is disguised ("f*ck", "sh1t", "b i t c h"). The
-normaliser lowercases, replaces links and mentions by placeholders, caps
+normaliser splits hashtags into their words ("#BuildThatWall" → "build that
+wall"), lowercases, replaces links and mentions by placeholders, caps
 repeated letters at two, undoes leetspeak inside words that mix letters and
 digits, joins runs of single letters, and resolves masked words (letters with
 ``*``, ``#`` or ``$`` in them) against a vocabulary learned from the training
 data: the most frequent known word of the same length that fits the mask.
+Last, with ``mask_topics``, the words that say whom or what a text is about
+are masked (``classifiers.masks``).
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from classifiers.masks import mask
+
 _URL = re.compile(r"https?://\S+|www\.\S+|\burl\b", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|#39);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'"}
 _REPEATS = re.compile(r"(.)\1{2,}")
-_HASHTAG = re.compile(r"(?<!\S)#(?=\w)")
+_HASHTAG = re.compile(r"(?<!\S)#(\w+)")
+_CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 #: A word with a disguise in it: letters mixed with digits or mask characters.
 _DISGUISED = re.compile(r"(?<![\w*#$@])[a-z][a-z0-9*#$@]*[0-9*#$@][a-z0-9*#$@]*[a-z*](?![\w*#$@])")
 _SPACED = re.compile(r"(?<!\S)(?:[a-z] ){2,}[a-z](?!\S)")
@@ -40,9 +46,12 @@ class TextNormalizer:
     (scikit-learn convention: parameters in ``__init__``, learned state ends in ``_``).
     """
 
-    def __init__(self, min_count: int = 3, max_vocabulary: int = 50_000) -> None:
+    def __init__(
+        self, min_count: int = 3, max_vocabulary: int = 50_000, mask_topics: bool = False
+    ) -> None:
         self.min_count = min_count
         self.max_vocabulary = max_vocabulary
+        self.mask_topics = mask_topics
 
     def fit(self, texts: Iterable[str]) -> TextNormalizer:
         counts: Counter[str] = Counter()
@@ -59,6 +68,12 @@ class TextNormalizer:
 
     def normalize(self, text: str) -> str:
         """The normalised text (single spaces, no leading or trailing space)."""
+        text = self.readable(text)
+        return mask(text) if self.mask_topics else text
+
+    def readable(self, text: str) -> str:
+        """The normalised text before masking: word for word the same words as
+        ``normalize`` gives, with the masked ones as they were (for explanations)."""
         text = self._basic(text)
         if _SUSPICIOUS.search(text):  # one scan decides whether the two below are needed
             text = _DISGUISED.sub(self._undisguise, text)
@@ -71,13 +86,13 @@ class TextNormalizer:
         # have no entity, link, mention or hashtag): this is the hot path of scoring.
         if "&" in text:
             text = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
+        if "#" in text:
+            text = _HASHTAG.sub(_split_hashtag, text)
         text = text.lower()
         if "http" in text or "www." in text or "url" in text:
             text = _URL.sub(" url ", text)
         if "@" in text:
             text = _MENTION.sub(" @user ", text)
-        if "#" in text:
-            text = _HASHTAG.sub("", text)
         text = _REPEATS.sub(r"\1\1", text)
         return " ".join(text.split())
 
@@ -94,3 +109,10 @@ class TextNormalizer:
         candidates = getattr(self, "by_length_", {}).get(len(token), [])
         pattern = re.compile("".join("[a-z]" if c in _MASK_CHARS else re.escape(c) for c in token))
         return next((word for word in candidates if pattern.fullmatch(word)), None)
+
+
+def _split_hashtag(match: re.Match[str]) -> str:
+    """``#BuildThatWall`` → ``Build That Wall``; a tag without capitals stays one word."""
+    tag = match.group(1)
+    parts = _CAMEL_PART.findall(tag)
+    return " ".join(parts) if "".join(parts) == tag else tag

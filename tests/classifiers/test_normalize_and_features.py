@@ -24,6 +24,7 @@ def normalizer() -> TextNormalizer:
     ("raw", "expected"),
     [
         ("@someone Look at THIS https://t.co/x #Exams", "@user look at this url exams"),
+        ("#BuildThatWall and #MAGA2020 #exams", "build that wall and maga 2020 exams"),
         ("soooooo goooood", "soo good"),
         ("f*ck you", "fuck you"),
         ("this is sh1t", "this is shit"),
@@ -32,6 +33,8 @@ def normalizer() -> TextNormalizer:
         ("f u c k off", "fuck off"),
         ("fish &amp; chips", "fish & chips"),
         ("room 101 at 10am", "room 101 at 10am"),  # numbers that are not disguises stay
+        # A tag that ASCII camel case cannot split stays one word.
+        ("caf\u00e9 #Caf\u00e9Cr\u00e8me", "caf\u00e9 caf\u00e9cr\u00e8me"),
     ],
 )
 def test_disguises_are_undone(normalizer: TextNormalizer, raw: str, expected: str) -> None:
@@ -40,6 +43,26 @@ def test_disguises_are_undone(normalizer: TextNormalizer, raw: str, expected: st
 
 def test_a_mask_without_a_known_word_is_kept(normalizer: TextNormalizer) -> None:
     assert normalizer("z*zz") == "z*zz"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Women are great", "_group_ are great"),
+        ("#BuildThatWall say the Trump fans", "build that _topic_ say the _topic_ fans"),
+        ("transgenders and trans people", "_group_ and _group_ people"),
+        ("the LGBTQ+ society meets at 6", "the _group_ society meets at 0"),
+        ("room 101 at 10am, 2,500 seats", "room 0 at 10am, 0 seats"),
+        ("womens wallet", "womens wallet"),  # whole words only
+    ],
+)
+def test_topics_groups_and_numbers_are_masked(raw: str, expected: str) -> None:
+    masking = TextNormalizer(mask_topics=True).fit(VOCABULARY)
+    assert masking(raw) == expected
+    # Word for word aligned with the readable form, which keeps the writer's words.
+    readable = masking.readable(raw)
+    assert len(readable.split()) == len(expected.split())
+    assert "_group_" not in readable and "_topic_" not in readable
 
 
 TEXTS = ["you are great", "what an idiot", "good luck with the exams!", "", "été à paris 🎉"]
@@ -80,6 +103,17 @@ def test_word_shares_add_up_to_the_score(features: HashedNgrams) -> None:
     for text_shares, score in zip(shares, scores, strict=True):
         assert sum(text_shares.values()) == pytest.approx(score, abs=1e-4)
     assert set(shares[1]) == {"what", "an", "idiot"}
+
+
+def test_word_shares_name_the_displayed_words(features: HashedNgrams) -> None:
+    texts = ["_group_ are great", "what an idiot"]
+    weights = np.random.default_rng(3).normal(size=features.n_features).astype(np.float32)
+    matrices = features.matrices(texts)
+    shown = features.word_shares(texts, matrices, weights, display=["women are great", "x"])
+    plain = features.word_shares(texts, matrices, weights)
+    assert set(shown[0]) == {"women", "are", "great"}
+    assert shown[0]["women"] == pytest.approx(plain[0]["_group_"])
+    assert set(shown[1]) == {"what", "an", "idiot"}  # word counts differ: not renamed
 
 
 def test_hashes_do_not_depend_on_the_process() -> None:

@@ -39,6 +39,38 @@ def test_threats_are_caught(shipped: ClassifierSet, text: str) -> None:
     assert result.explanations["threat"]
 
 
+HATEFUL_OR_THREATENING = (
+    *robustness.THREATS,
+    "migrants are vermin and should all be deported",
+    "women are too stupid to be engineers",
+    "those people are animals, send them all back",
+)
+
+
+def test_hate_and_threats_are_also_offensive(shipped: ClassifierSet) -> None:
+    """Hate and threats are abusive language: the labels say so, the offensive score reaches
+    its threshold, and the offensive explanation names words of the text."""
+    results = shipped.score(list(HATEFUL_OR_THREATENING))
+    implying = [r for r in results if {"hate", "threat"} & set(r.labels)]
+    assert len(implying) >= len(robustness.THREATS)  # every threat, and some hate
+    for text, result in zip(HATEFUL_OR_THREATENING, results, strict=True):
+        if not {"hate", "threat"} & set(result.labels):
+            continue
+        assert "offensive" in result.labels
+        assert result.scores["offensive"] >= shipped.thresholds["offensive"]
+        terms = result.explanations["offensive"]
+        assert terms and all(word in text.lower() for term in terms for word in term.split())
+
+
+def test_explanations_name_the_words_written_not_placeholders(shipped: ClassifierSet) -> None:
+    text = "Women are too stupid to be engineers and immigrants are vermin"
+    result = shipped.score([text])[0]
+    assert result.labels, "the example should be flagged"
+    for terms in result.explanations.values():
+        for term in terms:
+            assert not term.startswith("_") and term in text.lower()
+
+
 @pytest.mark.parametrize("text", robustness.NOT_THREATS)
 def test_violent_idioms_are_not_threats(shipped: ClassifierSet, text: str) -> None:
     assert "threat" not in shipped.score([text])[0].labels

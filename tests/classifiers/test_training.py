@@ -47,9 +47,15 @@ def test_training_is_reproducible_and_writes_models_and_cards(
         assert first.versions[category] in card and "Threshold" in card
     metrics = first.metadata["metrics"]
     assert metrics["offensive"]["macro_f1"] > 0.9  # the generated classes are easy to tell
+    trained_on = metrics["hate"]["trained_on"]
+    # No Davidson et al. here: hate learns from HatEval, with OLID's inoffensive tweets and
+    # our university posts as negatives; each source also measures the shipped threshold.
+    assert set(trained_on) == {"HatEval", "OLID, not offensive", "university posts"}
+    assert trained_on["OLID, not offensive"]["positives"] == 0
+    assert set(metrics["hate"]["sources"]) == {"HatEval"}
     assert (
-        metrics["offensive"]["train_size"]
-        + sum(metrics["offensive"]["removed_by_deduplication"].values())
+        metrics["misleading"]["train_size"]
+        + sum(metrics["misleading"]["removed_by_deduplication"].values())
         == 240
     )
     loaded = ClassifierSet.load(tmp_path / "a")
