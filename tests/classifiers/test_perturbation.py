@@ -66,7 +66,6 @@ def test_shipped_hate_verdict_does_not_depend_on_the_target_group(
     assert swap.rate <= GROUP_SWAP_BOUND
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14: shipped hate model keys on political topics")
 def test_shipped_models_ignore_an_added_political_topic(shipped: perturbation.Labeller) -> None:
     rates = perturbation.topic_flips(shipped, CATEGORIES)
     over = {c: round(r.rate, 3) for c, r in rates.items() if r.rate > TOPIC_BOUND}
