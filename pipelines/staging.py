@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,12 @@ RECORD_ARROW_SCHEMA = RECORDS.staged_schema
 RECORD_COLUMNS: tuple[str, ...] = RECORDS.staged_columns
 DEAD_LETTER_ARROW_SCHEMA = DEAD_LETTERS.staged_schema
 OUT_OF_SCOPE_ARROW_SCHEMA = OUT_OF_SCOPE.staged_schema
-DETECTION_ARROW_SCHEMA = DETECTIONS.staged_schema
+#: Staged detections also carry the version of the record that raised them (its
+#: ``observed_at``): when a run reads two versions of a post, only the kept one's count.
+DETECTION_VERSION_COLUMN = "record_observed_at"
+DETECTION_ARROW_SCHEMA = DETECTIONS.staged_schema.append(
+    pa.field(DETECTION_VERSION_COLUMN, RECORDS.staged_schema.field("observed_at").type)
+)
 
 #: The staged tables besides records: file prefix → schema.
 SIDE_TABLES = {
@@ -81,9 +87,30 @@ def dead_letter_to_row(dead_letter: DeadLetter) -> StagedRow:
     )
 
 
-def detection_to_row(detection: Detection) -> StagedRow:
-    """The staged row of a detection (the declaration's columns, by name)."""
-    return DETECTIONS.row(**{name: getattr(detection, name) for name in DETECTIONS.staged_columns})
+def detection_to_row(detection: Detection, record_observed_at: datetime) -> StagedRow:
+    """The staged row of a detection (the declaration's columns, by name), then the version
+    of the record it was raised on."""
+    row = DETECTIONS.row(**{name: getattr(detection, name) for name in DETECTIONS.staged_columns})
+    return (*row, record_observed_at)
+
+
+def of_kept_versions(records: pa.Table | None, detections: pa.Table | None) -> pa.Table | None:
+    """The detections raised on the version of each record that was kept, without the version
+    column (a run that read an offensive post and its benign edit keeps only the edit's)."""
+    if detections is None:
+        return None
+    if DETECTION_VERSION_COLUMN not in detections.column_names:
+        return detections
+    kept: set[tuple[Any, Any]] = set()
+    if records is not None:
+        kept = set(zip(records["id"].to_pylist(), records["observed_at"].to_pylist(), strict=True))
+    versions = zip(
+        detections["record_id"].to_pylist(),
+        detections[DETECTION_VERSION_COLUMN].to_pylist(),
+        strict=True,
+    )
+    mask = pa.array([version in kept for version in versions], type=pa.bool_())
+    return detections.filter(mask).drop_columns([DETECTION_VERSION_COLUMN])
 
 
 def rows_to_table(rows: Sequence[StagedRow], schema: pa.Schema) -> pa.Table:

@@ -93,9 +93,9 @@ def parse_messages(
             continue
         kept.append((record, protected, message))
         if protected.detection is not None:
-            detections.append(detection_to_row(protected.detection))
+            detections.append(detection_to_row(protected.detection, record.observed_at))
     kept, verdicts = _scored(kept, classifiers, topic, dead_letters)
-    for (_, protected, message), verdict in zip(kept, verdicts, strict=True):
+    for (record, protected, message), verdict in zip(kept, verdicts, strict=True):
         records.append(
             record_to_row(
                 protected.record,
@@ -106,7 +106,9 @@ def parse_messages(
                 verdict.scored,
             )
         )
-        detections.extend(detection_to_row(detection) for detection in verdict.detections)
+        detections.extend(
+            detection_to_row(detection, record.observed_at) for detection in verdict.detections
+        )
     return ParsedBatch(
         records=rows_to_table(records, RECORD_ARROW_SCHEMA),
         dead_letters=rows_to_table(dead_letters, DEAD_LETTER_ARROW_SCHEMA),

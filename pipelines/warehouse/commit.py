@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from pipelines.audit import AuditEntry
 from pipelines.ranges import PartitionRange
-from pipelines.staging import StagedRun
+from pipelines.staging import StagedRun, of_kept_versions
 from pipelines.warehouse.edits import settle_findings
 from pipelines.warehouse.records import TOMBSTONED_BY_RUN, UpsertCounts, without_erased
 from pipelines.warehouse.warehouse import Warehouse
@@ -65,9 +65,10 @@ class StagedTables:
     @classmethod
     def read(cls, staged: StagedRun) -> StagedTables:
         """Read the staged Parquet files."""
+        records = read_tables(staged.record_files)
         return cls(
-            read_tables(staged.record_files),
-            read_tables(staged.detection_files),
+            records,
+            of_kept_versions(records, read_tables(staged.detection_files)),
             dead_letters=read_tables(staged.dead_letter_files),
         )
 

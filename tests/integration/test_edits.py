@@ -271,3 +271,26 @@ def test_a_failed_commit_supersedes_nothing_and_its_rerun_supersedes_once(
     settled = findings(settings)
     assert process(settings).records_read == 0
     assert findings(settings) == settled
+
+
+def test_a_post_and_its_edit_read_in_one_run_keep_only_the_edits_findings(
+    settings: Settings, feed: Feed
+) -> None:
+    abusive = comment(9, OFFENSIVE)
+    result = feed.process(abusive, edited(abusive, BENIGN, hours=1))
+
+    assert result.duplicates == 1
+    assert detections(settings, abusive) == []
+    assert alerts(settings, abusive) == []
+    [stored] = query(settings, "SELECT text FROM records WHERE id = ?", (abusive.id,))
+    assert stored["text"] == BENIGN
+
+
+def test_an_edit_read_before_its_original_in_one_run_still_wins(
+    settings: Settings, feed: Feed
+) -> None:
+    abusive = comment(10, OFFENSIVE)
+    feed.process(edited(abusive, BENIGN, hours=1), abusive)
+
+    assert detections(settings, abusive) == []
+    assert alerts(settings, abusive) == []
