@@ -55,12 +55,14 @@ class NbLogisticRegression:
         random_state: int = 0,
         smoothing: float | None = None,
         prior_free: bool = True,
+        ignored_columns: npt.NDArray[np.int64] | None = None,
     ) -> None:
         self.C = C
         self.calibration_folds = calibration_folds
         self.random_state = random_state
         self.smoothing = smoothing
         self.prior_free = prior_free
+        self.ignored_columns = ignored_columns
 
     def fit(
         self,
@@ -73,6 +75,8 @@ class NbLogisticRegression:
         labels = np.asarray(y).astype(int)
         weights = _balanced(labels, sample_weight)
         ratio = nb_ratio(X, labels, self.smoothing)
+        if self.ignored_columns is not None:  # features the model must not use
+            ratio[self.ignored_columns] = 0.0
         scaled = sparse.csr_matrix(X @ sparse.diags(ratio.astype(np.float32)))
         regression = self._regression().fit(scaled, labels, sample_weight=weights)
         folds = StratifiedKFold(
@@ -166,7 +170,7 @@ def _balanced(
 
 def at_prior(scores: npt.NDArray[np.float64], prior: float) -> npt.NDArray[np.float64]:
     """Prior-free scores as probabilities on a source where ``prior`` of texts are positive."""
-    clipped = np.clip(scores, 1e-9, 1 - 1e-9)
+    clipped = np.clip(np.asarray(scores, np.float64), 1e-9, 1 - 1e-9)
     logit = np.log(clipped / (1 - clipped)) + np.log(prior / (1 - prior))
     return np.asarray(1.0 / (1.0 + np.exp(-logit)))
 

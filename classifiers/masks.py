@@ -7,11 +7,16 @@ Whom a text is about must not decide whether it is abusive; how it speaks
 of them must. So the normaliser replaces
 
 * names of protected groups (women, immigrants, Muslims, gay people, …) by
-  one placeholder, ``_group_``: "<group> are animals" is learned once for
-  every group, and a hateful sentence stays hateful when the target changes;
+  one placeholder, ``_g_``: "<group> are animals" is learned once for every
+  group, and a hateful sentence stays hateful when the target changes;
 * political and news-cycle words (parties, politicians, countries, the
-  border) by ``_topic_``;
+  border) by ``_t_``;
 * stand-alone numbers by ``0``.
+
+The placeholders alone carry no weight: training gives the n-grams that lie
+wholly inside one (``placeholder_texts``) a naive-Bayes ratio of zero, so
+mentioning a group or a topic is no evidence of anything; the words around
+it ("<group> are vermin", "welcome <group>") still are.
 
 Slurs are not masked: they are how a text speaks, not whom it names. The
 lists are short and explicit on purpose (a reader can see every word), and
@@ -21,11 +26,12 @@ original word at the same position.
 
 from __future__ import annotations
 
-import functools
 import re
 
-GROUP_PLACEHOLDER = "_group_"
-TOPIC_PLACEHOLDER = "_topic_"
+#: Written with characters no word has, so that none of their n-grams is also part of a word
+#: and the models can be kept from using them alone (``placeholder_texts``).
+GROUP_PLACEHOLDER = "_g_"
+TOPIC_PLACEHOLDER = "_t_"
 NUMBER_PLACEHOLDER = "0"
 
 #: Protected groups, as people name them (slurs excluded: see the module docstring).
@@ -59,25 +65,28 @@ _PLACEHOLDERS = {word: GROUP_PLACEHOLDER for word in GROUP_WORDS} | {
     word: TOPIC_PLACEHOLDER for word in TOPIC_WORDS
 }
 _NUMBER = re.compile(r"(?<![\w.,:])\d+(?:[.,:]\d+)*(?!\w)")
+#: A word: a run of letters (with a "+" after it, as in "lgbtq+"); "women's" holds "women".
 _WORD = re.compile(r"[a-z]+\+?")
 _DIGIT = re.compile(r"\d")
 _KEYS = frozenset(_PLACEHOLDERS)
 
 
-@functools.lru_cache(maxsize=4096)
-def _expression(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Whole words only; longest first so that "transgenders" is not read as "trans"."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w+])(?:{alternatives})(?![\w+])")
+def placeholder_texts() -> list[str]:
+    """The placeholders as texts, whose n-gram features the models must not use alone."""
+    return [GROUP_PLACEHOLDER, TOPIC_PLACEHOLDER]
 
 
 def mask(text: str) -> str:
     """``text`` (normalised: lowercase, single spaces) with groups, topics and numbers masked."""
-    # Most texts name no group or topic: a set intersection finds out faster than the
-    # alternation of every listed word would (this is the hot path of scoring).
-    found = _KEYS.intersection(_WORD.findall(text))
-    if found:
-        text = _expression(tuple(sorted(found))).sub(lambda m: _PLACEHOLDERS[m.group(0)], text)
+    # Most texts name no group or topic: a set intersection finds out faster than a
+    # substitution over every word would (this is the hot path of scoring).
+    if _KEYS.intersection(_WORD.findall(text)):
+        text = _WORD.sub(_placeholder, text)
     if _DIGIT.search(text):
         text = _NUMBER.sub(NUMBER_PLACEHOLDER, text)
     return text
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return _PLACEHOLDERS.get(word, word)

@@ -114,7 +114,8 @@ class ClassifierSet:
         if not texts:
             return []
         languages = [detect_language(text) for text in texts]
-        normalized = [self.normalizer(text) for text in texts]
+        both = [self.normalizer.normalize_both(text) for text in texts]
+        normalized = [masked for masked, _ in both]
         matrices = self.features.matrices(normalized)
         decisions = np.zeros((len(texts), len(LINEAR_MODELS)))
         for matrix in matrices:
@@ -167,7 +168,9 @@ class ClassifierSet:
                 )
             )
         if explain:
-            self._explain(texts, normalized, matrices, results, implied)
+            self._explain(
+                [readable for _, readable in both], normalized, matrices, results, implied
+            )
         return results
 
     def _with_offensive(self, scores: dict[str, float], labels: tuple[str, ...]) -> tuple[str, ...]:
@@ -179,7 +182,7 @@ class ClassifierSet:
 
     def _explain(
         self,
-        texts: Sequence[str],
+        readable: Sequence[str],
         normalized: Sequence[str],
         matrices: Sequence[Any],
         results: list[TextScores],
@@ -187,7 +190,6 @@ class ClassifierSet:
     ) -> None:
         """Fill in the explanations of the labelled categories, a batch at a time; an
         offensive label implied by hate or threat is explained by their words."""
-        readable: dict[int, str] = {}
         for category in CATEGORIES:
             flagged = [
                 i
@@ -203,9 +205,6 @@ class ClassifierSet:
                     )
                 continue
             rows = np.array(flagged)
-            for i in flagged:
-                if i not in readable:
-                    readable[i] = self.normalizer.readable(texts[i])
             shares = self.features.word_shares(
                 [normalized[i] for i in flagged],
                 [matrix[rows] for matrix in matrices],

@@ -71,6 +71,11 @@ class TextNormalizer:
         text = self.readable(text)
         return mask(text) if self.mask_topics else text
 
+    def normalize_both(self, text: str) -> tuple[str, str]:
+        """The normalised text and its readable form (``readable``), computed once."""
+        readable = self.readable(text)
+        return (mask(readable) if self.mask_topics else readable), readable
+
     def readable(self, text: str) -> str:
         """The normalised text before masking: word for word the same words as
         ``normalize`` gives, with the masked ones as they were (for explanations)."""

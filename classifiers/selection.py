@@ -26,6 +26,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from classifiers.linear import NbLogisticRegression, at_prior
+from classifiers.masks import placeholder_texts
 from classifiers.metrics import THRESHOLD_GRID, f1_scores
 
 Matrix = Any  # a scipy sparse CSR matrix
@@ -50,8 +51,18 @@ class Labelled:
     validation: Part
 
 
+def placeholder_columns(features: Any) -> npt.NDArray[np.int64]:
+    """The feature columns of the masks' placeholders alone (``classifiers.masks``)."""
+    matrix = features.transform(placeholder_texts())
+    return np.unique(matrix.indices).astype(np.int64)
+
+
 def fit_parts(
-    parts: Sequence[Part], regularisation: float, seed: int, smoothing: float | None = None
+    parts: Sequence[Part],
+    regularisation: float,
+    seed: int,
+    smoothing: float | None = None,
+    ignored_columns: npt.NDArray[np.int64] | None = None,
 ) -> NbLogisticRegression:
     """One model from all parts; each part's texts share its weight equally."""
     matrix = sparse.csr_matrix(sparse.vstack([part.matrix for part in parts]))
@@ -60,7 +71,9 @@ def fit_parts(
         [np.full(len(part.labels), part.weight / max(1, len(part.labels))) for part in parts]
     )
     weights *= len(labels) / weights.sum()
-    model = NbLogisticRegression(C=regularisation, random_state=seed, smoothing=smoothing)
+    model = NbLogisticRegression(
+        C=regularisation, random_state=seed, smoothing=smoothing, ignored_columns=ignored_columns
+    )
     return model.fit(matrix, labels, sample_weight=weights)
 
 
@@ -79,6 +92,7 @@ def choose_regularisation(
     metric: str,
     seed: int,
     smoothing: float | None = None,
+    ignored_columns: npt.NDArray[np.int64] | None = None,
 ) -> tuple[float, dict[str, dict[str, float]]]:
     """The strength whose models do best on sources they were not trained on.
 
@@ -93,7 +107,7 @@ def choose_regularisation(
             others = [s.train for s in sources if s.name in trained_on and s.name != held.name]
             if not others:
                 continue
-            model = fit_parts([*others, *negatives], strength, seed, smoothing)
+            model = fit_parts([*others, *negatives], strength, seed, smoothing, ignored_columns)
             scores = model.predict_proba(held.validation.matrix)[:, 1]
             row[held.name] = round(best_metric(held.validation.labels, scores, metric), 4)
         figures[str(strength)] = row
@@ -102,14 +116,22 @@ def choose_regularisation(
 
 
 def choose_threshold(
-    validations: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]], metric: str
+    validations: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]],
+    metric: str,
+    benign: npt.NDArray[np.float64] | None = None,
+    budget: float = 1.0,
 ) -> float:
-    """The grid threshold with the best mean metric over the (labels, scores) pairs."""
+    """The grid threshold with the best mean metric over the (labels, scores) pairs, among
+    those that flag at most ``budget`` of the ``benign`` scores (ordinary texts that should
+    not be flagged); the lowest threshold within the budget if it rules out the best."""
 
     def mean_at(threshold: float) -> float:
         return float(np.mean([f1_scores(y, s >= threshold)[metric] for y, s in validations]))
 
-    return float(max(THRESHOLD_GRID, key=lambda t: (mean_at(float(t)), -abs(t - 0.5))))
+    allowed = [float(t) for t in THRESHOLD_GRID if benign is None or np.mean(benign >= t) <= budget]
+    if not allowed:
+        return float(THRESHOLD_GRID[-1])
+    return max(allowed, key=lambda t: (mean_at(t), -abs(t - 0.5)))
 
 
 def source_report(
@@ -138,6 +160,7 @@ def transfer_matrix(
     ready: dict[str, Callable[[Matrix], npt.NDArray[np.bool_]]] | None = None,
     negatives: dict[str, Matrix] | None = None,
     smoothing: float | None = None,
+    ignored_columns: npt.NDArray[np.int64] | None = None,
 ) -> dict[str, dict[str, float]]:
     """Row: the model trained on one source alone (threshold chosen on that source's own
     validation split, as one would without other data); column: the source it is measured
@@ -145,7 +168,7 @@ def transfer_matrix(
     ``ready`` adds rows for ready models, given as functions from a matrix to labels."""
     labellers: dict[str, Callable[[Matrix], npt.NDArray[np.bool_]]] = {}
     for trained in sources:
-        model = fit_parts([trained.train], regularisation, seed, smoothing)
+        model = fit_parts([trained.train], regularisation, seed, smoothing, ignored_columns)
         own = model.predict_proba(trained.validation.matrix)[:, 1]
         cut = choose_threshold([(trained.validation.labels, own)], metric)
         labellers[f"trained on {trained.name}"] = _labeller(model, cut)

@@ -43,12 +43,12 @@ _HARM = (
 _PEOPLE = (
     r"(?:person|people|guy|guys|girl|girls|man|men|woman|women|kid|kids|staff|students?|"
     r"lecturers?|teachers?|professors?|admins?|family|mum|mom|dad|wife|husband|children|"
-    r"bastards?|bitch|bitches|idiots?|pricks?|twats?|cunts?|fuckers?|scum|lot|_group_)"
+    r"bastards?|bitch|bitches|idiots?|pricks?|twats?|cunts?|fuckers?|scum|lot|_g_)"
 )
 #: Whom the harm is aimed at: a pronoun, or a determiner with a word for people.
 _PERSON = (
     r"(?:you|u|ya|him|her|them|yourself|everyone|everybody|somebody|someone|anyone|y'all|yall|"
-    r"_group_|"  # a protected group, masked by the normaliser (classifiers.masks)
+    r"_g_|"  # a protected group, masked by the normaliser (classifiers.masks)
     rf"(?:the|this|that|these|those|every|all|each|your|ur|his|their)\s+(?:\w+\s+)?{_PEOPLE})"
 )
 _PLACE = (

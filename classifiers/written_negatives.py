@@ -57,6 +57,22 @@ _COMMUNITIES = (
     "mature students'",
     "Hindu and Sikh students'",
 )
+#: Groups named in the plural, for posts that speak well of them ("<group> are welcome here"):
+#: without these, "<group> are" was evidence of hate whatever followed.
+_PEOPLE = (
+    "Women",
+    "Refugees",
+    "Immigrants",
+    "Muslims",
+    "Jewish students",
+    "Gay and lesbian staff",
+    "Trans people",
+    "Disabled students",
+    "Black students",
+    "Migrants",
+    "International students",
+    "Asian students",
+)
 _PLACES = (
     "the main library",
     "the sports centre",
@@ -97,6 +113,15 @@ _TEMPLATES = (
     "Volunteers needed for a study on {topic}; participants receive a shopping voucher.",
     "The {community} group is running a workshop on {topic} in {place} {day}.",
     "Statement: we stand with our {community} community and condemn the abuse they received.",
+    "All {community} students and staff are welcome here, today and every day.",
+    "{people} are welcome here, and they always will be.",
+    "{people} are part of what makes this university great.",
+    "{people} are valued members of our community, full stop.",
+    "{people} are invited to the {community} network's open meeting {day}.",
+    "Did you know? {people} are a third of our new postgraduates this year.",
+    "{people} are not a problem to be solved; they are our colleagues and friends.",
+    "This month we celebrate the achievements of our {community} alumni.",
+    "Ask us anything: our {community} mentors answer questions live {day}.",
     "Counselling and wellbeing services are open {day}; you don't have to struggle alone.",
     "Library opening hours change {day}: 8am to midnight during the exam period.",
     "Parking permits for the new term can be renewed online from {day}.",
@@ -111,6 +136,7 @@ def written_negatives(per_template: int = 40, seed: int = 20261127) -> list[str]
         "role": _ROLES,
         "topic": _TOPICS,
         "community": _COMMUNITIES,
+        "people": _PEOPLE,
         "place": _PLACES,
         "day": _DAYS,
     }

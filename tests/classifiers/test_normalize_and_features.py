@@ -48,10 +48,10 @@ def test_a_mask_without_a_known_word_is_kept(normalizer: TextNormalizer) -> None
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Women are great", "_group_ are great"),
-        ("#BuildThatWall say the Trump fans", "build that _topic_ say the _topic_ fans"),
-        ("transgenders and trans people", "_group_ and _group_ people"),
-        ("the LGBTQ+ society meets at 6", "the _group_ society meets at 0"),
+        ("Women are great", "_g_ are great"),
+        ("#BuildThatWall say the Trump fans", "build that _t_ say the _t_ fans"),
+        ("transgenders and trans people", "_g_ and _g_ people"),
+        ("the LGBTQ+ society meets at 6", "the _g_ society meets at 0"),
         ("room 101 at 10am, 2,500 seats", "room 0 at 10am, 0 seats"),
         ("womens wallet", "womens wallet"),  # whole words only
     ],
@@ -62,7 +62,7 @@ def test_topics_groups_and_numbers_are_masked(raw: str, expected: str) -> None:
     # Word for word aligned with the readable form, which keeps the writer's words.
     readable = masking.readable(raw)
     assert len(readable.split()) == len(expected.split())
-    assert "_group_" not in readable and "_topic_" not in readable
+    assert "_g_" not in readable and "_t_" not in readable
 
 
 TEXTS = ["you are great", "what an idiot", "good luck with the exams!", "", "été à paris 🎉"]
@@ -106,13 +106,13 @@ def test_word_shares_add_up_to_the_score(features: HashedNgrams) -> None:
 
 
 def test_word_shares_name_the_displayed_words(features: HashedNgrams) -> None:
-    texts = ["_group_ are great", "what an idiot"]
+    texts = ["_g_ are great", "what an idiot"]
     weights = np.random.default_rng(3).normal(size=features.n_features).astype(np.float32)
     matrices = features.matrices(texts)
     shown = features.word_shares(texts, matrices, weights, display=["women are great", "x"])
     plain = features.word_shares(texts, matrices, weights)
     assert set(shown[0]) == {"women", "are", "great"}
-    assert shown[0]["women"] == pytest.approx(plain[0]["_group_"])
+    assert shown[0]["women"] == pytest.approx(plain[0]["_g_"])
     assert set(shown[1]) == {"what", "an", "idiot"}  # word counts differ: not renamed
 
 

@@ -61,6 +61,14 @@ def _source(name: str, quirk_column: int, seed: int, size: int = 300) -> Labelle
     return Labelled(name, part(size), part(size // 2))
 
 
+def test_ignored_columns_get_no_weight() -> None:
+    source = _source("A", 5, seed=7)
+    kept = fit_parts([source.train], 1.0, 0)
+    ignored = fit_parts([source.train], 1.0, 0, ignored_columns=np.array([0, 5]))
+    assert kept.coef_[0] > 0 and kept.coef_[5] > 0  # the signal and the quirk
+    assert ignored.coef_[0] == 0 and ignored.coef_[5] == 0
+
+
 def test_regularisation_is_chosen_on_sources_the_model_did_not_see() -> None:
     sources = [_source("A", 5, seed=1), _source("B", 9, seed=2)]
     chosen, figures = choose_regularisation(sources, ("A", "B"), [], (0.1, 1.0), "macro_f1", 0)
