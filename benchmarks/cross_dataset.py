@@ -32,7 +32,14 @@ from classifiers import sources
 from classifiers.linear import LinearModel
 from classifiers.metrics import f1_scores
 from classifiers.model_set import ClassifierSet
-from classifiers.selection import Labelled, Matrix, Part, source_report, transfer_matrix
+from classifiers.selection import (
+    Labelled,
+    Matrix,
+    Part,
+    placeholder_columns,
+    source_report,
+    transfer_matrix,
+)
 from classifiers.training import SEED
 
 SHIPPED = "shipped (all sources)"
@@ -74,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             SEED,
             negatives={NOT_OFFENSIVE: matrix(labelled.not_offensive("validation"))},
             smoothing=shipped.metadata["metrics"][category].get("smoothing"),
+            ignored_columns=None if options.no_masks else placeholder_columns(shipped.features),
         )
         # The shipped model is measured on its own normalisation (masks on).
         label = _labeller(model, threshold)
