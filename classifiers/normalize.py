@@ -5,10 +5,11 @@ mentions and links carry no meaning of their own, letters are stretched
 ("sooooo"), and abuse is disguised ("f*ck", "sh1t", "b i t c h"). The
 normaliser splits hashtags into their words ("#BuildThatWall" → "build that
 wall"), lowercases, replaces links and mentions by placeholders, caps
-repeated letters at two, undoes leetspeak inside words that mix letters and
-digits, joins runs of single letters, and resolves masked words (letters with
-``*``, ``#`` or ``$`` in them) against a vocabulary learned from the training
-data: the most frequent known word of the same length that fits the mask.
+repeated letters at two (or one, when that makes a known word: "fuuuuck"),
+undoes leetspeak inside words that mix letters and digits, joins runs of
+single letters, and resolves masked words (letters with ``*``, ``#`` or ``$``
+in them) against a vocabulary learned from the training data: the most
+frequent known word of the same length that fits the mask.
 Last, with ``mask_topics``, the words that say whom or what a text is about
 are masked (``classifiers.masks``).
 """
@@ -26,6 +27,8 @@ _MENTION = re.compile(r"@\w+")
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|#39);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'"}
 _REPEATS = re.compile(r"(.)\1{2,}")
+_STRETCHED = re.compile(r"[^\s]*\x00[^\s]*")
+_MARKED_PAIR = re.compile(r"(.)\1\x00")
 _HASHTAG = re.compile(r"(?<!\S)#(\w+)")
 _CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 #: A word with a disguise in it: letters mixed with digits or mask characters.
@@ -56,7 +59,9 @@ class TextNormalizer:
     def fit(self, texts: Iterable[str]) -> TextNormalizer:
         counts: Counter[str] = Counter()
         for text in texts:
-            counts.update(_WORD.findall(self._basic(text)))
+            # Stretched words ("fuuuck") are left out: the vocabulary is how words are spelt.
+            plain = " ".join(w for w in self._basic(text).split() if "\x00" not in w)
+            counts.update(_WORD.findall(plain))
         vocabulary = [w for w, n in counts.most_common(self.max_vocabulary) if n >= self.min_count]
         self.by_length_: dict[int, list[str]] = {}
         for word in vocabulary:  # most frequent first
@@ -80,6 +85,8 @@ class TextNormalizer:
         """The normalised text before masking: word for word the same words as
         ``normalize`` gives, with the masked ones as they were (for explanations)."""
         text = self._basic(text)
+        if "\x00" in text:  # a stretched word: two letters, or one if that makes a known word
+            text = _STRETCHED.sub(self._unstretch, text)
         if _SUSPICIOUS.search(text):  # one scan decides whether the two below are needed
             text = _DISGUISED.sub(self._undisguise, text)
             text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
@@ -89,6 +96,8 @@ class TextNormalizer:
     def _basic(text: str) -> str:
         # Each substitution only runs when its tell-tale character is there (most texts
         # have no entity, link, mention or hashtag): this is the hot path of scoring.
+        if "\x00" in text:  # NUL marks stretched letters below
+            text = text.replace("\x00", "")
         if "&" in text:
             text = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
         if "#" in text:
@@ -98,8 +107,27 @@ class TextNormalizer:
             text = _URL.sub(" url ", text)
         if "@" in text:
             text = _MENTION.sub(" @user ", text)
-        text = _REPEATS.sub(r"\1\1", text)
+        if _REPEATS.search(text):  # a stretched letter is marked with NUL for ``readable``
+            text = _REPEATS.sub(_cap_repeat, text)
         return " ".join(text.split())
+
+    def _unstretch(self, match: re.Match[str]) -> str:
+        """ "fuuuuck" → "fuck" (a known word); "soooo" → "soo"; "goooood" → "good"."""
+        word = match.group(0)
+        doubled = word.replace("\x00", "")
+        single = _MARKED_PAIR.sub(r"\1", word)
+        known = self._known_words()
+        if doubled in known or single not in known:
+            return doubled
+        return single
+
+    def _known_words(self) -> frozenset[str]:
+        """The learned vocabulary as a set (built on first use, also after loading)."""
+        known: frozenset[str] | None = getattr(self, "known_", None)
+        if known is None:
+            lengths: dict[int, list[str]] = getattr(self, "by_length_", {})
+            known = self.known_ = frozenset(w for words in lengths.values() for w in words)
+        return known
 
     def _undisguise(self, match: re.Match[str]) -> str:
         token = match.group(0)
@@ -114,6 +142,12 @@ class TextNormalizer:
         candidates = getattr(self, "by_length_", {}).get(len(token), [])
         pattern = re.compile("".join("[a-z]" if c in _MASK_CHARS else re.escape(c) for c in token))
         return next((word for word in candidates if pattern.fullmatch(word)), None)
+
+
+def _cap_repeat(match: re.Match[str]) -> str:
+    """Three or more of a character become two; a letter's pair is marked for ``_unstretch``."""
+    character = match.group(1)
+    return character * 2 + ("\x00" if character.isalpha() else "")
 
 
 def _split_hashtag(match: re.Match[str]) -> str:

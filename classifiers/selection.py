@@ -120,15 +120,22 @@ def choose_threshold(
     metric: str,
     benign: npt.NDArray[np.float64] | None = None,
     budget: float = 1.0,
+    already_flagged: npt.NDArray[np.bool_] | None = None,
 ) -> float:
     """The grid threshold with the best mean metric over the (labels, scores) pairs, among
     those that flag at most ``budget`` of the ``benign`` scores (ordinary texts that should
-    not be flagged); the lowest threshold within the budget if it rules out the best."""
+    not be flagged), counting the benign texts ``already_flagged`` by something else; the
+    highest threshold of the grid if none keeps to the budget."""
 
     def mean_at(threshold: float) -> float:
         return float(np.mean([f1_scores(y, s >= threshold)[metric] for y, s in validations]))
 
-    allowed = [float(t) for t in THRESHOLD_GRID if benign is None or np.mean(benign >= t) <= budget]
+    def flagged_share(threshold: float) -> float:
+        assert benign is not None
+        flagged = benign >= threshold
+        return float(np.mean(flagged if already_flagged is None else flagged | already_flagged))
+
+    allowed = [float(t) for t in THRESHOLD_GRID if benign is None or flagged_share(t) <= budget]
     if not allowed:
         return float(THRESHOLD_GRID[-1])
     return max(allowed, key=lambda t: (mean_at(t), -abs(t - 0.5)))

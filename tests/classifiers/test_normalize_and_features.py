@@ -25,7 +25,8 @@ def normalizer() -> TextNormalizer:
     [
         ("@someone Look at THIS https://t.co/x #Exams", "@user look at this url exams"),
         ("#BuildThatWall and #MAGA2020 #exams", "build that wall and maga 2020 exams"),
-        ("soooooo goooood", "soo good"),
+        ("soooooo goooood", "soo good"),  # neither "so" nor "god" is in the vocabulary
+        ("fuuuuuck you", "fuck you"),  # "fuck" is, "fuuck" is not
         ("f*ck you", "fuck you"),
         ("this is sh1t", "this is shit"),
         ("what an id10t", "what an idiot"),

@@ -112,6 +112,20 @@ def test_the_threshold_is_the_best_on_average_over_sources() -> None:
     assert 0.5 < choose_threshold([first, second], "macro_f1") <= 0.55
 
 
+def test_the_threshold_keeps_to_the_false_alarm_budget() -> None:
+    labels = np.array([0, 0, 1, 1])
+    validation = (labels, np.array([0.1, 0.2, 0.6, 0.7]))
+    benign = np.linspace(0.0, 0.99, 100)  # a threshold t flags about 1 - t of them
+    free = choose_threshold([validation], "macro_f1")
+    assert choose_threshold([validation], "macro_f1", benign, budget=1.0) == free
+    within = choose_threshold([validation], "macro_f1", benign, budget=0.1)
+    assert np.mean(benign >= within) <= 0.1 < np.mean(benign >= within - 0.01)
+    # Texts that another label flags anyway count against the budget.
+    already = np.arange(100) < 3
+    stricter = choose_threshold([validation], "macro_f1", benign, 0.1, already)
+    assert stricter > within and np.mean((benign >= stricter) | already) <= 0.1
+
+
 def test_the_davidson_split_is_stable_disjoint_and_a_fifth() -> None:
     texts = [f"tweet number {n} about things" for n in range(2000)] + [
         "Tweet number 7 about things!"
