@@ -34,6 +34,7 @@ from classifiers.claims import DEFAULT_CLAIMS_FILE, ClaimMatcher, load_claims
 from classifiers.features import HashedNgrams
 from classifiers.language import detect_language, is_scored
 from classifiers.linear import LinearModel, top_terms
+from classifiers.masks import GROUP_PLACEHOLDER
 from classifiers.normalize import TextNormalizer
 from classifiers.threat import ThreatClassifier
 from schemas.errors import SocmonError
@@ -153,6 +154,10 @@ class ClassifierSet:
                 for c in CATEGORIES
                 if scores[c] >= self.thresholds[c] or (c == "misleading" and match is not None)
             )
+            if "hate" in labels and not _names_a_group(normalized[index]):
+                # Hate speech targets a protected group: with none named it is at most
+                # abuse (the offensive model judges that on its own).
+                labels = tuple(c for c in labels if c != "hate")
             if IMPLY_OFFENSIVE.intersection(labels) and "offensive" not in labels:
                 implied.add(index)
                 labels = self._with_offensive(scores, labels)
@@ -329,3 +334,8 @@ class ClassifierSet:
             claims_file=claims_file,
             claim_similarity=claim_similarity,
         )
+
+
+def _names_a_group(masked: str) -> bool:
+    """Whether a masked text names a protected group (its placeholder is there)."""
+    return GROUP_PLACEHOLDER in masked
