@@ -198,3 +198,17 @@ def test_classify_keeps_the_order_reports_bad_lines_and_exits_1(tmp_path: Path) 
     assert "not valid JSON" in lines[1]["error"]
     assert "'text' is missing" in lines[3]["error"]
     assert "expected a JSON object" in lines[4]["error"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I know where you live, watch your back", "the admin are useless idiots, all of them"],
+)
+def test_abuse_that_names_no_group_is_not_hate(shipped: ClassifierSet, text: str) -> None:
+    [scores] = shipped.score([text])
+    assert "hate" not in scores.labels
+
+
+def test_the_same_abuse_aimed_at_a_group_can_be_hate(shipped: ClassifierSet) -> None:
+    [scores] = shipped.score(["refugees are parasites and should go back"])
+    assert "hate" in scores.labels and "offensive" in scores.labels
