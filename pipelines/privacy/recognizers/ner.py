@@ -12,6 +12,7 @@ city, region or postcode alone is not an address, but beside a street it is part
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
@@ -56,9 +57,9 @@ class _NerRecognizer(Recognizer):
         self._name_words = names()
         self._telling = telling_names()
 
+    @abstractmethod
     def load(self) -> NerModel:
         """The model, built at first use (a worker builds it in its own process)."""
-        raise NotImplementedError
 
     @property
     def model(self) -> NerModel:

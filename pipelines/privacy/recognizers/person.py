@@ -8,8 +8,8 @@
 * :class:`ContextPersonRecognizer` — no list: titles and cues, plus pairs of
   capitalised words that are not common English or university words.
 
-No statistical NER model is used: none ships in a registry package that works
-offline (spaCy's models and GLiNER download from a hub).
+Both run beside the statistical NER models of :mod:`pipelines.privacy.recognizers.ner`,
+which find the names no list holds.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 
 from pipelines.privacy.findings import PERSON, Finding
+from pipelines.privacy.ner.common_words import census_words
 from pipelines.privacy.recognizers.base import Recognizer
 from pipelines.privacy.recognizers.not_people import NOT_PEOPLE
 
@@ -82,12 +82,10 @@ COMMON_WORDS = frozenset(
 
 @cache
 def _census_names(file_name: str, limit: int) -> frozenset[str]:
-    text = resources.files("names").joinpath(file_name).read_text(encoding="utf-8")
-    words = [line.split()[0].capitalize() for line in text.splitlines()[:limit] if line.strip()]
     return frozenset(
-        word
-        for word in words
-        if word.lower() not in COMMON_WORDS and word.lower() not in NOT_PEOPLE
+        word.capitalize()
+        for word in census_words(file_name, limit)
+        if word not in COMMON_WORDS and word not in NOT_PEOPLE
     )
 
 
