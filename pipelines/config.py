@@ -22,6 +22,7 @@ from pydantic_settings import (
 from connectors.config import ConnectorSettings, KafkaSettings
 from pipelines.settings.alerts import EMAIL_PATTERN, AlertSettings, SmtpSettings
 from pipelines.settings.privacy import PrivacySettings
+from pipelines.settings.review import ReviewSettings
 from schemas.config_files import describe_errors, read_document
 from schemas.errors import SocmonError
 from schemas.vocabulary import MODEL_CATEGORIES
@@ -35,6 +36,7 @@ SECRET_KEYS = {
     ("connectors", "twitter", "account_tokens"),
     ("connectors", "facebook", "page_tokens"),
     ("smtp", "password"),
+    ("review", "link_key"),
 }
 
 
@@ -215,6 +217,7 @@ class Settings(BaseSettings):
     classifiers: ClassifierSettings = ClassifierSettings()
     alerts: AlertSettings = AlertSettings()
     smtp: SmtpSettings = SmtpSettings()
+    review: ReviewSettings = ReviewSettings()
     privacy: PrivacySettings = PrivacySettings()
     retention: RetentionSettings = RetentionSettings()
     operations: OperationsSettings = OperationsSettings()

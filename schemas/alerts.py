@@ -1,8 +1,9 @@
 """Alerts and their email deliveries, as typed records.
 
-An alert is what a policy rule raised on one stored record: it carries only redacted,
-masked text (in ``evidence``) and is identified by ``sha256(record id | rule id)``, so a
-rerun raises the same alert. A delivery is one recipient's copy in the outbox.
+An alert is what the policy rules raised on one stored record: one alert per record,
+carrying every category and clause that fired, at the highest severity. It holds only
+redacted, masked text (in ``evidence``) and is identified by ``sha256(record id | "alert")``,
+so a rerun raises the same alert. A delivery is one recipient's copy in the outbox.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 from schemas.vocabulary import DeliveryMode
 
 
-def alert_id_of(record_id: str, rule_id: str) -> str:
-    """The alert's stable id: the same record and rule always give the same alert."""
-    return hashlib.sha256(f"{record_id}|{rule_id}".encode()).hexdigest()
+def alert_id_of(record_id: str) -> str:
+    """The alert's stable id: the same record always gives the same alert."""
+    return hashlib.sha256(f"{record_id}|alert".encode()).hexdigest()
 
 
 def delivery_id_of(alert_id: str, recipient: str) -> str:
@@ -27,7 +28,12 @@ def delivery_id_of(alert_id: str, recipient: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """One rule that fired on one record, with what a line manager needs to act on it."""
+    """What the rules raised on one record, with what a line manager needs to act on it.
+
+    ``rule_id``, ``category``, ``policy_clause`` and ``recommended_action`` are those of the
+    most severe rule that fired; ``categories`` and ``policy_clauses`` list every one, and
+    ``evidence["findings"]`` has each rule's category, clause, severity, score and action.
+    """
 
     alert_id: str
     record_id: str
@@ -47,6 +53,32 @@ class Alert:
     status: str = "open"
     #: Set by the warehouse when the alert is committed.
     created_at: datetime | None = None
+    categories: tuple[str, ...] = ()
+    policy_clauses: tuple[str, ...] = ()
+    #: The review lifecycle, set by reviewers' actions (``pipelines/warehouse/review.py``).
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    action_taken: str | None = None
+    assigned_to: str | None = None
+    duplicate_of: str | None = None
+    record_deleted_at: datetime | None = None
+
+    @property
+    def every_category(self) -> tuple[str, ...]:
+        """Every category that fired, the most severe first."""
+        return self.categories or (self.category,)
+
+    @property
+    def every_clause(self) -> tuple[str, ...]:
+        """Every policy clause concerned, the most severe first."""
+        return self.policy_clauses or (self.policy_clause,)
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        """Each rule that fired: rule, category, clause, severity, score, action."""
+        return list(self.evidence.get("findings", []))
 
     @property
     def thread(self) -> str:
@@ -62,7 +94,9 @@ class Alert:
             "rule_id": self.rule_id,
             "rule_version": self.rule_version,
             "category": self.category,
+            "categories": list(self.every_category),
             "policy_clause": self.policy_clause,
+            "policy_clauses": list(self.every_clause),
             "severity": self.severity,
             "score": self.score,
             "evidence": self.evidence,

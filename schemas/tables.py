@@ -337,8 +337,32 @@ ALERTS = Table(
         # Set when a newer version of the record no longer raises it (migration 0009).
         ("superseded_at", _TIME, False),
         ("superseded_by_run", _TEXT, False),
+        # One alert per record, and the review lifecycle (migration 0010).
+        ("categories", _TEXT),
+        ("policy_clauses", _TEXT),
+        ("acknowledged_at", _TIME, False),
+        ("acknowledged_by", _TEXT, False),
+        ("resolved_at", _TIME, False),
+        ("resolved_by", _TEXT, False),
+        ("action_taken", _TEXT, False),
+        ("assigned_to", _TEXT, False),
+        ("duplicate_of", _TEXT, False),
+        ("record_deleted_at", _TIME, False),
     ),
     key=("alert_id",),
+)
+
+ALERT_EVENTS = Table(
+    "alert_events",
+    _columns(
+        ("event_id", _TEXT),
+        ("alert_id", _TEXT),
+        ("event", _TEXT),
+        ("actor", _TEXT),
+        ("detail", _TEXT),
+        ("created_at", _TIME),
+    ),
+    key=("event_id",),
 )
 
 ALERT_DELIVERIES = Table(
@@ -400,6 +424,7 @@ TABLES: dict[str, Table] = {
         ALERTS,
         ALERT_DELIVERIES,
         ALERT_FEEDBACK,
+        ALERT_EVENTS,
         SCHEMA_MIGRATIONS,
     )
 }

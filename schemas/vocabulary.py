@@ -55,9 +55,48 @@ SEVERITY_ORDER: dict[str, int] = {severity: rank for rank, severity in enumerate
 Verdict = Literal["confirmed", "false_positive", "duplicate"]
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 
-#: An alert is open until a reviewer's latest verdict sets its status; an open alert whose
-#: record was edited so that it no longer raises it is superseded.
-AlertStatus = Literal["open", "confirmed", "false_positive", "duplicate", "superseded"]
+#: An alert is open until a reviewer acknowledges it (someone is on it) or gives a verdict
+#: (resolved); an open alert whose record was edited so that it no longer raises it is
+#: superseded.
+AlertStatus = Literal[
+    "open", "acknowledged", "confirmed", "false_positive", "duplicate", "superseded"
+]
 ALERT_STATUSES: tuple[AlertStatus, ...] = get_args(AlertStatus)
+#: Statuses of an alert still waiting for a verdict.
+UNRESOLVED_STATUSES: tuple[AlertStatus, ...] = ("open", "acknowledged")
+
+#: What a reviewer did about the content, recorded with a verdict or on its own.
+ActionTaken = Literal[
+    "hidden",
+    "reported_to_platform",
+    "replied",
+    "referred_to_security",
+    "referred_to_police",
+    "none_needed",
+]
+ACTIONS_TAKEN: tuple[ActionTaken, ...] = get_args(ActionTaken)
+ACTION_TAKEN_NAMES: dict[str, str] = {
+    "hidden": "Hidden or removed on the platform",
+    "reported_to_platform": "Reported to the platform",
+    "replied": "Replied",
+    "referred_to_security": "Referred to campus security",
+    "referred_to_police": "Referred to the police",
+    "none_needed": "No action needed",
+}
+
+#: What the history of an alert records (``alert_events.event``).
+AlertEvent = Literal[
+    "viewed",
+    "acknowledged",
+    "confirmed",
+    "false_positive",
+    "duplicate",
+    "assigned",
+    "escalated",
+    "action_taken",
+    "noted",
+    "reopened",
+]
+ALERT_EVENTS: tuple[AlertEvent, ...] = get_args(AlertEvent)
 
 DeliveryMode = Literal["immediate", "digest"]

@@ -99,7 +99,7 @@ def summary(settings: Settings, result: TickResult) -> str:
             lines.append(f"{row['account']:<14} {row['kind']:<8} {row['records']:>8}")
         lines.append("")
         lines.append(f"{'alerts by severity':<20} {'count':>7}")
-        for row in warehouse.alerts.count_by_severity():
+        for row in warehouse.review.count_by_severity():
             lines.append(f"{row['severity']:<20} {row['alerts']:>7}")
         lines.append(
             f"emails written to {settings.operations.outbox_dir}: {result.notify.emails_sent} "

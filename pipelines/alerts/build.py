@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from pipelines.alerts.rules import LoadedRules, Rule
 from pipelines.settings.alerts import AlertSettings
 from schemas.alerts import Alert, Delivery, alert_id_of, delivery_id_of
-from schemas.vocabulary import MASKED_CATEGORIES
+from schemas.vocabulary import MASKED_CATEGORIES, SEVERITY_ORDER
 
 EXCERPT_CHARACTERS = 280
 
@@ -63,7 +63,7 @@ def build_alerts(
     parents: Mapping[str, str],
     now: datetime | None = None,
 ) -> BuiltAlerts:
-    """Every rule that fires on a staged record, once per record and rule."""
+    """One alert per staged record on which any rule fires, carrying every rule that fired."""
     now = now or datetime.now(UTC)
     alerts: list[Alert] = []
     deliveries: list[Delivery] = []
@@ -75,22 +75,17 @@ def build_alerts(
     for record in _candidates(records, set(by_record), rules).to_pylist():
         if record["deleted"]:
             continue
-        for rule in rules.rules.rules:
-            fired = _fires(rule, rules, record, by_record.get(record["id"], []))
-            if fired is None:
-                continue
-            alert = _alert(
-                rule,
-                rules,
-                record,
-                fired,
-                routing,
-                masker,
-                parents,
-                by_record.get(record["id"], []),
-            )
-            alerts.append(alert)
-            deliveries.extend(_deliveries(alert, settings, now))
+        found = by_record.get(record["id"], [])
+        fired = [
+            (rule, match)
+            for rule in rules.rules.rules
+            if (match := _fires(rule, rules, record, found)) is not None
+        ]
+        if not fired:
+            continue
+        alert = _alert(fired, rules, record, routing, masker, parents, found)
+        alerts.append(alert)
+        deliveries.extend(_deliveries(alert, settings, now))
     return BuiltAlerts(tuple(alerts), tuple(deliveries))
 
 
@@ -143,15 +138,18 @@ def _text_category(rule: Rule) -> str:
 
 
 def _alert(
-    rule: Rule,
+    fired: Sequence[tuple[Rule, dict[str, Any]]],
     rules: LoadedRules,
     record: dict[str, Any],
-    fired: dict[str, Any],
     routing: Routing,
     masker: Masker,
     parents: Mapping[str, str],
     detections: list[dict[str, Any]],
 ) -> Alert:
+    """The record's one alert: the most severe rule leads, every rule is a finding."""
+    order = {rule.id: index for index, rule in enumerate(rules.rules.rules)}
+    ranked = sorted(fired, key=lambda pair: (-SEVERITY_ORDER[pair[0].severity], order[pair[0].id]))
+    rule, lead = ranked[0]
     accounts = json.loads(record["accounts"]) or [record["account"]]
     mask_terms = [
         term
@@ -163,39 +161,72 @@ def _alert(
         "excerpt": masker(_excerpt(record["text"] or ""), mask_terms),
         "kind": record["kind"],
         "by_official_account": bool(record["author_is_official"]),
+        "posted_at": _iso(record.get("created_at")),
         "rule": {"id": rule.id, "version": rules.version, "description": rule.description},
+        "findings": [_finding(each, match, masker, mask_terms) for each, match in ranked],
     }
     parent = parents.get(record["parent_id"] or "")
     if parent:
         evidence["context"] = masker(_excerpt(parent), mask_terms)
-    if "detection_id" in fired:
-        details = json.loads(fired["evidence"])
-        details.pop("top_terms", None)
-        evidence["detection"] = {
-            "category": fired["category"],
-            "score": round(float(fired["score"]), 4),
-            "detector": fired["detector"],
-            "detector_version": fired["detector_version"],
-            **details,
-        }
+    if "detection_id" in lead:
+        evidence["detection"] = _detection(lead)
     else:
-        evidence["matched"] = masker(fired["matched"], mask_terms)
+        evidence["matched"] = masker(lead["matched"], mask_terms)
     return Alert(
-        alert_id=alert_id_of(record["id"], rule.id),
+        alert_id=alert_id_of(record["id"]),
         record_id=record["id"],
         account=record["account"],
         rule_id=rule.id,
         rule_version=rules.version,
-        category=fired["category"],
+        category=lead["category"],
         policy_clause=rule.clause,
         severity=rule.severity,
-        score=float(fired["score"]),
+        score=float(lead["score"]),
         evidence=evidence,
         recommended_action=" ".join(rule.action.split()),
         recipients=routing.for_accounts(accounts),
         conversation_id=record["conversation_id"],
         url=record["url"],
+        categories=tuple(dict.fromkeys(match["category"] for _, match in ranked)),
+        policy_clauses=tuple(dict.fromkeys(each.clause for each, _ in ranked)),
     )
+
+
+def _detection(fired: dict[str, Any]) -> dict[str, Any]:
+    """A detection as evidence: category, score, detector and its details, no terms."""
+    details = json.loads(fired["evidence"])
+    details.pop("top_terms", None)
+    return {
+        "category": fired["category"],
+        "score": round(float(fired["score"]), 4),
+        "detector": fired["detector"],
+        "detector_version": fired["detector_version"],
+        **details,
+    }
+
+
+def _finding(
+    rule: Rule, fired: dict[str, Any], masker: Masker, mask_terms: Sequence[str]
+) -> dict[str, Any]:
+    """One rule that fired on the record, as the alert page and emails list it."""
+    finding: dict[str, Any] = {
+        "rule_id": rule.id,
+        "description": rule.description,
+        "category": fired["category"],
+        "clause": rule.clause,
+        "severity": rule.severity,
+        "score": round(float(fired["score"]), 4),
+        "action": " ".join(rule.action.split()),
+    }
+    if "detection_id" in fired:
+        finding["detection"] = _detection(fired)
+    else:
+        finding["matched"] = masker(fired["matched"], mask_terms)
+    return finding
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if isinstance(moment, datetime) else None
 
 
 def _deliveries(alert: Alert, settings: AlertSettings, now: datetime) -> list[Delivery]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import click
 
 from pipelines.cli.support import EXIT_FAILURE, settings_of, with_warehouse
-from schemas.vocabulary import ALERT_STATUSES, VERDICTS
+from pipelines.settings.alerts import EMAIL_PATTERN
+from schemas.vocabulary import ACTIONS_TAKEN, ALERT_STATUSES, VERDICTS
 
 
 @click.command()
@@ -85,12 +87,36 @@ def alerts_show(context: click.Context, alert_id: str) -> None:
     required=True,
 )
 @click.option("--note", default=None, help="Why (kept with the verdict).")
+@click.option(
+    "--reviewer",
+    envvar="SOCMON_REVIEWER",
+    required=True,
+    help="Your email address (or SOCMON_REVIEWER): verdicts are kept under a person, "
+    "not a Unix user.",
+)
+@click.option(
+    "--action-taken",
+    type=click.Choice(ACTIONS_TAKEN),
+    default=None,
+    help="What was done about the content.",
+)
 @click.pass_context
-def alerts_resolve(context: click.Context, alert_id: str, verdict: str, note: str | None) -> None:
-    """Record a reviewer's verdict on an alert."""
+def alerts_resolve(
+    context: click.Context,
+    alert_id: str,
+    verdict: str,
+    note: str | None,
+    reviewer: str,
+    action_taken: str | None,
+) -> None:
+    """Record a reviewer's verdict on an alert (`socmon serve` is the reviewers' way)."""
     from pipelines.usecases.review import resolve
 
-    resolved = with_warehouse(context, lambda w: resolve(w, alert_id, verdict, note))
+    if not re.match(EMAIL_PATTERN, reviewer):
+        raise click.BadParameter(f"{reviewer!r} is not an email address", param_hint="--reviewer")
+    resolved = with_warehouse(
+        context, lambda w: resolve(w, alert_id, verdict, note, reviewer.lower(), action_taken)
+    )
     click.echo(f"alert {resolved[:16]} marked {verdict}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 #: The shipped rules and policy clauses (``pipelines/alerts/*.yaml``).
 ALERTS_DATA = Path(__file__).resolve().parent.parent / "alerts"
@@ -34,9 +34,15 @@ class AlertSettings(BaseModel):
     digest_hour_utc: int = Field(
         default=8, ge=0, le=23, description="For daily digests: the hour they are due (UTC)."
     )
+    timezone: str = Field(
+        default="Europe/London",
+        description="The university's time zone: quiet hours, and times shown in emails and pages.",
+    )
     quiet_hours: tuple[int, int] | None = Field(
         default=None,
-        description="[start, end) hours (UTC) when only critical alerts are emailed, e.g. [22, 7].",
+        description=(
+            "[start, end) hours in `timezone` when only critical alerts are emailed, e.g. [22, 7]."
+        ),
     )
     burst_minutes: int = Field(
         default=15, ge=0, description="Alerts on one thread within this window share one email."
@@ -58,6 +64,19 @@ class AlertSettings(BaseModel):
         ),
     )
     mask_offensive: bool = Field(default=True, description="Mask offensive words in emails.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {name!r} (an IANA name, e.g. Europe/London)"
+            ) from None
+        return name
 
 
 class SmtpSettings(BaseModel):

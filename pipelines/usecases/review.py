@@ -19,18 +19,28 @@ log = logging.getLogger(__name__)
 
 def list_alerts(warehouse: Warehouse, status: str | None, limit: int) -> list[Alert]:
     """Newest first, optionally only those with ``status``."""
-    return warehouse.alerts.recent(status, limit)
+    return warehouse.review.recent(status, limit)
 
 
 def find_alert(warehouse: Warehouse, prefix: str) -> ReviewedAlert:
     """The alert whose id starts with ``prefix`` (at least 8 characters), with its verdicts."""
-    return warehouse.alerts.find(prefix)
+    return warehouse.review.find(prefix)
 
 
-def resolve(warehouse: Warehouse, prefix: str, verdict: str, note: str | None) -> str:
-    """Record a reviewer's verdict; the alert's status follows the latest verdict."""
+def resolve(
+    warehouse: Warehouse,
+    prefix: str,
+    verdict: str,
+    note: str | None,
+    reviewer: str,
+    action_taken: str | None = None,
+) -> str:
+    """Record a reviewer's verdict (the reviewer is an email address, never a Unix user);
+    the alert's status follows the latest verdict and its waiting deliveries stop."""
     alert_id = find_alert(warehouse, prefix).alert.alert_id
-    warehouse.alerts.record_verdict(alert_id, verdict, note, operator(), datetime.now(UTC))
+    warehouse.review.resolve(
+        alert_id, verdict, reviewer, datetime.now(UTC), action_taken=action_taken, note=note
+    )
     return alert_id
 
 
@@ -39,7 +49,7 @@ def precision(warehouse: Warehouse) -> dict[str, list[tuple[str, int, int, float
     return {
         column: [
             (name, reviewed, confirmed, confirmed / reviewed if reviewed else 0.0)
-            for name, reviewed, confirmed in warehouse.alerts.precision(column)
+            for name, reviewed, confirmed in warehouse.review.precision(column)
         ]
         for column in ("rule_id", "category")
     }
@@ -47,7 +57,7 @@ def precision(warehouse: Warehouse) -> dict[str, list[tuple[str, int, int, float
 
 def export_labels(warehouse: Warehouse, output: Path) -> int:
     """Reviewed alerts as training labels: the stored (redacted) text, category, label."""
-    rows = warehouse.alerts.reviewed_texts()
+    rows = warehouse.review.reviewed_texts()
     with output.open("w", encoding="utf-8") as handle:
         for row in rows:
             label = 1 if row["status"] == "confirmed" else 0

@@ -1,4 +1,4 @@
-"""Alerts, their deliveries (the email outbox) and reviewers' verdicts.
+"""Alerts and their deliveries (the email outbox); reviewers' side: ``review.py``.
 
 The only place that knows the alert tables' columns: typed :class:`~schemas.alerts.Alert`
 and :class:`~schemas.alerts.Delivery` records go in and come out.
@@ -16,18 +16,20 @@ import pyarrow as pa
 from pipelines.warehouse.bulk import insert_new
 from pipelines.warehouse.connection import Connection, WarehouseError
 from pipelines.warehouse.records import MODEL_CATEGORY_LIST, CurrentVersions
-from schemas.alerts import Alert, Delivery, DueDelivery, ReviewedAlert, StartedEmail, Verdict
+from schemas.alerts import Alert, Delivery, DueDelivery, StartedEmail
 from schemas.tables import ALERT_DELIVERIES, ALERTS
-from schemas.vocabulary import SEVERITIES, VERDICTS
 
-#: Alerts kept as redacted evidence when their record is deleted: confirmed, high or critical.
-HOLD = "status = 'confirmed' AND severity IN ('high', 'critical')"
+#: Alerts kept as redacted evidence when their record is deleted: high or critical ones not
+#: resolved as a false alarm or a duplicate (open ones too: a threat must not vanish because
+#: its author deleted it before anyone looked).
+HOLD = "severity IN ('high', 'critical') AND status IN ('open', 'acknowledged', 'confirmed')"
 _ALERT_COLUMNS = ", ".join(f"a.{name}" for name in ALERTS.column_names)
 _DUE = f"""
 SELECT d.delivery_id, d.recipient, d.mode, d.due_at, d.attempts, {_ALERT_COLUMNS}
 FROM alert_deliveries d JOIN alerts a ON a.alert_id = d.alert_id
 WHERE d.status = 'pending' AND d.due_at <= ?
   AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
+  AND a.status IN ('open', 'acknowledged')
 ORDER BY d.recipient, a.created_at, d.delivery_id
 """
 _SUPERSEDE = f"""
@@ -36,8 +38,7 @@ UPDATE alerts SET superseded_at = ?, superseded_by_run = ?,
 WHERE superseded_at IS NULL
   AND EXISTS (SELECT 1 FROM rescored_records r WHERE r.id = alerts.record_id
               AND (r.models_judged OR alerts.category NOT IN ({MODEL_CATEGORY_LIST})))
-  AND NOT EXISTS (SELECT 1 FROM raised_again s WHERE s.record_id = alerts.record_id
-                  AND s.rule_id = alerts.rule_id)
+  AND NOT EXISTS (SELECT 1 FROM raised_again s WHERE s.record_id = alerts.record_id)
 RETURNING alert_id
 """
 #: Deliveries the mail server has not been given yet ('uncertain' ones may have reached it).
@@ -68,6 +69,8 @@ def alerts_table(alerts: Sequence[Alert]) -> pa.Table:
                 recipients=json.dumps(list(alert.recipients)),
                 conversation_id=alert.conversation_id,
                 url=alert.url,
+                categories=json.dumps(list(alert.every_category)),
+                policy_clauses=json.dumps(list(alert.every_clause)),
             )
             for alert in alerts
         ]
@@ -121,6 +124,16 @@ def alert_from_row(row: dict[str, Any]) -> Alert:
         url=row["url"],
         status=row["status"],
         created_at=row["created_at"],
+        categories=tuple(json.loads(row.get("categories") or "[]")),
+        policy_clauses=tuple(json.loads(row.get("policy_clauses") or "[]")),
+        acknowledged_at=row.get("acknowledged_at"),
+        acknowledged_by=row.get("acknowledged_by"),
+        resolved_at=row.get("resolved_at"),
+        resolved_by=row.get("resolved_by"),
+        action_taken=row.get("action_taken"),
+        assigned_to=row.get("assigned_to"),
+        duplicate_of=row.get("duplicate_of"),
+        record_deleted_at=row.get("record_deleted_at"),
     )
 
 
@@ -141,15 +154,24 @@ class AlertStore:
     def delete(self, condition: str, parameters: Sequence[Any]) -> int:
         """Delete matching alerts with their deliveries and verdicts (inside a transaction)."""
         chosen = f"SELECT alert_id FROM alerts WHERE {condition}"
-        for table in ("alert_deliveries", "alert_feedback"):
+        for table in ("alert_deliveries", "alert_feedback", "alert_events"):
             self.connection.execute(f"DELETE FROM {table} WHERE alert_id IN ({chosen})", parameters)
         deleted = self.connection.execute(
             f"DELETE FROM alerts WHERE {condition} RETURNING 1", parameters
         )
         return len(deleted)
 
-    def delete_unheld(self, record_condition: str, parameters: Sequence[Any]) -> int:
-        """Delete the alerts of the chosen records, except confirmed high and critical ones."""
+    def delete_unheld(
+        self, record_condition: str, parameters: Sequence[Any], moment: datetime
+    ) -> int:
+        """The chosen records were deleted by their authors: delete their alerts, except
+        unresolved or confirmed high and critical ones, which are stamped 'deleted by
+        author' and keep their redacted evidence."""
+        self.connection.execute(
+            f"UPDATE alerts SET record_deleted_at = ? WHERE record_id IN ({record_condition}) "
+            f"AND ({HOLD}) AND record_deleted_at IS NULL",
+            (moment, *parameters),
+        )
         return self.delete(f"record_id IN ({record_condition}) AND NOT ({HOLD})", parameters)
 
     def supersede(
@@ -309,73 +331,3 @@ class AlertStore:
                 "UPDATE alerts SET published = TRUE WHERE alert_id = ?",
                 [(alert_id,) for alert_id in alert_ids],
             )
-
-    # -- reviewers -------------------------------------------------------------
-    def recent(self, status: str | None, limit: int) -> list[Alert]:
-        """Newest first, optionally only those with ``status``."""
-        where, parameters = ("WHERE status = ?", [status]) if status else ("", [])
-        rows = self.connection.query_dicts(
-            f"SELECT * FROM alerts {where} ORDER BY created_at DESC, alert_id LIMIT ?",
-            (*parameters, limit),
-        )
-        return [alert_from_row(row) for row in rows]
-
-    def find(self, prefix: str) -> ReviewedAlert:
-        """The alert whose id starts with ``prefix`` (at least 8 characters), with its verdicts."""
-        if len(prefix) < 8:
-            raise WarehouseError("give at least 8 characters of the alert id")
-        rows = self.connection.query_dicts(
-            "SELECT * FROM alerts WHERE alert_id LIKE ?", (f"{prefix}%",)
-        )
-        if len(rows) != 1:
-            raise WarehouseError(f"{len(rows)} alerts match {prefix!r}")
-        alert = alert_from_row(rows[0])
-        feedback = self.connection.query_dicts(
-            "SELECT verdict, note, reviewer, created_at FROM alert_feedback WHERE alert_id = ? "
-            "ORDER BY created_at",
-            (alert.alert_id,),
-        )
-        return ReviewedAlert(alert, tuple(Verdict(**row) for row in feedback))
-
-    def record_verdict(
-        self, alert_id: str, verdict: str, note: str | None, reviewer: str, moment: datetime
-    ) -> None:
-        """Keep a verdict and set the alert's status to it, in one transaction."""
-        if verdict not in VERDICTS:
-            raise WarehouseError(f"verdict must be one of {', '.join(VERDICTS)}")
-        with self.connection.transaction():
-            self.connection.execute(
-                "INSERT INTO alert_feedback (alert_id, verdict, note, reviewer, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (alert_id, verdict, note, reviewer, moment),
-            )
-            self.connection.execute(
-                "UPDATE alerts SET status = ? WHERE alert_id = ?", (verdict, alert_id)
-            )
-
-    def precision(self, column: str) -> list[tuple[str, int, int]]:
-        """Per rule id or category: (name, reviewed, confirmed); duplicates left out."""
-        if column not in ("rule_id", "category"):
-            raise WarehouseError(f"precision is per rule_id or category, not {column!r}")
-        rows = self.connection.execute(
-            f"SELECT {column}, count(*) FILTER (WHERE status IN ('confirmed', 'false_positive')), "
-            "count(*) FILTER (WHERE status = 'confirmed') FROM alerts "
-            f"GROUP BY {column} ORDER BY {column}"
-        )
-        return [(str(name), int(reviewed), int(confirmed)) for name, reviewed, confirmed in rows]
-
-    def reviewed_texts(self) -> list[dict[str, Any]]:
-        """Reviewed alerts with the stored (redacted) text: alert_id, category, status, text."""
-        return self.connection.query_dicts(
-            "SELECT a.alert_id, a.category, a.status, r.text FROM alerts a "
-            "JOIN records r ON r.id = a.record_id "
-            "WHERE a.status IN ('confirmed', 'false_positive') AND NOT r.deleted "
-            "ORDER BY a.alert_id"
-        )
-
-    def count_by_severity(self) -> list[dict[str, Any]]:
-        """Alerts per severity, most severe first."""
-        rows = self.connection.query_dicts(
-            "SELECT severity, count(*) AS alerts FROM alerts GROUP BY severity"
-        )
-        return sorted(rows, key=lambda row: -SEVERITIES.index(row["severity"]))

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from pipelines.audit import AuditEntry
 from pipelines.ranges import PartitionRange
 from pipelines.staging import StagedRun, of_kept_versions
+from pipelines.warehouse.connection import now
 from pipelines.warehouse.edits import settle_findings
 from pipelines.warehouse.records import TOMBSTONED_BY_RUN, UpsertCounts, without_erased
 from pipelines.warehouse.warehouse import Warehouse
@@ -168,7 +169,7 @@ def _upsert_records(warehouse: Warehouse, records: pa.Table | None, run_id: str)
     assert records is not None
     counts = warehouse.records.upsert(records, run_id)
     warehouse.records.delete_detections_of_tombstones(run_id)
-    warehouse.alerts.delete_unheld(TOMBSTONED_BY_RUN, (run_id,))
+    warehouse.alerts.delete_unheld(TOMBSTONED_BY_RUN, (run_id,), now())
     return counts
 
 

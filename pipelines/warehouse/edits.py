@@ -12,8 +12,9 @@ this run wrote (and only those):
 * one that still fires keeps its row unchanged (its alert was already sent on the first
   version; its evidence stays what the reviewer was shown).
 * one raised again after it had been superseded is a **new** row: the id of the first
-  (``sha256(record id | rule id)`` for an alert) with the version appended and hashed, so the
-  superseded row stays as it was and the new alert is emailed and published like any other.
+  (``sha256(record id | "alert")`` for an alert, one per record) with the version appended
+  and hashed, so the superseded row stays as it was and the new alert is emailed and
+  published like any other.
 
 Detections and alerts staged from a version that is not the stored one (an older copy read
 late, or a record erased on request) are left out, so they cannot bring back what an edit
@@ -81,7 +82,7 @@ def settle_findings(
     if alerts is not None and alerts.num_rows:
         stored = warehouse.alerts.alerts_of(alerts["record_id"].to_pylist())
         before = alerts["alert_id"].to_pylist()
-        alerts = _with_ids(alerts, "alert_id", ("record_id", "rule_id"), stored, versions)
+        alerts = _with_ids(alerts, "alert_id", ("record_id",), stored, versions)
         renamed = dict(zip(before, alerts["alert_id"].to_pylist(), strict=True))
         deliveries = _deliveries_of(deliveries, renamed)
     else:

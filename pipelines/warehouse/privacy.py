@@ -115,6 +115,7 @@ class PrivacyStore:
                 ("detections", "record_id NOT IN (SELECT id FROM records)"),
                 ("alert_deliveries", "alert_id NOT IN (SELECT alert_id FROM alerts)"),
                 ("alert_feedback", "alert_id NOT IN (SELECT alert_id FROM alerts)"),
+                ("alert_events", "alert_id NOT IN (SELECT alert_id FROM alerts)"),
             ):
                 gone = self.connection.execute(f"DELETE FROM {table} WHERE {orphaned} RETURNING 1")
                 deleted[table] = deleted.get(table, 0) + len(gone)

@@ -18,6 +18,7 @@ from pipelines.warehouse.offsets import OffsetStore
 from pipelines.warehouse.privacy import PrivacyStore
 from pipelines.warehouse.quality import QualityStore
 from pipelines.warehouse.records import RecordStore
+from pipelines.warehouse.review import ReviewStore
 from pipelines.warehouse.runs import RunLog
 from schemas.tables import TABLES
 
@@ -33,6 +34,7 @@ class Warehouse:
         self.records = RecordStore(connection)
         self.dead_letters = DeadLetterStore(connection)
         self.alerts = AlertStore(connection)
+        self.review = ReviewStore(connection)
         self.privacy = PrivacyStore(connection, self.alerts)
         self.quality = QualityStore(connection)
         self.connectors = ConnectorState(connection)

@@ -101,7 +101,7 @@ def add_tick_of_alerts(settings: Settings, tick: int) -> int:
         for number in range(3):
             record_id = f"x:{tick}{thread:02d}{number:02d}"
             alert = Alert(
-                alert_id=alert_id_of(record_id, "abuse-received"),
+                alert_id=alert_id_of(record_id),
                 record_id=record_id,
                 account="uni_main",
                 rule_id="abuse-received",

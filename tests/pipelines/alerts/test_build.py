@@ -120,10 +120,38 @@ def test_ids_are_stable_so_a_rerun_raises_the_same_alerts() -> None:
 
     ids = [alert["alert_id"] for alert in first]
     assert ids == [alert["alert_id"] for alert in again]
-    assert len(set(ids)) == 3  # one per record and rule
+    assert len(set(ids)) == 2  # one per record, whatever number of rules fired
     assert [d["delivery_id"] for d in first_deliveries] == [
         d["delivery_id"] for d in again_deliveries
     ]
+
+
+def test_one_alert_per_record_carries_every_rule_at_the_highest_severity() -> None:
+    reply = record(1, "abuse and a threat in one reply")
+    detections = [
+        detection(reply["id"], "offensive", 0.95),
+        detection(reply["id"], "hate", 0.9),
+        detection(reply["id"], "threat", 0.9),
+    ]
+
+    [alert], deliveries = built([reply], detections)
+
+    assert (alert["rule_id"], alert["category"], alert["severity"]) == (
+        "threat-received",
+        "threat",
+        "critical",
+    )
+    assert alert["categories"][0] == "threat"
+    assert set(alert["categories"]) == {"threat", "hate", "offensive"}
+    assert alert["policy_clauses"] == ("7.17",)
+    findings = alert["evidence"]["findings"]
+    assert [finding["category"] for finding in findings] == list(alert["categories"])
+    severities = [finding["severity"] for finding in findings]
+    assert severities == sorted(severities, key=["low", "medium", "high", "critical"].index)[::-1]
+    assert all(finding["action"] and finding["clause"] for finding in findings)
+    # One alert, so one delivery per recipient, all at once (the threat is critical).
+    assert {d["mode"] for d in deliveries} == {"immediate"}
+    assert len(deliveries) == len(alert["recipients"])
 
 
 def test_evidence_is_the_masked_excerpt_the_thread_context_and_the_detection() -> None:
@@ -253,12 +281,6 @@ def test_severe_alerts_are_due_now_and_the_rest_at_the_next_digest(
     assert [(d["mode"], d["due_at"]) for d in deliveries] == [(mode, due), (mode, due)]
 
 
-@pytest.mark.xfail(
-    raises=ValueError,  # three alerts where one is wanted
-    strict=True,
-    reason="DESIGN.md: one alert per record, carrying every category and clause that fired, "
-    "at the highest severity; build_alerts raises one alert per record AND rule",
-)
 def test_one_alert_per_record_carries_every_category_at_the_highest_severity() -> None:
     reply = record(1, "you idiot, watch your back, the exams are cancelled")
     detections = [

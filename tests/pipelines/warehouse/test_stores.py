@@ -77,7 +77,7 @@ def alert(
     record_id: str, severity: str = "high", recipients: tuple[str, ...] = ("a@x.org",)
 ) -> Alert:
     return Alert(
-        alert_id=alert_id_of(record_id, "abuse"),
+        alert_id=alert_id_of(record_id),
         record_id=record_id,
         account="uni_main",
         rule_id="abuse",
@@ -273,18 +273,21 @@ def test_a_refused_email_goes_back_to_pending_without_its_message_id(warehouse: 
 def test_a_verdict_and_the_alert_status_land_together(warehouse: Warehouse) -> None:
     raised = alert("x:2")
     warehouse.alerts.insert(alerts_table([raised]), None, "run-1")
-    warehouse.alerts.record_verdict(raised.alert_id, "confirmed", "reported", "reviewer", NOW)
-    reviewed = warehouse.alerts.find(raised.alert_id[:12])
+    warehouse.review.resolve(
+        raised.alert_id, "confirmed", "reviewer@x.org", NOW, note="reported"
+    )
+    reviewed = warehouse.review.find(raised.alert_id[:12])
     assert reviewed.alert.status == "confirmed"
+    assert (reviewed.alert.resolved_by, reviewed.alert.resolved_at) == ("reviewer@x.org", NOW)
     assert [(v.verdict, v.note, v.reviewer) for v in reviewed.feedback] == [
-        ("confirmed", "reported", "reviewer")
+        ("confirmed", "reported", "reviewer@x.org")
     ]
     with pytest.raises(WarehouseError, match="verdict must be one of"):
-        warehouse.alerts.record_verdict(raised.alert_id, "maybe", None, "reviewer", NOW)
+        warehouse.review.resolve(raised.alert_id, "maybe", "reviewer@x.org", NOW)
     assert warehouse.count("alert_feedback") == 1
-    assert warehouse.alerts.precision("rule_id") == [("abuse", 1, 1)]
+    assert warehouse.review.precision("rule_id") == [("abuse", 1, 1)]
     with pytest.raises(WarehouseError, match="at least 8"):
-        warehouse.alerts.find("abc")
+        warehouse.review.find("abc")
 
 
 def test_published_alerts_are_flagged(warehouse: Warehouse) -> None:
