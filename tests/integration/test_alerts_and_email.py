@@ -32,6 +32,7 @@ pytestmark = pytest.mark.integration
 BASE = next(generate_records(1, seed=41))
 # A name the name-list recognizer knows: held-out names are caught 88 % of the time (README).
 PERSONAL = ("Margaret Thompson", "maggie.t@example.com", "07700 900461")
+REVIEWER = "head-of-comms@university.example"
 
 
 def comment(number: int, text: str, minutes: int = 0, conversation: str = "x:1") -> Record:
@@ -142,7 +143,17 @@ def resolve(
     settings: Settings, alert_id: str, verdict: str, *options: str
 ) -> subprocess.CompletedProcess[str]:
     """`socmon alerts resolve` with the short form of the alert id a reviewer would type."""
-    return run_cli(settings, "alerts", "resolve", alert_id[:12], "--as", verdict, *options)
+    return run_cli(
+        settings,
+        "alerts",
+        "resolve",
+        alert_id[:12],
+        "--as",
+        verdict,
+        "--reviewer",
+        REVIEWER,
+        *options,
+    )
 
 
 def text_of(message: EmailMessage) -> tuple[str, str]:
@@ -323,12 +334,13 @@ def test_alerts_are_published_to_the_alerts_topic_once(hostile: Settings, tmp_pa
     assert count(settings, "alerts", "NOT published") == 0
 
 
-def test_a_deleted_item_takes_its_alerts_except_confirmed_severe_ones(
+def test_a_deleted_item_keeps_an_unresolved_severe_alert_and_takes_a_dismissed_one(
     hostile: Settings, tmp_path: Path
 ) -> None:
     settings = hostile
     alerts = alert_ids_by_rule(settings)
-    assert resolve(settings, alerts["threat-received"], "confirmed").returncode == 0
+    # Nobody has looked at the threat yet; the abuse was judged a false alarm.
+    assert resolve(settings, alerts["abuse-received"], "false_positive").returncode == 0
     tombstones = [
         dataclasses.replace(
             record, deleted=True, text="", observed_at=record.observed_at + timedelta(hours=1)
@@ -340,7 +352,8 @@ def test_a_deleted_item_takes_its_alerts_except_confirmed_severe_ones(
     process(settings)
 
     kept = alert_ids_by_rule(settings)
-    assert "threat-received" in kept  # confirmed and critical: kept as evidence
+    assert "threat-received" in kept  # open and critical: kept as evidence, marked deleted
+    assert count(settings, "alerts", "record_deleted_at IS NOT NULL") == 1
     assert "abuse-received" not in kept
     assert count(settings, "alert_deliveries", "alert_id = ?", (alerts["abuse-received"],)) == 0
 

@@ -231,14 +231,15 @@ def test_a_reviewed_alert_keeps_its_verdict_and_records_that_the_post_changed(
     feed.process(abusive)
     [abuse] = alerts(settings, abusive)
     with open_warehouse(settings.warehouse, writer="review") as warehouse:
-        resolve(warehouse, abuse["alert_id"], "confirmed", "reported")
+        resolve(warehouse, abuse["alert_id"], "confirmed", "reported", "head@university.example")
 
     result = feed.process(edited(abusive, BENIGN, hours=1))
 
     [kept] = alerts(settings, abusive)
     assert (kept["status"], kept["superseded_by_run"]) == ("confirmed", result.run_id)
     assert kept["evidence"] == abuse["evidence"]  # what the reviewer confirmed stays
-    assert set(delivery_states(settings, abuse["alert_id"])) == {"pending"}
+    # The verdict stopped the deliveries still waiting; the edit does not bring them back.
+    assert set(delivery_states(settings, abuse["alert_id"])) == {"cancelled"}
     assert not live(detections(settings, abusive))
 
 
