@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import orjson
 
@@ -115,12 +116,19 @@ class RecordProtector:
 
 
 def _safe_url(record: Record) -> str | None:
-    """Official accounts' URLs stay; others are rebuilt from the id (no handle in them)."""
+    """Official accounts' URLs stay; others are rebuilt from ids alone (no handle in them).
+
+    A Facebook comment opens on its post with the comment's id (``?comment_id=``), as the
+    Graph API's own permalinks do; the post's id and the comment's are not personal data.
+    """
     if record.author.is_official or record.url is None:
         return record.url
     if record.platform == "x":
         return f"https://x.com/i/web/status/{record.native_id}"
-    return f"https://www.facebook.com/{record.native_id}"
+    post = (record.conversation_id or "").removeprefix("facebook:")
+    if record.kind == "comment" and post and post != record.native_id:
+        return f"https://www.facebook.com/{quote(post)}?comment_id={quote(record.native_id)}"
+    return f"https://www.facebook.com/{quote(record.native_id)}"
 
 
 def _official_post_with_personal_data(

@@ -135,3 +135,52 @@ def test_a_record_the_classifiers_choke_on_is_set_aside_and_the_rest_is_scored(
     assert parsed.records.column("scored").to_pylist() == [True, True]
     assert parsed.dead_letters.column("reason").to_pylist() == ["scoring_failed"]
     assert parsed.dead_letters.column("kafka_offset").to_pylist() == [1]
+
+
+@pytest.mark.parametrize(
+    ("platform", "kind", "native", "conversation", "handle_url", "stored"),
+    [
+        (
+            "facebook",
+            "comment",
+            "17_501",
+            "facebook:880000000001_17",
+            "https://www.facebook.com/880000000001_17?comment_id=17_501",
+            "https://www.facebook.com/880000000001_17?comment_id=17_501",
+        ),
+        (
+            "facebook",
+            "post",
+            "880000000001_18",
+            "facebook:880000000001_18",
+            "https://www.facebook.com/jane.doe.42/posts/18",
+            "https://www.facebook.com/880000000001_18",
+        ),
+        (
+            "x",
+            "reply",
+            "1901",
+            "x:1900",
+            "https://x.com/jane_doe_42/status/1901",
+            "https://x.com/i/web/status/1901",
+        ),
+    ],
+)
+def test_stored_links_open_the_item_and_name_no_member_of_the_public(
+    platform: str, kind: str, native: str, conversation: str, handle_url: str, stored: str
+) -> None:
+    public = dataclasses.replace(
+        RECORDS[0],
+        id=f"{platform}:{native}",
+        platform=platform,
+        kind=kind,
+        native_id=native,
+        conversation_id=conversation,
+        url=handle_url,
+        author=dataclasses.replace(RECORDS[0].author, handle="jane_doe_42", is_official=False),
+    )
+
+    protected = PROTECTOR.protect(public).record
+
+    assert protected.url == stored
+    assert "jane" not in (protected.url or "")
