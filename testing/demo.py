@@ -50,13 +50,22 @@ def demo_settings(workdir: Path, simulators: Simulators | None = None) -> Settin
 
 #: Used only by `socmon demo` when no key is set: the demo's data is synthetic.
 DEMO_PSEUDONYM_KEY = "demo-only-pseudonym-key-not-for-real-data"
+#: Signs the demo emails' links to `socmon serve` when SOCMON_REVIEW__LINK_KEY is not set.
+LINK_KEY_VARIABLE = "SOCMON_REVIEW__LINK_KEY"
+DEMO_LINK_KEY = "demo-only-link-key-not-for-real-alerts-0123456789"
+
+
+def use_demo_keys() -> None:
+    """Demo-only keys for what the environment does not set (the demo's data is synthetic)."""
+    for variable, key in ((KEY_VARIABLE, DEMO_PSEUDONYM_KEY), (LINK_KEY_VARIABLE, DEMO_LINK_KEY)):
+        if not os.environ.get(variable):
+            log.warning("%s is not set: using the demo-only key", variable)
+            os.environ[variable] = key
 
 
 def run_demo(workdir: Path) -> tuple[TickResult, str]:
     """Run one demo tick and return it with a printable summary."""
-    if not os.environ.get(KEY_VARIABLE):
-        log.warning("%s is not set: using the demo-only pseudonym key", KEY_VARIABLE)
-        os.environ[KEY_VARIABLE] = DEMO_PSEUDONYM_KEY
+    use_demo_keys()
     accounts = [
         SimulatedAccount(a.key, a.platform, a.platform_id, a.handle)
         for a in demo_settings(workdir).accounts

@@ -86,6 +86,7 @@ def test_secrets_in_the_file_are_refused(tmp_path: Path) -> None:
             'page_tokens = {uni_main = "EAAB"}',
             "SOCMON_CONNECTORS__FACEBOOK__PAGE_TOKENS",
         ),
+        ("review", f'link_key = "{"k" * 40}"', "SOCMON_REVIEW__LINK_KEY"),
     ],
 )
 def test_api_tokens_in_the_file_are_refused(
@@ -139,3 +140,17 @@ def test_cli_exits_2_and_names_the_key(
     completed = process_with(write(tmp_path, GOOD.replace(*change)))
     assert completed.returncode == 2
     assert named_key in completed.stderr
+
+
+def test_the_review_link_key_comes_from_the_environment_and_the_zone_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCMON_REVIEW__LINK_KEY", "k" * 40)
+    settings = load_settings(write(tmp_path, GOOD))
+    assert settings.review.link_key is not None
+    assert settings.review.link_key.get_secret_value() == "k" * 40
+    assert "k" * 40 not in repr(settings)
+    with pytest.raises(ConfigError, match=r"alerts\.timezone"):
+        load_settings(write(tmp_path, GOOD + '\n[alerts]\ntimezone = "Mars/Olympus"\n'))
+    with pytest.raises(ConfigError, match=r"review\.base_url"):
+        load_settings(write(tmp_path, GOOD + '\n[review]\nbase_url = "ftp://x"\n'))
