@@ -67,8 +67,10 @@ def alerts_show(context: click.Context, alert_id: str) -> None:
     for key, value in dataclasses.asdict(reviewed.alert).items():
         if key == "evidence":
             value = json.dumps(value, indent=2, ensure_ascii=False)
-        elif key == "recipients":
+        elif isinstance(value, tuple):
             value = ", ".join(value)
+        elif value is None:
+            continue
         click.echo(f"{key}: {value}")
     for verdict in reviewed.feedback:
         note = f" — {verdict.note}" if verdict.note else ""
