@@ -1,17 +1,62 @@
-"""Logging setup: plain or JSON lines, with third-party loggers kept quiet."""
+"""Logging setup: plain or JSON lines carrying the run's fields, third-party loggers quiet.
+
+Use cases say what they are working on with ``with log_fields(stage="process",
+run_id=...)``; every line logged inside, by any module, carries those fields: as JSON keys
+with ``--log-json`` (so a log platform can filter by run id), as ``[stage=… run_id=…]`` in
+text. The standard library's logging does this with a context variable and a filter; no
+second logging library is needed. Libraries' chatter (great_expectations registers each
+expectation at INFO, Beam logs every stage) is held at WARNING unless ``--log-level DEBUG``.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
-# kafka-python is chatty at INFO; Beam logs every stage of a DirectRunner run.
-_QUIET_LOGGERS = ("kafka", "apache_beam", "urllib3")
+# kafka-python is chatty at INFO; Beam logs every stage of a DirectRunner run;
+# great_expectations logs each function it registers (hundreds of lines per command).
+_QUIET_LOGGERS = (
+    "kafka",
+    "apache_beam",
+    "urllib3",
+    "great_expectations",
+    "uvicorn.access",
+    "tzlocal",
+)
+_FIELDS: ContextVar[dict[str, str]] = ContextVar("socmon_log_fields", default={})  # noqa: B039
+
+
+@contextmanager
+def log_fields(**fields: str | None) -> Iterator[None]:
+    """Lines logged inside carry these fields (``stage``, ``run_id``, ``account``, …)."""
+    merged = {**_FIELDS.get(), **{key: str(value) for key, value in fields.items() if value}}
+    token = _FIELDS.set(merged)
+    try:
+        yield
+    finally:
+        _FIELDS.reset(token)
+
+
+class _WithFields(logging.Filter):
+    """Puts the current fields on each record, and a text rendering of them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        fields = _FIELDS.get()
+        record.socmon_fields = fields
+        record.socmon_context = (
+            " [" + " ".join(f"{key}={value}" for key, value in fields.items()) + "]"
+            if fields
+            else ""
+        )
+        return True
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message."""
+    """One JSON object per line: time, level, logger, message, and the current fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         payload = {
@@ -19,6 +64,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            **getattr(record, "socmon_fields", {}),
         }
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
@@ -38,14 +84,17 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     handler.setFormatter(
         JsonFormatter()
         if json_lines
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s%(socmon_context)s: %(message)s")
     )
     root = logging.getLogger()
     handler.addFilter(_DropImportNoise())
+    handler.addFilter(_WithFields())
     root.handlers[:] = [handler]
     root.setLevel(level)
     for name in _QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(
+            logging.WARNING if root.level > logging.DEBUG else root.level
+        )
     if root.level > logging.DEBUG:
         # kafka-python logs every failed attempt of what it retries (a dozen ERROR lines while
         # a broker is unreachable); what finally fails reaches the user as our own error

@@ -28,6 +28,7 @@ from connectors.registry import AccountRef, ConnectorContext, UnknownConnector, 
 from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import ConfigError, Settings
 from pipelines.kafka_admin import cluster_id_of, high_water_marks
+from pipelines.logs import log_fields
 from pipelines.steps import reached
 from pipelines.warehouse import Warehouse, open_warehouse
 from pipelines.warehouse.connector_state import BrokerView, ConnectorState
@@ -106,7 +107,8 @@ def ingest(
         connect_timeout_ms=settings.kafka.connect_timeout_ms,
     ) as producer:
         for connector in connectors:
-            sent = _run_connector(connector, producer, state, broker)
+            with log_fields(stage="ingest", ingest_id=ingest_id, account=connector.account):
+                sent = _run_connector(connector, producer, state, broker)
             delivered[connector.name] = delivered.get(connector.name, 0) + sent
             coverage.extend(connector.coverage())
             dead_letters.extend(connector.dead_letters())

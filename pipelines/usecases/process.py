@@ -27,6 +27,7 @@ from pipelines.audit import component_versions
 from pipelines.beam.pipeline import run_pipeline
 from pipelines.config import Settings
 from pipelines.kafka_admin import cluster_id_of, fix_ranges, high_water_marks
+from pipelines.logs import log_fields
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
@@ -93,6 +94,13 @@ def run_process(
 ) -> ProcessResult:
     """Run one pass; raise on failure after marking the run failed."""
     run_id = new_run_id()
+    with log_fields(stage="process", run_id=run_id):
+        return _run_process(plan, warehouse, run_id, extra_runner_options)
+
+
+def _run_process(
+    plan: ProcessPlan, warehouse: Warehouse, run_id: str, extra_runner_options: Sequence[str]
+) -> ProcessResult:
     try:
         warehouse.runs.start(run_id, "process", component_versions())
         cluster_id = cluster_id_of(plan.bootstrap_servers, plan.kafka.connect_timeout_ms)

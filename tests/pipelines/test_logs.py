@@ -1,0 +1,60 @@
+"""Log lines carry the run's fields, and libraries' chatter stays out of a command's output."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from pipelines.logs import configure_logging, log_fields
+
+
+@pytest.fixture
+def captured() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    stream = io.StringIO()
+    yield stream
+    root.handlers[:], level = saved
+    root.setLevel(level)
+
+
+def use(stream: io.StringIO, level: str, json_lines: bool) -> None:
+    configure_logging(level, json_lines)
+    logging.getLogger().handlers[0].setStream(stream)  # type: ignore[attr-defined]
+
+
+def test_json_lines_carry_the_fields_of_the_work_in_hand(captured: io.StringIO) -> None:
+    use(captured, "INFO", True)
+    with log_fields(stage="process", run_id="20261127T0900-ab"):
+        with log_fields(account="uni_main"):
+            logging.getLogger("pipelines.test").info("stored %d records", 3)
+        logging.getLogger("pipelines.test").info("committed")
+    logging.getLogger("pipelines.test").info("after")
+
+    lines = [json.loads(line) for line in captured.getvalue().splitlines()]
+    assert [line["message"] for line in lines] == ["stored 3 records", "committed", "after"]
+    assert lines[0]["account"] == "uni_main" and lines[0]["run_id"] == "20261127T0900-ab"
+    assert "account" not in lines[1] and lines[1]["stage"] == "process"
+    assert "stage" not in lines[2]
+
+
+def test_text_lines_show_the_fields_in_brackets(captured: io.StringIO) -> None:
+    use(captured, "INFO", False)
+    with log_fields(stage="notify"):
+        logging.getLogger("pipelines.test").warning("held back")
+    assert "[stage=notify]: held back" in captured.getvalue()
+
+
+@pytest.mark.parametrize(("level", "shown"), [("INFO", False), ("WARNING", False), ("DEBUG", True)])
+def test_great_expectations_chatter_shows_only_when_debugging(
+    captured: io.StringIO, level: str, shown: bool
+) -> None:
+    use(captured, level, False)
+    logging.getLogger("great_expectations.expectations.registry").info(
+        "Skipping registering function"
+    )
+    assert ("Skipping registering" in captured.getvalue()) is shown
