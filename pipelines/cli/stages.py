@@ -77,13 +77,21 @@ def _exit_on_gaps(context: click.Context, ingested: Any, deadletter_topic: str) 
         context.exit(EXIT_PARTIAL_COVERAGE)
 
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED)
+_EXIT_CODES = (
+    "Exit codes: 0 done; 1 failed, a retry may help; 2 bad usage or configuration, or a "
+    "data-quality stop (do not retry: fix first); 3 done, but some account or stream could "
+    "not be fetched (see `socmon coverage`)."
+)
+
+
+@click.command(epilog=_EXIT_CODES)
+@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- BEAM_OPTIONS]")
 @click.pass_context
 def process(context: click.Context, runner_options: tuple[str, ...]) -> None:
     """Run the Beam pipeline over new offsets and commit the result.
 
-    Beam runner options go after `--`, e.g. `socmon process -- --runner=FlinkRunner`.
+    Beam runner options go only after `--`, e.g. `socmon process -- --runner=FlinkRunner`;
+    any other unknown option is a usage error.
     """
     from pipelines.usecases.process import process as run_process
 
@@ -92,11 +100,15 @@ def process(context: click.Context, runner_options: tuple[str, ...]) -> None:
     click.echo(_result_line(result))
 
 
-@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED)
+@click.command(epilog=_EXIT_CODES)
+@click.argument("runner_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- BEAM_OPTIONS]")
 @click.pass_context
 def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
-    """One scheduler tick: ingest, process, notify (embedded broker if none is configured)."""
+    """One scheduler tick: ingest, process, notify (embedded broker if none is configured).
+
+    Beam runner options go only after `--`, e.g. `socmon run -- --direct_num_workers=2`;
+    any other unknown option is a usage error.
+    """
     from pipelines.usecases.tick import run_tick
 
     settings = settings_of(context)

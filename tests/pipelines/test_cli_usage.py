@@ -1,0 +1,32 @@
+"""Command-line manners: Beam options only after `--`, usage errors exit 2 and do nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli.main import cli, main
+
+
+@pytest.mark.parametrize("command", ["run", "process"])
+def test_an_unknown_option_is_a_usage_error_that_does_no_work(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--dry-run"])
+    assert stopped.value.code == 2
+    assert "No such option '--dry-run'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # no warehouse, no staging, no broker data
+
+
+@pytest.mark.parametrize("command", ["run", "process"])
+def test_help_names_the_beam_separator_and_the_exit_codes(command: str) -> None:
+    shown = CliRunner().invoke(cli, [command, "--help"]).output
+    assert "-- BEAM_OPTIONS" in shown
+    assert "Exit codes: 0" in shown and "3 done, but" in " ".join(shown.split())
