@@ -46,7 +46,7 @@ def classify(context: click.Context, input_path: Path, output_path: Path) -> Non
     """Score texts for offensive, hate, threat and misleading content."""
     from pipelines.usecases.classify import classify_file
 
-    settings = settings_of(context)
+    settings = settings_of(context, needs_file=False)
     check_output_file(output_path, input_path)
     counts = classify_file(input_path, output_path, settings.classifiers)
     click.echo(f"classified {counts.classified} line(s); {counts.errors} refused", err=True)
@@ -70,7 +70,7 @@ def train(context: click.Context, data_dir: Path, output_dir: Path | None) -> No
 
     from classifiers.training import STEPS, train_all
 
-    target = output_dir or settings_of(context).classifiers.model_dir
+    target = output_dir or settings_of(context, needs_file=False).classifiers.model_dir
     with tqdm(total=STEPS, unit="step", file=sys.stderr) as bar:
 
         def progress(step: str) -> None:

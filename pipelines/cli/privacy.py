@@ -26,7 +26,7 @@ def redact(context: click.Context, input_path: Path, output_path: Path) -> None:
     from pipelines.privacy.detector import PiiDetector
     from pipelines.usecases.redact import redact_file
 
-    settings = settings_of(context)
+    settings = settings_of(context, needs_file=False)
     check_output_file(output_path, input_path)
     detector = PiiDetector(settings.privacy, [account.handle for account in settings.accounts])
     lines, failures = redact_file(input_path, output_path, detector)

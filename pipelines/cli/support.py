@@ -46,11 +46,28 @@ def check_output_file(output_path: Path, *inputs: Path, option: str = "--output"
         raise BadUsage(f"{option} {output_path} cannot be written (permission denied)")
 
 
-def settings_of(context: click.Context) -> Any:
-    """The validated settings, read once per command from the global ``--config``."""
-    from pipelines.config import load_settings
+def settings_of(context: click.Context, *, needs_file: bool = True) -> Any:
+    """The validated settings, read once per command from the global ``--config``.
 
-    return load_settings(context.find_root().obj["config"])
+    Commands that reach the warehouse, the broker or the accounts need a configuration
+    (``--config``, ``$SOCMON_CONFIG``, ``./socmon.toml``, or a container's environment that
+    names the warehouse, ``SOCMON_WAREHOUSE__URL``): without one they would act on built-in
+    defaults, e.g. create an empty warehouse in the current folder. Commands that only read
+    and write files (``redact``, ``classify``) run on the defaults.
+    """
+    from pipelines.config import DEFAULT_CONFIG_PATH, load_settings
+
+    path = context.find_root().obj["config"]
+    unconfigured = path is None and not (
+        os.environ.get("SOCMON_CONFIG") or os.environ.get("SOCMON_WAREHOUSE__URL")
+    )
+    if needs_file and unconfigured and not DEFAULT_CONFIG_PATH.exists():
+        raise BadUsage(
+            f"no configuration file: give --config PATH, set SOCMON_CONFIG (or configure it "
+            f"all in SOCMON_... variables, SOCMON_WAREHOUSE__URL included), or run in the "
+            f"folder holding {DEFAULT_CONFIG_PATH} (the shipped one documents every section)"
+        )
+    return load_settings(path)
 
 
 def with_warehouse(context: click.Context, action: Callable[[Any], Any]) -> Any:

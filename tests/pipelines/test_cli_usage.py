@@ -30,3 +30,20 @@ def test_help_names_the_beam_separator_and_the_exit_codes(command: str) -> None:
     shown = CliRunner().invoke(cli, [command, "--help"]).output
     assert "-- BEAM_OPTIONS" in shown
     assert "Exit codes: 0" in shown and "3 done, but" in " ".join(shown.split())
+
+
+@pytest.mark.parametrize("command", [["runs"], ["alerts", "list"], ["process"], ["notify"]])
+def test_without_a_configuration_file_nothing_is_created(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOCMON_CONFIG", raising=False)
+    monkeypatch.delenv("SOCMON_WAREHOUSE__URL", raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        main(command)
+    assert stopped.value.code == 2
+    assert "no configuration file: give --config PATH" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
