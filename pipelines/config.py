@@ -8,6 +8,7 @@ a file that is copied, committed or backed up.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -137,7 +138,7 @@ class RetentionSettings(BaseModel):
 
 
 class OperationsSettings(BaseModel):
-    """Where the platform team hears about failed batches."""
+    """Where the platform team hears about failed batches, and where run metrics go."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -147,6 +148,17 @@ class OperationsSettings(BaseModel):
     outbox_dir: Path = Field(
         default=Path("socmon-data/outbox"),
         description="Where emails are written as .eml files when no SMTP server is set.",
+    )
+    metrics_file: Path | None = Field(
+        default=None,
+        description="Prometheus text file rewritten (atomically) after each `socmon run`, for "
+        "node-exporter's textfile collector (name it *.prom). Unset: no file.",
+    )
+    pushgateway_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        description="Prometheus Pushgateway that each `socmon run` pushes its metrics to "
+        "(job `socmon`). Unset: nothing is pushed.",
     )
 
 
@@ -258,13 +270,55 @@ class Settings(BaseSettings):
         raise KeyError(key)
 
 
+def secret_variables() -> list[str]:
+    """The environment variables that hold secrets, e.g. ``SOCMON_SMTP__PASSWORD``."""
+    return sorted("SOCMON_" + "__".join(part.upper() for part in key) for key in SECRET_KEYS)
+
+
+def read_secret_files(environ: MutableMapping[str, str]) -> list[str]:
+    """Secrets given as files become the variables the rest of the code reads.
+
+    For each secret variable ``X``: ``X_FILE=/path`` (Docker's convention), or a file named
+    ``X`` in ``$SOCMON_SECRETS_DIR`` (a mounted Kubernetes or Docker secret). The file's text,
+    without its final newline, is the secret. Giving ``X`` and ``X_FILE`` both is an error, as
+    is a file that cannot be read. ``X_FILE`` is then replaced by ``X`` (child processes,
+    Beam's workers among them, inherit the secret). Returns the variables set (names only).
+    """
+    folder = environ.get("SOCMON_SECRETS_DIR")
+    found: list[str] = []
+    for variable in secret_variables():
+        named = environ.get(f"{variable}_FILE")
+        mounted = Path(folder) / variable if folder else None
+        if named and environ.get(variable):
+            raise ConfigError(f"{variable} and {variable}_FILE are both set: keep one")
+        if named:
+            source = Path(named)
+        elif mounted is not None and mounted.is_file() and not environ.get(variable):
+            source = mounted
+        else:
+            continue
+        try:
+            environ[variable] = source.read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(
+                f"{variable}_FILE: cannot read {source}: {type(error).__name__}"
+            ) from None
+        # The settings read SOCMON_ variables as keys: the pointer is not one of them.
+        environ.pop(f"{variable}_FILE", None)
+        found.append(variable)
+    return found
+
+
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Read and validate the configuration once; raise ``ConfigError`` naming the bad key.
 
     ``path`` defaults to ``$SOCMON_CONFIG`` or ``./socmon.toml`` when that exists.
     Keyword ``overrides`` take precedence over everything (used by `socmon demo`).
+    Secrets given as files are read first (:func:`read_secret_files`).
     """
     import os
+
+    read_secret_files(os.environ)
 
     if path is None:
         env_path = os.environ.get("SOCMON_CONFIG")

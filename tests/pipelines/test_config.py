@@ -154,3 +154,36 @@ def test_the_review_link_key_comes_from_the_environment_and_the_zone_is_checked(
         load_settings(write(tmp_path, GOOD + '\n[alerts]\ntimezone = "Mars/Olympus"\n'))
     with pytest.raises(ConfigError, match=r"review\.base_url"):
         load_settings(write(tmp_path, GOOD + '\n[review]\nbase_url = "ftp://x"\n'))
+
+
+def test_secrets_can_be_files_named_by_a_variable_or_mounted_in_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    password = tmp_path / "smtp-password"
+    password.write_text("from-a-file\n", encoding="utf-8")
+    mounted = tmp_path / "secrets"
+    mounted.mkdir()
+    (mounted / "SOCMON_REVIEW__LINK_KEY").write_text("m" * 40, encoding="utf-8")
+    for variable in ("SOCMON_SMTP__PASSWORD", "SOCMON_REVIEW__LINK_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("SOCMON_SMTP__PASSWORD_FILE", str(password))
+    monkeypatch.setenv("SOCMON_SECRETS_DIR", str(mounted))
+
+    settings = load_settings(write(tmp_path, GOOD))
+
+    assert settings.smtp.password is not None
+    assert settings.smtp.password.get_secret_value() == "from-a-file"
+    assert settings.review.link_key is not None
+    assert settings.review.link_key.get_secret_value() == "m" * 40
+
+
+def test_a_secret_given_twice_or_unreadable_is_a_configuration_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCMON_SMTP__PASSWORD", "inline")
+    monkeypatch.setenv("SOCMON_SMTP__PASSWORD_FILE", str(tmp_path / "x"))
+    with pytest.raises(ConfigError, match="both set"):
+        load_settings(write(tmp_path, GOOD))
+    monkeypatch.delenv("SOCMON_SMTP__PASSWORD")
+    with pytest.raises(ConfigError, match="SOCMON_SMTP__PASSWORD_FILE: cannot read"):
+        load_settings(write(tmp_path, GOOD))
