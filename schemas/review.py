@@ -25,6 +25,9 @@ class QueueFilter:
     #: Only alerts raised at most this many hours ago.
     max_age_hours: int | None = None
     assigned_to: str | None = None
+    #: Also alerts handed to this person, whatever their account ("everything I am
+    #: responsible for": my accounts, or assigned to me).
+    also_assigned_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pipelines.cli.classifiers import classify, evaluate, train
 from pipelines.cli.demo import demo
 from pipelines.cli.operations import coverage, dq, runs
 from pipelines.cli.privacy import erase, pseudonym, redact, retention
+from pipelines.cli.serve import serve
 from pipelines.cli.stages import broker, ingest, process, run
 from pipelines.cli.support import EXIT_BAD_CONFIG, EXIT_FAILURE, EXIT_OK, BadUsage
 from schemas.errors import SocmonError
@@ -110,5 +111,6 @@ for command in (
     evaluate,
     notify,
     alerts,
+    serve,
 ):
     cli.add_command(command)

@@ -45,23 +45,36 @@ def _where(chosen: QueueFilter, now: datetime) -> tuple[str, list[Any]]:
         parameters.extend(values)
 
     if chosen.accounts is not None:
-        if not chosen.accounts:
+        mine: list[str] = []
+        if chosen.accounts:
+            mine.append(f"account IN ({', '.join('?' for _ in chosen.accounts)})")
+            parameters.extend(chosen.accounts)
+        if chosen.also_assigned_to:
+            mine.append("assigned_to = ?")
+            parameters.append(chosen.also_assigned_to.lower())
+        if not mine:
             return "FALSE", []
-        among("account", chosen.accounts)
+        clauses.append(" OR ".join(mine))
     if chosen.severities:
         among("severity", chosen.severities)
     if chosen.statuses:
         among("status", chosen.statuses)
-    for column, values in (("categories", chosen.categories), ("policy_clauses", chosen.clauses)):
-        if values:  # JSON arrays of strings: match the quoted value
-            clauses.append("(" + " OR ".join(f"{column} LIKE ?" for _ in values) + ")")
-            parameters.extend(f'%"{value}"%' for value in values)
+    for lead, every, values in (
+        ("category", "categories", chosen.categories),
+        ("policy_clause", "policy_clauses", chosen.clauses),
+    ):
+        # The lead value, or one of every value fired (a JSON array of strings: match the
+        # quoted value); alerts from before the review lifecycle have only the lead one.
+        if values:
+            clauses.append(" OR ".join(f"{lead} = ? OR {every} LIKE ?" for _ in values))
+            for value in values:
+                parameters.extend((value, f'%"{value}"%'))
     if chosen.max_age_hours is not None:
         clauses.append("created_at >= ?")
         parameters.append(now - timedelta(hours=chosen.max_age_hours))
     if chosen.assigned_to:
         clauses.append("assigned_to = ?")
-        parameters.append(chosen.assigned_to)
+        parameters.append(chosen.assigned_to.lower())
     return " AND ".join(f"({clause})" for clause in clauses), parameters
 
 
