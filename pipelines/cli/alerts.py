@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from pipelines.cli.support import EXIT_FAILURE, settings_of, with_warehouse
+from pipelines.cli.support import (
+    EXIT_FAILURE,
+    echo_json,
+    iso_minute,
+    json_option,
+    settings_of,
+    with_warehouse,
+)
 from pipelines.settings.alerts import EMAIL_PATTERN
 from schemas.vocabulary import ACTIONS_TAKEN, ALERT_STATUSES, VERDICTS
 
@@ -38,21 +45,25 @@ def alerts() -> None:
 @alerts.command("list")
 @click.option("--status", type=click.Choice(ALERT_STATUSES))
 @click.option("--limit", type=int, default=50, show_default=True)
+@json_option
 @click.pass_context
-def alerts_list(context: click.Context, status: str | None, limit: int) -> None:
-    """Newest alerts first."""
+def alerts_list(context: click.Context, status: str | None, limit: int, as_json: bool) -> None:
+    """Newest alerts first (times in UTC)."""
     from pipelines.usecases.review import list_alerts
 
     listed = with_warehouse(context, lambda w: list_alerts(w, status, limit))
+    if as_json:
+        echo_json(listed)
+        return
     click.echo(
-        f"{'alert':<18} {'created':<17} {'account':<14} {'severity':<9} {'category':<14} "
-        f"{'clause':<6} {'rule':<28} status"
+        f"{'alert':<18} {'created':<17} {'account':<14} {'severity':<9} {'categories':<24} "
+        f"{'clauses':<10} status"
     )
     for alert in listed:
         click.echo(
-            f"{alert.alert_id[:16]:<18} {alert.created_at:%Y-%m-%d %H:%M} {alert.account:<14} "
-            f"{alert.severity:<9} {alert.category:<14} {alert.policy_clause:<6} "
-            f"{alert.rule_id:<28} {alert.status}"
+            f"{alert.alert_id[:16]:<18} {iso_minute(alert.created_at):<17} {alert.account:<14} "
+            f"{alert.severity:<9} {','.join(alert.every_category):<24} "
+            f"{','.join(alert.every_clause):<10} {alert.status}"
         )
 
 
@@ -149,8 +160,9 @@ def alerts_export(context: click.Context, output: Path) -> None:
 
 
 @alerts.command("uncertain")
+@json_option
 @click.pass_context
-def alerts_uncertain(context: click.Context) -> None:
+def alerts_uncertain(context: click.Context, as_json: bool) -> None:
     """Emails the mail server may or may not have accepted (a crash after the final dot).
 
     Look each Message-ID up in the mail server's log, then run `socmon alerts settle`.
@@ -158,9 +170,23 @@ def alerts_uncertain(context: click.Context) -> None:
     from pipelines.usecases.review import uncertain_emails
 
     held = with_warehouse(context, uncertain_emails)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "message_id": email.message_id,
+                    "since": email.since,
+                    "alerts": [item.alert.alert_id for item in email.items],
+                    "recipient": email.recipient,
+                    "last_error": email.last_error,
+                }
+                for email in held
+            ]
+        )
+        return
     click.echo(f"{'message id':<48} {'since':<17} {'alerts':>6} recipient")
     for email in held:
-        since = f"{email.since:%Y-%m-%d %H:%M}" if email.since else "-"
+        since = iso_minute(email.since)
         click.echo(f"{email.message_id:<48} {since:<17} {len(email.items):>6} {email.recipient}")
         if email.last_error:
             click.echo(f"    last error: {email.last_error}")

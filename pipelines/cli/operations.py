@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipelines.cli.support import with_warehouse
+from pipelines.cli.support import echo_json, iso_minute, json_option, with_warehouse
 
 if TYPE_CHECKING:
     from pipelines.warehouse import Warehouse
@@ -42,29 +43,44 @@ def dq_report(context: click.Context, run_id: str, output: Path | None) -> None:
 
 @click.command()
 @click.option("--limit", default=10, show_default=True, help="How many recent runs.")
+@json_option
 @click.pass_context
-def runs(context: click.Context, limit: int) -> None:
-    """List recent runs with their counts and status."""
+def runs(context: click.Context, limit: int, as_json: bool) -> None:
+    """List recent runs: when, how long, counts, alerts raised and status (times in UTC)."""
     recent = with_warehouse(context, lambda w: w.runs.recent(limit))
+    if as_json:
+        echo_json(recent)
+        return
     click.echo(
-        f"{'run':<26} {'status':<10} {'read':>8} {'stored':>8} {'dups':>6} {'dead':>6} {'gaps':>5}"
+        f"{'run':<26} {'started':<17} {'took':>6} {'status':<10} {'read':>8} {'stored':>8} "
+        f"{'dups':>6} {'dead':>6} {'alerts':>6} {'gaps':>5}"
     )
     for run in recent:
         gaps = run["coverage_gaps"]
         gap_count = "-" if gaps is None else str(len(json.loads(gaps)))
         counts = [_n(run[name]) for name in ("records_read", "records_stored", "duplicates")]
         line = (
-            f"{run['run_id']:<26} {run['status']:<10} {counts[0]:>8} {counts[1]:>8} "
-            f"{counts[2]:>6} {_n(run['dead_letters']):>6} {gap_count:>5}"
+            f"{run['run_id']:<26} {iso_minute(run['started_at']):<17} "
+            f"{_took(run['started_at'], run['finished_at']):>6} {run['status']:<10} "
+            f"{counts[0]:>8} {counts[1]:>8} {counts[2]:>6} {_n(run['dead_letters']):>6} "
+            f"{_n(run['alerts_raised']):>6} {gap_count:>5}"
         )
         error = run["error"]
         click.echo(line + (f"  {error[:80]}" if error else ""))
 
 
+def _took(started: datetime | None, finished: datetime | None) -> str:
+    if started is None or finished is None:
+        return "-"
+    seconds = (finished - started).total_seconds()
+    return f"{seconds:.1f}s" if seconds < 600 else f"{seconds / 60:.0f}m"
+
+
 @click.command()
 @click.option("--ingest", "ingest_id", default=None, help="An ingest id (default: the latest).")
+@json_option
 @click.pass_context
-def coverage(context: click.Context, ingest_id: str | None) -> None:
+def coverage(context: click.Context, ingest_id: str | None, as_json: bool) -> None:
     """What the latest (or a given) ingest fetched per account and stream, and what it could not."""
 
     def read(warehouse: Warehouse) -> tuple[str, list[dict[str, Any]]]:
@@ -74,11 +90,14 @@ def coverage(context: click.Context, ingest_id: str | None) -> None:
     ingest_id, rows = with_warehouse(context, read)
     if not rows:
         raise click.ClickException("no coverage recorded yet: run `socmon ingest` first")
+    if as_json:
+        echo_json([{"ingest_id": ingest_id, **row} for row in rows])
+        return
     click.echo(f"ingest {ingest_id}")
     click.echo(f"{'account':<16} {'stream':<10} {'status':<12} {'fetched':>8}  newest item")
     for row in rows:
         newest = row["newest_item_at"]
-        when = newest.strftime("%Y-%m-%d %H:%M") if newest else "-"
+        when = iso_minute(newest)
         click.echo(
             f"{row['account']:<16} {row['stream']:<10} {row['status']:<12} {row['fetched']:>8}  "
             f"{when}"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,39 @@ def check_output_file(output_path: Path, *inputs: Path, option: str = "--output"
     target = output_path if output_path.exists() else folder
     if not os.access(target, os.W_OK):
         raise BadUsage(f"{option} {output_path} cannot be written (permission denied)")
+
+
+def as_json_value(value: Any) -> Any:
+    """A value as ``--json`` prints it: times as ISO 8601, tuples as lists, JSON text parsed."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [as_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): as_json_value(item) for key, item in value.items()}
+    return value
+
+
+def echo_json(rows: Any) -> None:
+    """Print rows (dicts or dataclasses) as one JSON document for scripts (``--json``)."""
+    if isinstance(rows, list):
+        rows = [
+            dataclasses.asdict(row)
+            if dataclasses.is_dataclass(row) and not isinstance(row, type)
+            else row
+            for row in rows
+        ]
+    click.echo(json.dumps(as_json_value(rows), indent=2, ensure_ascii=False))
+
+
+def iso_minute(moment: datetime | None) -> str:
+    """A time as ISO 8601 to the minute in UTC (``2026-11-27T09:05Z``), or "-"."""
+    if moment is None:
+        return "-"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
 def settings_of(context: click.Context, *, needs_file: bool = True) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import json
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -410,3 +411,23 @@ def test_posts_by_official_accounts_are_checked_against_the_policy(
             "severity": "low",
         },
     ]  # the vacancy with its link and the open day raise nothing
+
+
+def test_listings_print_iso_times_and_json_for_scripts(hostile: Settings) -> None:
+    listed = run_cli(hostile, "alerts", "list", "--json")
+    runs_text = run_cli(hostile, "runs")
+    runs_json = run_cli(hostile, "runs", "--json")
+
+    assert listed.returncode == runs_text.returncode == runs_json.returncode == 0
+    alerts = json.loads(listed.stdout)
+    stored = alert_ids_by_rule(hostile)
+    assert sorted(alert["alert_id"] for alert in alerts) == sorted(stored.values())
+    for alert in alerts:
+        assert datetime.fromisoformat(alert["created_at"]).tzinfo is not None
+        assert alert["category"] in alert["categories"]
+    [run] = [row for row in json.loads(runs_json.stdout) if row["command"] == "process"][:1]
+    assert run["alerts_raised"] == len(alerts)
+    assert datetime.fromisoformat(run["started_at"]) <= datetime.fromisoformat(run["finished_at"])
+    header, first = runs_text.stdout.splitlines()[:2]
+    assert "started" in header and "alerts" in header
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\dZ", first)
