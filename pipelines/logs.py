@@ -72,10 +72,18 @@ class JsonFormatter(logging.Formatter):
 
 
 class _DropImportNoise(logging.Filter):
-    """Beam warns on import about optional Google Cloud libraries we do not use."""
+    """Beam warns on import about optional Google Cloud libraries we do not use; libraries
+    that set their own loggers' levels (great_expectations does) are held back here too."""
+
+    def __init__(self, debugging: bool) -> None:
+        super().__init__()
+        self.debugging = debugging
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("apitools not found")
+        if record.getMessage().startswith("apitools not found"):
+            return False
+        quiet = record.name.split(".", 1)[0] in _QUIET_LOGGERS or record.name in _QUIET_LOGGERS
+        return self.debugging or not quiet or record.levelno >= logging.WARNING
 
 
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
@@ -87,10 +95,10 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s%(socmon_context)s: %(message)s")
     )
     root = logging.getLogger()
-    handler.addFilter(_DropImportNoise())
     handler.addFilter(_WithFields())
     root.handlers[:] = [handler]
     root.setLevel(level)
+    handler.addFilter(_DropImportNoise(root.level <= logging.DEBUG))
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(
             logging.WARNING if root.level > logging.DEBUG else root.level

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from pipelines.config import Settings, load_settings
 from pipelines.privacy.pseudonyms import KEY_VARIABLE
 from pipelines.quality.results import DqResult
 from pipelines.usecases.tick import TickResult, run_tick
-from pipelines.warehouse import open_warehouse
+from pipelines.warehouse import Warehouse, open_warehouse
 from testing.simulators import SeedPlan, SimulatedAccount, Simulators
 from testing.synthetic import demo_text
 
@@ -64,7 +65,7 @@ def use_demo_keys() -> None:
 
 
 def run_demo(workdir: Path) -> tuple[TickResult, str]:
-    """Run one demo tick and return it with a printable summary."""
+    """Run one demo tick and return it with a printable summary (which says how to review)."""
     use_demo_keys()
     accounts = [
         SimulatedAccount(a.key, a.platform, a.platform_id, a.handle)
@@ -128,4 +129,30 @@ def summary(settings: Settings, result: TickResult) -> str:
             f"({warehouse.count('records')} records, "
             f"{warehouse.count('dead_letters')} dead letters, {warehouse.count('runs')} runs)"
         )
+        lines.extend(_review_hint(settings, warehouse))
     return "\n".join(lines)
+
+
+def _review_hint(settings: Settings, warehouse: Warehouse) -> list[str]:
+    """How to review the demo's alerts in a browser, with the link of the most severe one."""
+    from pipelines.alerts.links import signer_from_settings
+    from schemas.review import QueueFilter
+
+    key = settings.review.link_key
+    signer = signer_from_settings(
+        key.get_secret_value() if key else None,
+        settings.review.base_url,
+        settings.review.link_ttl_hours,
+    )
+    page = warehouse.review.queue(QueueFilter(), datetime.now(UTC), limit=1)
+    if signer is None or not page.alerts or not page.alerts[0].recipients:
+        return []
+    top = page.alerts[0]
+    link = signer.url(top.alert_id, top.recipients[0], datetime.now(UTC))
+    return [
+        "",
+        "review the alerts in a browser: `socmon demo --workdir DIR --serve` (this tick again,",
+        "then the review app), and open a link from an email in the outbox, e.g. the most",
+        f"severe alert as {top.recipients[0]}:",
+        f"  {link}",
+    ]

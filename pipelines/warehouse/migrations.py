@@ -65,5 +65,12 @@ def migrate(connection: Connection) -> list[int]:
                 (migration.version, migration.name, now()),
             )
         applied.append(migration.version)
-        log.info("applied warehouse migration %04d_%s", migration.version, migration.name)
+        log.debug("applied warehouse migration %04d_%s", migration.version, migration.name)
+    if applied:
+        log.info(
+            "warehouse schema brought to version %d (%d migration(s) applied%s)",
+            applied[-1],
+            len(applied),
+            ", first use" if not done else "",
+        )
     return applied

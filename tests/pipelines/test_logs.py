@@ -58,3 +58,18 @@ def test_great_expectations_chatter_shows_only_when_debugging(
         "Skipping registering function"
     )
     assert ("Skipping registering" in captured.getvalue()) is shown
+
+
+def test_a_library_that_sets_its_own_loggers_level_is_still_held_back(
+    captured: io.StringIO,
+) -> None:
+    use(captured, "INFO", False)
+    chatty = logging.getLogger("great_expectations.data_context.types.base")
+    chatty.setLevel(logging.INFO)  # as the library does for itself
+    try:
+        chatty.info("Created temporary directory")
+        chatty.warning("a real problem")
+    finally:
+        chatty.setLevel(logging.NOTSET)
+    assert "Created temporary directory" not in captured.getvalue()
+    assert "a real problem" in captured.getvalue()
