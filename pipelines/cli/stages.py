@@ -23,7 +23,7 @@ def broker(context: click.Context, port: int) -> None:
     from connectors.broker import EmbeddedBroker
     from connectors.topics import ensure_social_monitor_topics
 
-    settings = settings_of(context)
+    settings = settings_of(context, needs_file=False)  # topic names only
     embedded = EmbeddedBroker(port=port).start()
     try:
         ensure_social_monitor_topics(embedded.bootstrap_servers, settings.kafka)
