@@ -16,7 +16,7 @@ from pipelines.warehouse import Warehouse, WarehouseError, open_warehouse
 from schemas.alerts import Alert
 from schemas.review import QueueFilter
 from testing.review_demo import SAMPLES, raise_alerts
-from tests.pipelines.web.conftest import ALICE, BOB, accounts
+from tests.pipelines.web.support import ALICE, BOB, accounts
 from tests.support import POSTGRES_URL
 
 pytestmark = pytest.mark.integration

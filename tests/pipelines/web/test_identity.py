@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from pipelines.alerts.links import LinkSigner
 from pipelines.web import create_app
 from pipelines.web.identity import SESSION_COOKIE, Sessions
-from tests.pipelines.web.conftest import (
+from tests.pipelines.web.support import (
     ADMIN,
     ALICE,
     BOB,

@@ -15,7 +15,7 @@ from pipelines.web import create_app
 from schemas.alerts import Alert
 from schemas.review import AlertDetail
 from testing.review_demo import Sample
-from tests.pipelines.web.conftest import (
+from tests.pipelines.web.support import (
     ADMIN,
     ALICE,
     MARY,
