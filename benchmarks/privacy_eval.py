@@ -17,7 +17,8 @@ list, as a university lists the public figures and staff it expects (``privacy.a
 ``--no-allow-list`` measures without it.
 
 Usage: ``python benchmarks/privacy_eval.py [--split report|dev] [--n 3000]
-[--configurations ours,presidio] [--show-misses 5]`` (misses: dev split only).
+[--configurations ours,presidio] [--show-misses 5] [--more N] [--fresh N]`` (misses and the
+two extra ordinary sets: dev split only).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pipelines.privacy import findings as types
 from pipelines.privacy.detector import PiiDetector
 from pipelines.settings.privacy import DEFAULT_RECOGNIZERS, KNOWN_RECOGNIZERS, PrivacySettings
 from testing.privacy_eval import LabelledText, demo_ordinary_texts, generate, public_figures
+from testing.privacy_eval.ordinary_fresh import fresh_ordinary_texts, listed_fresh
 from testing.privacy_eval.ordinary_more import listed_more, more_ordinary_texts
 from testing.privacy_eval.scoring import STRUCTURED, Score, Span, score
 from testing.synthetic import DEMO_ACCOUNTS
@@ -146,6 +148,7 @@ def print_tables(scores: dict[str, Score], titles: dict[str, str]) -> None:
         ("ordinary", "our ordinary texts"),
         ("demo", "demo benign traffic"),
         ("more", "more ordinary texts (dev only)"),
+        ("fresh", "fresh ordinary texts (dev only)"),
     )
     for source, label in sources:
         if not first.unlabelled_texts.get(source):
@@ -201,6 +204,13 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
         help="N more ordinary texts of testing.privacy_eval.ordinary_more (dev split only)",
     )
     parser.add_argument(
+        "--fresh",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N ordinary texts of testing.privacy_eval.ordinary_fresh (dev split only)",
+    )
+    parser.add_argument(
         "--no-allow-list",
         action="store_true",
         help="do not list the split's public figures in privacy.allow_list",
@@ -213,12 +223,15 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
     if unknown:
         parser.error(f"unknown configuration(s) {unknown}")
     texts = generate(args.n, args.seed, args.split) + demo_ordinary_texts(args.demo, args.seed)
-    if args.more and args.split != "dev":
-        parser.error("--more is a developers' set: use it with --split dev")
+    if (args.more or args.fresh) and args.split != "dev":
+        parser.error("--more and --fresh are developers' sets: use them with --split dev")
     allowed = () if args.no_allow_list else public_figures(args.split)
     if args.more:
         texts += more_ordinary_texts(args.more, args.seed)
         allowed = () if args.no_allow_list else (*allowed, *listed_more())
+    if args.fresh:
+        texts += fresh_ordinary_texts(args.fresh, args.seed)
+        allowed = () if args.no_allow_list else (*allowed, *listed_fresh())
     print(f"split {args.split}: {len(texts)} texts (seed {args.seed}), allow list: {len(allowed)}")
     scores: dict[str, Score] = {}
     titles: dict[str, str] = {}

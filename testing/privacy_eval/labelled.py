@@ -15,7 +15,7 @@ from typing import Literal
 
 from pipelines.privacy.findings import PRIORITY
 
-Source = Literal["personal", "ordinary", "demo", "more"]
+Source = Literal["personal", "ordinary", "demo", "more", "fresh"]
 _SLOT = re.compile(r"\{([A-Za-z_]+)(?::([a-z_]+))?\}")
 
 
