@@ -6,8 +6,11 @@ import re
 from collections.abc import Iterable, Sequence
 
 from pipelines.privacy.findings import PERSON, Finding, resolve_overlaps
+from pipelines.privacy.ner.common_words import common_words, given_names
+from pipelines.privacy.ner.common_words import names as name_words
 from pipelines.privacy.recognizers import recognizer_class
 from pipelines.privacy.recognizers.base import Recognizer
+from pipelines.privacy.recognizers.named_things import NamedThings
 from pipelines.settings.privacy import PrivacySettings
 from schemas.expectations.suites import LEFTOVER_PATTERNS
 
@@ -28,7 +31,8 @@ _NAMED_AFTER = re.compile(
     r"Grove|Terrace|Crescent|Place|Gardens|Close|Drive|Row|Green|Gate|Cross|Bridge|Palace|"
     r"Castle|Abbey|Cathedral|Church|Chapel|Mosque|Temple|Synagogue|Market|Station|Airport|"
     r"International|Junction|Meads|"
-    r"Campus|Hospital|Laboratory|Lab|Labs|Fund|Chair|Professorship)\b"
+    r"Campus|Hospital|Laboratory|Lab|Labs|Fund|Chair|Professorship|Parkway|Springs|Falls|"
+    r"City|Club|Association|JCR)\b"
 )
 
 
@@ -60,6 +64,7 @@ class PiiDetector:
             if names
             else None
         )
+        self._things = NamedThings(common_words(), name_words(), given_names())
 
     def leftovers(self, text: str) -> list[str]:
         """The kinds of personal data the warehouse's backstop patterns still see in ``text``
@@ -112,7 +117,13 @@ class PiiDetector:
                 for finding in findings
                 if finding.entity_type != PERSON or not _within(_core(text, finding), listed)
             ]
-        findings = [f for f in findings if f.entity_type != PERSON or not _names_a_place(text, f)]
+        # A name that is part of a place's, a club's or a thing's name is not a person's.
+        findings = [
+            f
+            for f in findings
+            if f.entity_type != PERSON
+            or not (_names_a_place(text, f) or self._things.names_a_thing(text, f.start, f.end))
+        ]
         return resolve_overlaps(findings) if findings else []
 
 

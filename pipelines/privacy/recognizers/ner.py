@@ -31,6 +31,11 @@ _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:['\u2019-][^\W\d_]+)*"
 _CAPITALISED_RUN = re.compile(rf"(?<![\w@#]){_CAPITAL_WORD}(?:[ ]{_CAPITAL_WORD}){{1,3}}\b")
 #: A match score ("3-1") or an ordinal ("1st") is not a house number on its own.
 _SCORE_OR_ORDINAL = re.compile(r"^(?:\d{1,2}-\d{1,2}|\d+(?:st|nd|rd|th))[,.]?$", re.IGNORECASE)
+#: A result written with the clubs' names ("West Ham 2 Newcastle United 1"): no address.
+_FIXTURE = re.compile(
+    r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}\s+\d{1,2},?\s+"
+    r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3}\s+\d{1,2}(?![\w/.-])"
+)
 _WORD_JOINERS = re.compile("[-'\u2019]")
 _ADDRESS_GAP = re.compile(r"^[\s,]{0,3}$")
 #: Below this score a one-word name needs support from its spelling or its place.
@@ -136,7 +141,8 @@ class _NerRecognizer(Recognizer):
 
 def _addresses(text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
     """Neighbouring street and place spans; an address needs, among its street parts, a
-    number and a separate word ("12 Oak Road", not "6pm")."""
+    number and a separate word ("12 Oak Road", not "6pm"), and is not part of a result."""
+    fixtures = [(m.start(), m.end()) for m in _FIXTURE.finditer(text)]
     group: list[TaggedSpan] = []
     for span in [*spans, None]:
         if (
@@ -153,6 +159,7 @@ def _addresses(text: str, spans: list[TaggedSpan]) -> Iterator[Finding]:
             numbers
             and any(token.isalpha() for token in tokens)
             and not all(_SCORE_OR_ORDINAL.match(number) for number in numbers)
+            and not any(s < group[-1].end and group[0].start < e for s, e in fixtures)
         ):
             score = min(part.score for part in group)
             yield Finding(STREET_ADDRESS, group[0].start, group[-1].end, round(score, 3))

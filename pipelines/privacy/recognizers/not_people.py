@@ -24,7 +24,7 @@ PLACES_NAMED_LIKE_PEOPLE = frozenset(
 FESTIVALS_AND_GREETINGS = frozenset(
     """
     eid mubarak adha fitr ramadan ramadhan iftar diwali deepavali navratri vaisakhi baisakhi
-    holi hanukkah chanukah kippur rosh hashanah passover pesach purim christmas xmas easter
+    holi hanukkah chanukah yom kippur rosh hashanah passover pesach purim christmas xmas easter
     lent advent pentecost halloween hogmanay burns diwali onam pongal chuseok nowruz kwanzaa
     juneteenth thanksgiving movember ramadan mubarak shana tova
     """.split()
@@ -57,10 +57,18 @@ LANGUAGES_AND_NATIONALITIES = frozenset(
     hausa amharic somali zulu xhosa ghanaian nigerian kenyan jamaican
     """.split()
 )
+#: Political parties and their members, named as such.
+PARTIES = frozenset(
+    """
+    labour tory tories conservative conservatives unionist unionists democrat democrats
+    republican republicans libdem libdems
+    """.split()
+)
 NOT_PEOPLE = (
     PLACES_NAMED_LIKE_PEOPLE
     | FESTIVALS_AND_GREETINGS
     | ROLES
     | EPONYMOUS_TERMS
     | LANGUAGES_AND_NATIONALITIES
+    | PARTIES
 )
