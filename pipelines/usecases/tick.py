@@ -13,6 +13,7 @@ from pipelines.config import Settings
 from pipelines.usecases.ingest import IngestResult, ingest
 from pipelines.usecases.notify import NotifyResult, notify
 from pipelines.usecases.process import ProcessResult, process
+from pipelines.usecases.status import StageClock, record_tick_metrics
 from pipelines.warehouse import open_warehouse
 
 log = logging.getLogger(__name__)
@@ -51,11 +52,17 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
                 "for this tick only"
             )
         # One warehouse connection for the whole tick: ingest, process, notify.
+        clock = StageClock()
         with open_warehouse(effective.warehouse, writer="run") as warehouse:
-            ingested = ingest(effective, bootstrap, warehouse=warehouse)
-            processed = process(effective, extra_runner_options, warehouse)
+            with clock("ingest"):
+                ingested = ingest(effective, bootstrap, warehouse=warehouse)
+            with clock("process"):
+                processed = process(effective, extra_runner_options, warehouse)
             warehouse.runs.link_ingest(
                 processed.run_id, ingested.ingest_id, ingested.describe_gaps()
             )
-            notified = notify(effective, warehouse)
-        return TickResult(bootstrap, embedded, ingested, processed, notified)
+            with clock("notify"):
+                notified = notify(effective, warehouse)
+            result = TickResult(bootstrap, embedded, ingested, processed, notified)
+            record_tick_metrics(effective, warehouse, result, clock.seconds)
+        return result

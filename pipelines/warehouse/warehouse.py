@@ -20,6 +20,7 @@ from pipelines.warehouse.quality import QualityStore
 from pipelines.warehouse.records import RecordStore
 from pipelines.warehouse.review import ReviewStore
 from pipelines.warehouse.runs import RunLog
+from pipelines.warehouse.status import StatusStore
 from schemas.tables import TABLES
 
 
@@ -38,6 +39,7 @@ class Warehouse:
         self.privacy = PrivacyStore(connection, self.alerts)
         self.quality = QualityStore(connection)
         self.connectors = ConnectorState(connection)
+        self.status = StatusStore(connection)
         self.transaction = connection.transaction
 
     def count(self, table: str) -> int:
