@@ -1,25 +1,110 @@
 """Alert emails: immediate (one alert, or a burst on one thread) and digests, HTML plus text.
 
-Only what is already in the ``alerts`` table goes into an email: the masked,
-redacted excerpt, the thread context, the link, the clause, the action and
-the rule and model versions. The Message-ID is derived from the deliveries
-the email carries, so a repeat after a crash has the same id and mail
-systems can drop it. An email that lists only part of a burst or digest (the
-notifier caps emails by alert count and size) says how many more follow.
+Composed from Jinja2 templates (``pipelines/alerts/templates/``, autoescaped HTML and a
+plain-text part carrying the same facts and links). An immediate email opens with a
+severity banner, says what happened in one sentence, when the post was made and found (in
+the university's time zone), every policy clause concerned with what to do, and buttons
+that are signed links for this recipient (open, acknowledge, false alarm; opening one
+changes nothing). A digest is a compact table, one line per alert, identical excerpts
+collapsed into one line with a count. Scores, versions and ids go to the small print.
+
+Each recipient gets their own copy (the outbox is exactly once per delivery, and each
+copy's links name its recipient), but an immediate email's headers show the whole
+incident: To the account owners, Cc everyone else on the alert (the line managers), with
+the same subject for everyone. Only what is already in the ``alerts`` table goes into an
+email: the masked, redacted excerpt and context, the link, the clauses and actions. The
+Message-ID is derived from the deliveries the email carries, so a repeat after a crash
+has the same id and mail systems can drop it. An email that lists only part of a burst
+or digest (the notifier caps emails by alert count and size) says how many more follow.
 """
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
-import html
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from pipelines.alerts import wording
+from pipelines.alerts.links import LinkSigner
 from pipelines.alerts.rules import Policy
 from schemas.alerts import Alert, DueDelivery
 from schemas.vocabulary import CATEGORY_NAMES, SEVERITY_ORDER
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Headers are not folded below SMTP's limit of 998 characters: Python folds a subject that
+#: fits on a line of its own right after "Subject:", and readers then see it start with a
+#: space. Body lines longer than this are still encoded (quoted-printable or base64).
+_POLICY = email.policy.default.clone(max_line_length=998)
+#: A digest line shows at most this much of the excerpt.
+DIGEST_EXCERPT_CHARACTERS = 100
+
+
+@dataclass(frozen=True)
+class EmailContext:
+    """What every email needs besides its alerts: who sends it, the policy's clauses, the
+    accounts' handles, owners and line managers, the time zone, and the link signer (None:
+    no key is configured, and emails carry no buttons)."""
+
+    sender: str
+    policy: Policy
+    handles: Mapping[str, str]
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    owners: Mapping[str, str] = field(default_factory=dict)
+    managers: Mapping[str, str] = field(default_factory=dict)
+    signer: LinkSigner | None = None
+
+    def role(self, address: str, account: str) -> str:
+        """What ``address`` is to ``account``'s alert: its owner, its line manager, or ""."""
+        if self.owners.get(account) == address:
+            return "account owner"
+        if self.managers.get(account) == address:
+            return "line manager"
+        return "account owner" if address in self.owners.values() else ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One alert as an immediate email shows it."""
+
+    alert_id: str
+    banner: wording.Banner
+    sentence: str
+    excerpt: str
+    context: str
+    posted: str
+    found: str
+    platform_url: str | None
+    clauses: list[wording.ClauseAction]
+    fact_check: str | None
+    buttons: list[tuple[str, str]]
+    told: list[tuple[str, str]]
+    details: list[str]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a digest: an alert, or several with the same excerpt (``count``)."""
+
+    banner: wording.Banner
+    account: str
+    category: str
+    clause: str
+    excerpt: str
+    found: str
+    open_url: str | None
+    fact_check: str | None
+    count: int
+    alert_ids: tuple[str, ...]
 
 
 def message_id(delivery_ids: Sequence[str]) -> str:
@@ -31,9 +116,7 @@ def message_id(delivery_ids: Sequence[str]) -> str:
 def compose(
     items: Sequence[DueDelivery],
     digest: bool,
-    sender: str,
-    policy: Policy,
-    handles: dict[str, str],
+    context: EmailContext,
     now: datetime | None = None,
     *,
     more: int = 0,
@@ -44,146 +127,189 @@ def compose(
     ``more``: alerts of the same burst or digest left for the next emails.
     ``fixed_id``: the Message-ID recorded when the email was first begun (a resend).
     """
-    if digest:  # grouped by account, most severe first within each
-        ordered = sorted(
-            items,
-            key=lambda i: (i.alert.account, -SEVERITY_ORDER[i.severity], i.alert.created_at),
-        )
+    now = now or datetime.now(UTC)
+    recipient = items[0].recipient
+    ordered = _ordered(items, digest)
+    top = _most_severe(ordered)
+    to, cc = ([recipient], []) if digest else _headers(ordered, recipient, context)
+    subject = _subject(ordered, digest, context) + (f" (+{more} more)" if more else "")
+    values = {
+        "subject": subject,
+        "banner": wording.BANNERS[top.severity],
+        "headline": _headline(top.severity, digest),
+        "more": more,
+        "shown": len(ordered),
+        "policy_url": context.policy.document_url,
+        "has_links": context.signer is not None,
+        "alert_ids": [item.alert.alert_id for item in ordered],
+    }
+    if digest:
+        rows = _rows(ordered, context, recipient, now)
+        accounts = {item.alert.account for item in ordered}
+        counts = Counter(item.severity for item in ordered)
+        by_severity = [(s, counts[s]) for s in sorted(counts, key=lambda s: -SEVERITY_ORDER[s])]
+        values |= {
+            "rows": rows,
+            "total": _count(len(ordered), "alert"),
+            "accounts": _count(len(accounts), "account"),
+            "by_severity": by_severity,
+        }
     else:
-        ordered = sorted(items, key=lambda i: (-SEVERITY_ORDER[i.severity], i.alert.created_at))
-    top = ordered[0].alert
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = items[0].recipient
-    message["Date"] = format_datetime(now or datetime.now(UTC))
+        cards = [_card(item.alert, recipient, context, now) for item in ordered]
+        where = wording.handle(top.account, dict(context.handles))
+        values |= {"cards": cards, "where": where, "to": to, "cc": cc}
+    kind = "digest" if digest else "immediate"
+    message = EmailMessage(policy=_POLICY)
+    message["From"] = context.sender
+    message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    message["Date"] = format_datetime(now)
     message["Message-ID"] = fixed_id or message_id([i.delivery_id for i in items])
-    message["Subject"] = _subject(ordered, digest, handles) + (f" (+{more} more)" if more else "")
+    message["Subject"] = subject
     message["X-Socmon-Alerts"] = ",".join(i.alert.alert_id[:16] for i in ordered)
-    blocks = [_alert_block(item.alert, policy, handles) for item in ordered]
-    intro = _intro(ordered, digest, handles, top)
-    if more:
-        intro += (
-            f"\n\nThis email lists {len(ordered)} alert(s); {more} more follow in the next "
-            "email(s). `socmon alerts list` shows them all."
-        )
-    message.set_content(intro + "\n\n" + "\n\n".join(text for text, _ in blocks) + _footer())
-    message.add_alternative(_html(intro, [markup for _, markup in blocks]), subtype="html")
+    message.set_content(_environment().get_template(f"{kind}.txt").render(values))
+    message.add_alternative(
+        _environment().get_template(f"{kind}.html").render(values), subtype="html"
+    )
     return message
 
 
-def _handle(account: str, handles: dict[str, str]) -> str:
-    handle = handles.get(account, account)
-    return handle if " " in handle else f"@{handle}"
-
-
-def _subject(ordered: Sequence[DueDelivery], digest: bool, handles: dict[str, str]) -> str:
-    top = max(ordered, key=lambda i: SEVERITY_ORDER[i.severity]).alert
-    if digest:
-        accounts = {item.alert.account for item in ordered}
-        return (
-            f"[socmon] Digest: {len(ordered)} alert(s) on {len(accounts)} account(s)"
-            f" — highest {top.severity.upper()}"
-        )
-    where = _handle(top.account, handles)
-    what = CATEGORY_NAMES.get(top.category, top.category)
-    if len(ordered) > 1:
-        what = f"{len(ordered)} alerts in one thread ({what.lower()})"
-    return f"[socmon][{top.severity.upper()}] {what} on {where} — policy {top.policy_clause}"
-
-
-def _intro(
-    ordered: Sequence[DueDelivery], digest: bool, handles: dict[str, str], top: Alert
-) -> str:
-    if digest:
-        counts: dict[tuple[str, str], int] = {}
-        for item in ordered:
-            key = (_handle(item.alert.account, handles), item.severity)
-            counts[key] = counts.get(key, 0) + 1
-        lines = [
-            f"  {account}: {n} {severity}" for (account, severity), n in sorted(counts.items())
-        ]
-        return "Alerts since the last digest, by account and severity:\n" + "\n".join(lines)
-    if len(ordered) > 1:
-        return (
-            f"{len(ordered)} alerts were raised on one thread on "
-            f"{_handle(top.account, handles)} within minutes; they are listed together."
-        )
-    return f"An alert was raised on {_handle(top.account, handles)}."
-
-
-def _alert_block(alert: Alert, policy: Policy, handles: dict[str, str]) -> tuple[str, str]:
-    evidence = alert.evidence
-    clause = policy.clauses.get(alert.policy_clause)
-    clause_line = (
-        f"Policy {alert.policy_clause} ({clause.title}): {clause.summary}"
-        if clause
-        else f"Policy {alert.policy_clause}"
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    detection = evidence.get("detection", {})
-    if not detection:
-        model = f"rule text match: {evidence.get('matched', '')}"
-    elif "entity_types" in detection:
-        found = ", ".join(f"{kind} {n}" for kind, n in detection["entity_types"].items())
-        model = f"privacy filter {detection.get('detector_version')}: found {found}"
-    else:
-        model = (
-            f"{detection.get('detector_version')} — score {detection.get('score')}, "
-            f"threshold {detection.get('threshold')}"
+
+
+def _ordered(items: Sequence[DueDelivery], digest: bool) -> list[DueDelivery]:
+    """Digests by account, then most severe first; bursts most severe first. The alert id
+    breaks ties, so every recipient's copy lists (and names) the same alert first."""
+
+    def rank(item: DueDelivery) -> tuple[int, datetime, str]:
+        created = item.alert.created_at or datetime.min.replace(tzinfo=UTC)
+        return -SEVERITY_ORDER[item.severity], created, item.alert.alert_id
+
+    if digest:
+        return sorted(items, key=lambda item: (item.alert.account, *rank(item)))
+    return sorted(items, key=rank)
+
+
+def _headers(
+    ordered: Sequence[DueDelivery], recipient: str, context: EmailContext
+) -> tuple[list[str], list[str]]:
+    """To: the account owners told of the incident; Cc: everyone else told of it."""
+    told = list(dict.fromkeys(r for item in ordered for r in item.alert.recipients))
+    if recipient not in told:
+        told.append(recipient)
+    account = ordered[0].alert.account
+    to = [address for address in told if context.role(address, account) == "account owner"]
+    cc = [address for address in told if address not in to]
+    return (to, cc) if to else (cc, [])
+
+
+def _most_severe(ordered: Sequence[DueDelivery]) -> Alert:
+    """The first of the most severe alerts (a digest lists by account first)."""
+    return max(ordered, key=lambda item: SEVERITY_ORDER[item.severity]).alert
+
+
+def _subject(ordered: Sequence[DueDelivery], digest: bool, context: EmailContext) -> str:
+    top = _most_severe(ordered)
+    severity = top.severity.upper()
+    if digest:
+        accounts = len({item.alert.account for item in ordered})
+        return (
+            f"[socmon] Digest: {_count(len(ordered), 'alert')} on {_count(accounts, 'account')}"
+            f" (highest {severity})"
         )
-    claim = detection.get("matched_claim") if detection else None
-    rows = [
-        (
-            "What",
-            f"{CATEGORY_NAMES.get(alert.category, alert.category)} ({alert.severity.upper()})",
-        ),
-        (
-            "Where",
-            f"{_handle(alert.account, handles)}, a {evidence.get('kind', 'post')}"
-            + (" by the official account" if evidence.get("by_official_account") else ""),
-        ),
-        ("Excerpt", evidence.get("excerpt", "")),
-        ("In reply to", evidence.get("context", "")),
-        ("Link", alert.url or "(not available)"),
-        ("Clause", clause_line),
-        ("Policy document", policy.document_url),
-        ("Recommended action", alert.recommended_action),
-        ("Fact check", claim["fact_check"] if claim else ""),
-        ("Rule", f"{evidence['rule']['id']} ({alert.rule_version})"),
-        ("Model", model),
-        ("Alert id", alert.alert_id),
+    clauses = list(dict.fromkeys(c for item in ordered for c in item.alert.every_clause))
+    policy = ("policy " if len(clauses) == 1 else "policies ") + ", ".join(clauses)
+    where = wording.handle(top.account, dict(context.handles))
+    burst = f": {len(ordered)} alerts in one thread" if len(ordered) > 1 else ""
+    return f"[socmon] {severity} {wording.subject_words(top)} on {where}{burst} ({policy})"
+
+
+def _headline(severity: str, digest: bool) -> str:
+    banner = wording.BANNERS[severity]
+    if digest:
+        return f"Digest — highest severity {banner.word}"
+    return f"{banner.word} — {banner.meaning}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _buttons(
+    alert: Alert, recipient: str, context: EmailContext, now: datetime
+) -> list[tuple[str, str]]:
+    if context.signer is None:
+        return []
+    return [
+        (label, context.signer.url(alert.alert_id, recipient, now, action))
+        for label, action in (
+            ("Open alert", None),
+            ("Acknowledge", "acknowledge"),
+            ("False alarm", "false_positive"),
+        )
     ]
-    rows = [(label, value) for label, value in rows if value]
-    text = "\n".join(f"{label}: {value}" for label, value in rows)
-    cells = []
-    for label, value in rows:
-        shown = _link(str(value)) if label in _LINKS else html.escape(str(value))
-        cells.append(
-            f"<tr><th align='left' valign='top'>{html.escape(label)}</th><td>{shown}</td></tr>"
+
+
+def _card(alert: Alert, recipient: str, context: EmailContext, now: datetime) -> Card:
+    evidence = alert.evidence
+    titles = {
+        number: (clause.title, clause.summary) for number, clause in context.policy.clauses.items()
+    }
+    url = alert.url if alert.url and alert.url.startswith(("https://", "http://")) else None
+    return Card(
+        alert_id=alert.alert_id,
+        banner=wording.BANNERS[alert.severity],
+        sentence=wording.sentence(alert, dict(context.handles)),
+        excerpt=str(evidence.get("excerpt", "")),
+        context=str(evidence.get("context", "")),
+        posted=wording.local_time(evidence.get("posted_at"), context.zone, now),
+        found=wording.local_time(alert.created_at, context.zone, now),
+        platform_url=url,
+        clauses=wording.clause_actions(alert, titles, context.zone),
+        fact_check=wording.fact_check_url(alert),
+        buttons=_buttons(alert, recipient, context, now),
+        told=[(address, context.role(address, alert.account)) for address in alert.recipients],
+        details=wording.model_details(alert),
+    )
+
+
+def _rows(
+    ordered: Sequence[DueDelivery], context: EmailContext, recipient: str, now: datetime
+) -> list[Row]:
+    """One row per alert; alerts with the same excerpt on the same account share a row."""
+    groups: dict[tuple[str, str], list[Alert]] = {}
+    for item in ordered:
+        excerpt = " ".join(str(item.alert.evidence.get("excerpt", "")).split())
+        groups.setdefault((item.alert.account, excerpt), []).append(item.alert)
+    rows = []
+    for (account, excerpt), alerts in groups.items():
+        first = alerts[0]
+        buttons = _buttons(first, recipient, context, now)
+        short = excerpt
+        if len(short) > DIGEST_EXCERPT_CHARACTERS:
+            short = short[: DIGEST_EXCERPT_CHARACTERS - 1] + "…"
+        rows.append(
+            Row(
+                banner=wording.BANNERS[first.severity],
+                account=wording.handle(account, dict(context.handles)),
+                category=CATEGORY_NAMES.get(first.category, first.category),
+                clause=", ".join(first.every_clause),
+                excerpt=short,
+                found=wording.local_time(first.created_at, context.zone, now),
+                open_url=buttons[0][1] if buttons else None,
+                fact_check=wording.fact_check_url(first),
+                count=len(alerts),
+                alert_ids=tuple(alert.alert_id for alert in alerts),
+            )
         )
-    markup = "<table>" + "".join(cells) + "</table>"
-    return text, markup
-
-
-_LINKS = ("Link", "Policy document", "Fact check")
-
-
-def _link(url: str) -> str:
-    if url.startswith(("https://", "http://")):
-        return f"<a href='{html.escape(url)}'>{html.escape(url)}</a>"
-    return html.escape(url)
-
-
-def _html(intro: str, blocks: Sequence[str]) -> str:
-    body = "<hr>".join(blocks)
-    return (
-        "<!doctype html><html><body style='font-family:sans-serif'>"
-        f"<p>{html.escape(intro).replace(chr(10), '<br>')}</p>{body}"
-        f"<p style='color:#666'>{html.escape(_footer().strip())}</p></body></html>"
-    )
-
-
-def _footer() -> str:
-    return (
-        "\n\n-- \nsocmon: personal data is redacted and offensive words are masked. Record your "
-        "verdict with `socmon alerts resolve ALERT_ID --as confirmed|false_positive|duplicate`."
-    )
+    return rows

@@ -8,11 +8,14 @@ environment for the pseudonym key, so a bad configuration fails before any work 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from connectors.config import KafkaSettings
 from pipelines.alerts.build import Masker, Routing
+from pipelines.alerts.emails import EmailContext
+from pipelines.alerts.links import LinkError, LinkSigner, signer_from_settings
 from pipelines.alerts.masking import OffensiveMasker
 from pipelines.alerts.rules import LoadedRules, Policy, RulesError, load_rules
 from pipelines.audit import AuditEntry
@@ -47,13 +50,34 @@ class ProcessPlan:
 
 @dataclass(frozen=True)
 class Mailing:
-    """What the notifier needs: timing and limits, the mail server, the clauses, the handles."""
+    """What the notifier needs: timing and limits, the mail server, the clauses, the accounts'
+    handles, owners and line managers, and the signer of the emails' links (None: no key)."""
 
     alerts: AlertSettings
     smtp: SmtpSettings
     outbox_dir: Path
     policy: Policy
     handles: Mapping[str, str]
+    owners: Mapping[str, str] = field(default_factory=dict)
+    managers: Mapping[str, str] = field(default_factory=dict)
+    signer: LinkSigner | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The university's time zone: quiet hours and the times emails show."""
+        return ZoneInfo(self.alerts.timezone)
+
+    def email_context(self) -> EmailContext:
+        """What every email composed with these settings needs besides its alerts."""
+        return EmailContext(
+            sender=self.smtp.sender,
+            policy=self.policy,
+            handles=self.handles,
+            zone=self.zone,
+            owners=self.owners,
+            managers=self.managers,
+            signer=self.signer,
+        )
 
 
 def require_bootstrap(settings: Settings) -> str:
@@ -155,11 +179,24 @@ def process_plan(settings: Settings) -> ProcessPlan:
 
 
 def mailing_for(settings: Settings) -> Mailing:
-    """What `socmon notify` needs: the clauses from the policy file, read once."""
+    """What `socmon notify` needs: the clauses from the policy file, read once; the link
+    signer when a link key is set (a key too short to be safe is a configuration error)."""
+    review = settings.review
+    try:
+        signer = signer_from_settings(
+            review.link_key.get_secret_value() if review.link_key else None,
+            review.base_url,
+            review.link_ttl_hours,
+        )
+    except LinkError as error:
+        raise ConfigError(f"review.link_key: {error}") from None
     return Mailing(
         alerts=settings.alerts,
         smtp=settings.smtp,
         outbox_dir=settings.operations.outbox_dir,
         policy=rules_for(settings).policy,
         handles={account.key: account.handle for account in settings.accounts},
+        owners={account.key: account.owner_email for account in settings.accounts},
+        managers={account.key: account.line_manager_email for account in settings.accounts},
+        signer=signer,
     )

@@ -6,10 +6,12 @@ deliveries are grouped into emails: immediate alerts on the same thread
 within ``burst_minutes`` share one email with a count, digests gather every
 alert of a recipient. No email lists more than ``max_alerts_per_email``
 alerts or grows past ``max_email_bytes``: it says how many more follow, and
-they go in the next emails. Quiet hours hold back all but critical mail; a
-per-recipient hourly limit holds back the rest of the non-critical mail until
-the next run. A failure leaves deliveries pending with a retry time that
-doubles each attempt.
+they go in the next emails. Quiet hours (hours of the clock in
+``alerts.timezone``) hold back all but critical mail; a per-recipient hourly
+limit holds back the rest of the non-critical mail until the next run. A
+failure leaves deliveries pending with a retry time that doubles each attempt.
+Each email goes to one recipient (the envelope names only them), though its
+headers name everyone told of the incident.
 
 **The guarantee.** SMTP has no two-phase commit, so each email moves through
 states written to the warehouse, one statement per email at each step:
@@ -49,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from pipelines.alerts.emails import compose
 from pipelines.config import Settings
@@ -125,21 +128,14 @@ def send_due(
     result = NotifyResult()
     sent_recently = outbox.emails_sent_last_hour(now)
     resumable = ("sending", "uncertain") if sender.drops_repeats else ("sending",)
+    context = mailing.email_context()
     for email in outbox.started(resumable):
         # Already decided by the run that began it: not held back again.
-        message = compose(
-            email.items,
-            email.digest,
-            mailing.smtp.sender,
-            mailing.policy,
-            dict(mailing.handles),
-            now,
-            fixed_id=email.message_id,
-        )
+        message = compose(email.items, email.digest, context, now, fixed_id=email.message_id)
         if _send(outbox, sender, message, list(email.items), now, mailing, result):
             result.resumed += 1
             sent_recently[email.recipient] = sent_recently.get(email.recipient, 0) + 1
-    quiet = _in_quiet_hours(now, mailing.alerts.quiet_hours)
+    quiet = _in_quiet_hours(now, mailing.alerts.quiet_hours, mailing.zone)
     for recipient_items, digest in _emails(outbox.due(now), mailing.alerts.burst_minutes):
         critical = any(item.severity == "critical" for item in recipient_items)
         recipient = recipient_items[0].recipient
@@ -187,7 +183,7 @@ def _send(
         handed_over = True
 
     try:
-        sender.send(message, before_final_dot)
+        sender.send(message, items[0].recipient, before_final_dot)
     except (smtplib.SMTPException, OSError) as error:
         reason = f"{type(error).__name__}: {str(error)[:200]}"
         result.errors.append(reason)
@@ -213,19 +209,12 @@ def _capped(
     """The emails for one burst or digest, most severe alerts first, each within the caps."""
     remaining = sorted(items, key=lambda item: (-SEVERITY_ORDER[item.severity], _created(item)))
     limit = mailing.alerts.max_alerts_per_email
+    context = mailing.email_context()
     while remaining:
         size = min(limit, len(remaining))
         while True:
             chunk = remaining[:size]
-            message = compose(
-                chunk,
-                digest,
-                mailing.smtp.sender,
-                mailing.policy,
-                dict(mailing.handles),
-                now,
-                more=len(remaining) - size,
-            )
+            message = compose(chunk, digest, context, now, more=len(remaining) - size)
             length = len(bytes(message))
             if size == 1 or length <= mailing.alerts.max_email_bytes:
                 break
@@ -264,11 +253,13 @@ def _created(item: DueDelivery) -> datetime:
     return created if created.tzinfo else created.replace(tzinfo=UTC)
 
 
-def _in_quiet_hours(now: datetime, quiet: tuple[int, int] | None) -> bool:
+def _in_quiet_hours(now: datetime, quiet: tuple[int, int] | None, zone: ZoneInfo) -> bool:
+    """Whether ``now`` falls in the [start, end) hours of the clock in ``zone`` (so 22-7 in
+    Europe/London stays 22:00-07:00 local time across the change to and from summer time)."""
     if quiet is None:
         return False
     start, end = quiet
-    hour = now.astimezone(UTC).hour
+    hour = now.astimezone(zone).hour
     return start <= hour < end if start <= end else hour >= start or hour < end
 
 

@@ -30,18 +30,26 @@ class Sender:
         """Whether sending one Message-ID twice leaves one email (files; a deduplicating relay)."""
         return not self.smtp.host or self.smtp.relay_drops_repeated_message_ids
 
-    def send(self, message: EmailMessage, before_final_dot: Callable[[], None]) -> None:
-        """Return only once the server accepted the message (or the file is written).
+    def send(
+        self, message: EmailMessage, recipient: str, before_final_dot: Callable[[], None]
+    ) -> None:
+        """Deliver ``message`` to ``recipient`` alone; return only once the server accepted
+        it (or the file is written).
 
+        The envelope names only ``recipient``, whatever the To and Cc headers say: they show
+        everyone told of an incident, each of whom gets their own copy. A file starts with a
+        ``Delivered-To`` line naming whose copy it is, as a mailbox would.
         ``before_final_dot`` runs when everything but the end of the message is sent:
         up to then the server cannot accept it, from then on it may.
         """
+        if "\r" in recipient or "\n" in recipient:
+            raise ValueError("a recipient address cannot hold a line break")
         if not self.smtp.host:
             self.outbox.mkdir(parents=True, exist_ok=True)
             name = str(message["Message-ID"]).strip("<>").split("@")[0]
             path = self.outbox / f"alert-{name}.eml"
             temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(bytes(message))
+            temporary.write_bytes(f"Delivered-To: {recipient}\n".encode() + bytes(message))
             before_final_dot()
             temporary.replace(path)  # the same email twice is the same file
             return
@@ -52,7 +60,7 @@ class Sender:
             if self.smtp.username:
                 password = self.smtp.password.get_secret_value() if self.smtp.password else ""
                 server.login(self.smtp.username, password)
-            _transmit(server, message, before_final_dot)
+            _transmit(server, message, recipient, before_final_dot)
         except BaseException:
             server.close()
             raise
@@ -63,19 +71,21 @@ class Sender:
 
 
 def _transmit(
-    server: smtplib.SMTP, message: EmailMessage, before_final_dot: Callable[[], None]
+    server: smtplib.SMTP,
+    message: EmailMessage,
+    recipient: str,
+    before_final_dot: Callable[[], None],
 ) -> None:
-    """MAIL, RCPT, DATA, the dot-stuffed message, then (after the hook) the final dot."""
+    """MAIL, RCPT (``recipient`` only), DATA, the dot-stuffed message, then (after the hook)
+    the final dot."""
     server.ehlo_or_helo_if_needed()
     [(_, sender)] = getaddresses([str(message["From"])])
-    recipients = [address for _, address in getaddresses([str(message["To"])])]
     code, reply = server.mail(sender)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, reply, sender)
-    for recipient in recipients:
-        code, reply = server.rcpt(recipient)
-        if code not in (250, 251):
-            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = server.rcpt(recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
     code, reply = server.docmd("DATA")
     if code != 354:
         raise smtplib.SMTPDataError(code, reply)

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pipelines.alerts.build import Routing, next_digest
-from pipelines.alerts.emails import compose, message_id
+from pipelines.alerts.emails import EmailContext, compose, message_id
 from pipelines.alerts.rules import load_rules
-from pipelines.config import Settings
+from pipelines.config import ConfigError, Settings
 from pipelines.settings.alerts import AlertSettings
-from pipelines.usecases.compose import routing_for
+from pipelines.usecases.compose import mailing_for, routing_for
 from pipelines.usecases.notify import _emails, _in_quiet_hours
 from schemas.alerts import DueDelivery
 from tests.pipelines.alerts.examples import alert_number, alert_numbers, due
 
-POLICY = load_rules().policy
 HANDLES = {"uni_main": "UniOfficial", "uni_research": "UniResearch"}
+CONTEXT = EmailContext("socmon@university.example", load_rules().policy, HANDLES)
 
 
 def grouped(items: Sequence[DueDelivery], burst_minutes: int = 15) -> list[tuple[list[int], str]]:
@@ -77,17 +78,19 @@ def test_without_a_fallback_an_unknown_account_reaches_nobody() -> None:
     assert routing.for_accounts(["gone"]) == ()
 
 
+ACCOUNT = {
+    "key": "uni_main",
+    "platform": "x",
+    "platform_id": "1500000001",
+    "handle": "UniOfficial",
+    "owner_email": "owner@university.example",
+    "line_manager_email": "manager@university.example",
+}
+
+
 def test_routing_comes_from_the_configured_accounts() -> None:
-    account = {
-        "key": "uni_main",
-        "platform": "x",
-        "platform_id": "1500000001",
-        "handle": "UniOfficial",
-        "owner_email": "owner@university.example",
-        "line_manager_email": "manager@university.example",
-    }
     settings = Settings.model_validate(
-        {"accounts": [account], "alerts": {"fallback_email": "comms@university.example"}}
+        {"accounts": [ACCOUNT], "alerts": {"fallback_email": "comms@university.example"}}
     )
 
     routing = routing_for(settings)
@@ -97,6 +100,38 @@ def test_routing_comes_from_the_configured_accounts() -> None:
     }
     assert routing.handles == {"uni_main": "UniOfficial"}
     assert routing.fallback == "comms@university.example"
+
+
+@pytest.mark.parametrize(
+    ("link_key", "signed"),
+    [(None, False), ("k" * 40, True)],
+)
+def test_the_mailing_knows_owners_managers_zone_and_signs_links_only_with_a_key(
+    link_key: str | None, signed: bool
+) -> None:
+    settings = Settings.model_validate(
+        {
+            "accounts": [ACCOUNT],
+            "alerts": {"timezone": "Europe/Dublin"},
+            "review": {"link_key": link_key, "base_url": "https://review.university.example"},
+        }
+    )
+
+    mailing = mailing_for(settings)
+
+    assert mailing.owners == {"uni_main": "owner@university.example"}
+    assert mailing.managers == {"uni_main": "manager@university.example"}
+    assert mailing.zone == ZoneInfo("Europe/Dublin")
+    assert (mailing.signer is not None) is signed
+    if mailing.signer is not None:
+        url = mailing.signer.url("a" * 64, "owner@university.example", datetime.now(UTC))
+        assert url.startswith("https://review.university.example/alerts/")
+
+
+def test_a_link_key_too_short_to_be_safe_is_a_configuration_error() -> None:
+    settings = Settings.model_validate({"accounts": [ACCOUNT], "review": {"link_key": "short"}})
+    with pytest.raises(ConfigError, match=r"review\.link_key"):
+        mailing_for(settings)
 
 
 # -- when a digest is due -------------------------------------------------------------------
@@ -126,6 +161,9 @@ def test_the_next_digest_time(
 # -- quiet hours ----------------------------------------------------------------------------
 
 
+LONDON = ZoneInfo("Europe/London")
+
+
 @pytest.mark.parametrize(
     ("quiet", "hour", "is_quiet"),
     [
@@ -142,13 +180,33 @@ def test_the_next_digest_time(
     ],
 )
 def test_quiet_hours(quiet: tuple[int, int] | None, hour: int, is_quiet: bool) -> None:
-    assert _in_quiet_hours(datetime(2026, 10, 5, hour, 30, tzinfo=UTC), quiet) is is_quiet
+    winter = datetime(2026, 1, 5, hour, 30, tzinfo=LONDON)
+    summer = datetime(2026, 7, 5, hour, 30, tzinfo=LONDON)
+    assert _in_quiet_hours(winter, quiet, LONDON) is is_quiet
+    assert _in_quiet_hours(summer, quiet, LONDON) is is_quiet
 
 
-def test_quiet_hours_are_hours_of_utc_whatever_the_clock_given() -> None:
+@pytest.mark.parametrize(
+    ("utc", "is_quiet"),
+    [
+        (datetime(2026, 1, 15, 21, 30, tzinfo=UTC), False),  # GMT: 21:30 in London
+        (datetime(2026, 1, 15, 22, 30, tzinfo=UTC), True),  # 22:30 in London
+        (datetime(2026, 1, 16, 6, 30, tzinfo=UTC), True),
+        (datetime(2026, 1, 16, 7, 30, tzinfo=UTC), False),
+        (datetime(2026, 7, 15, 21, 30, tzinfo=UTC), True),  # BST: already 22:30 in London
+        (datetime(2026, 7, 16, 5, 30, tzinfo=UTC), True),
+        (datetime(2026, 7, 16, 6, 30, tzinfo=UTC), False),  # BST: 07:30 in London
+    ],
+)
+def test_quiet_hours_are_local_hours_in_summer_and_winter(utc: datetime, is_quiet: bool) -> None:
+    assert _in_quiet_hours(utc, (22, 7), LONDON) is is_quiet
+
+
+def test_quiet_hours_are_hours_of_the_zone_whatever_the_clock_given() -> None:
     paris_midnight = datetime(2026, 10, 6, 0, 30, tzinfo=timezone(timedelta(hours=2)))
-    assert _in_quiet_hours(paris_midnight, (22, 23))  # 22:30 UTC
-    assert not _in_quiet_hours(paris_midnight, (0, 1))
+    assert _in_quiet_hours(paris_midnight, (23, 0), LONDON)  # 23:30 in London (BST)
+    assert not _in_quiet_hours(paris_midnight, (0, 1), LONDON)
+    assert _in_quiet_hours(paris_midnight, (22, 23), ZoneInfo("UTC"))  # 22:30 UTC
 
 
 # -- which alerts share an email, and in what order -----------------------------------------
@@ -205,31 +263,13 @@ def test_the_most_severe_email_comes_first_so_a_rate_limit_spends_on_it() -> Non
 # -- the email ------------------------------------------------------------------------------
 
 
-def test_one_alert_makes_an_email_naming_severity_category_account_and_clause() -> None:
-    message = compose([due(1, "critical")], False, "socmon@university.example", POLICY, HANDLES)
-
-    assert message["Subject"] == "[socmon][CRITICAL] Threat on @UniOfficial — policy 7.17"
-    assert (message["From"], message["To"]) == (
-        "socmon@university.example",
-        "owner@university.example",
-    )
-    plain = message.get_body(("plain",))
-    markup = message.get_body(("html",))
-    assert plain is not None and markup is not None
-    text = plain.get_content()
-    assert "Policy 7.17 (Offensive or threatening content received)" in text
-    assert "Recommended action: Report the post and keep the evidence." in text
-    assert "Excerpt: excerpt 1" in text
-    assert "https://x.com/i/web/status/1" in markup.get_content()
-
-
 def test_a_burst_email_counts_its_alerts_and_leads_with_the_most_severe() -> None:
     items = [due(1, "medium", minutes=0), due(2, "high", minutes=1), due(3, "medium", minutes=2)]
 
-    message = compose(items, False, "socmon@university.example", POLICY, HANDLES)
+    message = compose(items, False, CONTEXT)
 
     assert message["Subject"] == (
-        "[socmon][HIGH] 3 alerts in one thread (offensive content) on @UniOfficial — policy 7.17"
+        "[socmon] HIGH offensive content on @UniOfficial: 3 alerts in one thread (policy 7.17)"
     )
     assert alert_numbers(message) == list((2, 1, 3))
 
@@ -242,22 +282,26 @@ def test_a_digest_is_grouped_by_account_most_severe_first() -> None:
         due(4, "medium", mode="digest", account="uni_main", minutes=5),
     ]
 
-    message = compose(items, True, "socmon@university.example", POLICY, HANDLES)
+    message = compose(items, True, CONTEXT)
 
-    assert message["Subject"] == "[socmon] Digest: 4 alert(s) on 2 account(s) — highest HIGH"
+    assert message["Subject"] == "[socmon] Digest: 4 alerts on 2 accounts (highest HIGH)"
     assert alert_numbers(message) == list((4, 2, 3, 1))
     plain = message.get_body(("plain",))
     assert plain is not None
-    assert "  @UniOfficial: 1 low\n  @UniOfficial: 1 medium\n  @UniResearch: 1 high" in (
-        plain.get_content()
-    )
+    lines = [line for line in plain.get_content().splitlines() if line.startswith("- ")]
+    assert [line.split(" | ")[:2] for line in lines] == [
+        ["- MEDIUM", "@UniOfficial"],
+        ["- LOW", "@UniOfficial"],
+        ["- HIGH", "@UniResearch"],
+        ["- LOW", "@UniResearch"],
+    ]
 
 
 def test_the_message_id_depends_only_on_the_deliveries_it_carries() -> None:
     items = [due(1), due(2, minutes=1)]
 
-    first = compose(items, False, "socmon@university.example", POLICY, HANDLES)
-    reversed_order = compose(items[::-1], False, "socmon@university.example", POLICY, HANDLES)
+    first = compose(items, False, CONTEXT)
+    reversed_order = compose(items[::-1], False, CONTEXT)
 
     assert (
         first["Message-ID"]

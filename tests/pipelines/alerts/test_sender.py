@@ -23,10 +23,12 @@ pytestmark = pytest.mark.integration
 class Server:
     def __init__(self) -> None:
         self.received: list[bytes] = []
+        self.envelopes: list[list[str]] = []
         self.answer = "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.received.append(envelope.content)
+        self.envelopes.append(list(envelope.rcpt_tos))
         return self.answer
 
 
@@ -68,7 +70,7 @@ def test_the_message_arrives_as_written_and_the_hook_runs_before_the_final_dot(
     hooks: list[int] = []
     email = message(body)
 
-    sender.send(email, lambda: hooks.append(len(handler.received)))
+    sender.send(email, "owner@university.example", lambda: hooks.append(len(handler.received)))
 
     assert hooks == [0]  # the server had not received the message when the hook ran
     [received] = handler.received
@@ -80,6 +82,31 @@ def test_a_refused_final_dot_raises_with_the_servers_code(server: tuple[Server, 
     handler.answer = "554 5.6.0 message refused"
 
     with pytest.raises(smtplib.SMTPDataError) as refused:
-        sender.send(message("hello\n"), lambda: None)
+        sender.send(message("hello\n"), "owner@university.example", lambda: None)
 
     assert refused.value.smtp_code == 554
+
+
+def test_the_envelope_names_only_the_recipient_whatever_to_and_cc_say(
+    server: tuple[Server, Sender],
+) -> None:
+    handler, sender = server
+    email = message("hello\n")
+    email["Cc"] = "head@university.example, other@university.example"
+
+    sender.send(email, "head@university.example", lambda: None)
+
+    assert handler.envelopes == [["head@university.example"]]
+
+
+def test_an_eml_file_says_whose_copy_it_is(tmp_path: Path) -> None:
+    sender = Sender(SmtpSettings(), tmp_path)
+    email = message("hello\n")
+    email["Cc"] = "head@university.example"
+
+    sender.send(email, "head@university.example", lambda: None)
+
+    [written] = tmp_path.glob("*.eml")
+    content = written.read_bytes()
+    assert content.startswith(b"Delivered-To: head@university.example\n")
+    assert content.endswith(bytes(email))

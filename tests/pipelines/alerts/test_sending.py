@@ -110,9 +110,12 @@ class Recorder(Sender):
         self.refuse = refuse
         self.fail = fail
         self.messages: list[EmailMessage] = []
+        self.envelopes: list[str] = []  # the recipient each message was sent to
         self.attempts = 0
 
-    def send(self, message: EmailMessage, before_final_dot: Callable[[], None]) -> None:
+    def send(
+        self, message: EmailMessage, recipient: str, before_final_dot: Callable[[], None]
+    ) -> None:
         self.attempts += 1
         if self.refuse:
             raise smtplib.SMTPDataError(451, b"4.3.0 try again later")
@@ -120,10 +123,10 @@ class Recorder(Sender):
         if failing and self.fail and self.fail[1] == "before the dot":
             raise smtplib.SMTPServerDisconnected("connection lost during DATA")
         before_final_dot()
-        if failing:
-            self.messages.append(message)  # the server took it; its answer was lost
-            raise TimeoutError("timed out waiting for the reply to the final dot")
         self.messages.append(message)
+        self.envelopes.append(recipient)
+        if failing:  # the server took it; its answer was lost
+            raise TimeoutError("timed out waiting for the reply to the final dot")
 
 
 def run(
@@ -167,19 +170,23 @@ def test_every_due_email_is_sent_and_its_deliveries_marked_with_its_message_id()
     }
     assert {str(message["Message-ID"]) for message in sender.messages} == set(outbox.sent.values())
     assert sent(sender) == [[1, 2], [1]]  # the burst to the owner, the one to the manager
+    assert sender.envelopes == [OWNER, MANAGER]  # each copy to its own recipient alone
 
 
 @pytest.mark.parametrize(
-    ("quiet", "emails"),
+    ("quiet", "zone", "emails"),
     [
-        ((14, 16), [[3]]),  # at 14:30, only critical mail goes
-        ((22, 15), [[3]]),  # quiet hours across midnight
-        ((15, 7), [[3], [2], [1]]),
-        (None, [[3], [2], [1]]),
+        # NOW is 14:30 UTC on 5 October: 15:30 in London (summer time).
+        ((15, 16), "Europe/London", [[3]]),  # only critical mail goes
+        ((22, 16), "Europe/London", [[3]]),  # quiet hours across midnight
+        ((14, 15), "Europe/London", [[3], [2], [1]]),  # 14:30 UTC, but 15:30 local
+        ((14, 15), "UTC", [[3]]),
+        ((16, 7), "Europe/London", [[3], [2], [1]]),
+        (None, "Europe/London", [[3], [2], [1]]),
     ],
 )
 def test_quiet_hours_hold_back_all_but_critical_mail(
-    quiet: tuple[int, int] | None, emails: list[list[int]]
+    quiet: tuple[int, int] | None, zone: str, emails: list[list[int]]
 ) -> None:
     pending = [
         due(1, "medium", mode="digest"),
@@ -187,7 +194,7 @@ def test_quiet_hours_hold_back_all_but_critical_mail(
         due(3, "critical", conversation_id="x:202"),
     ]
 
-    result, outbox, sender = run(pending, quiet_hours=quiet)
+    result, outbox, sender = run(pending, quiet_hours=quiet, timezone=zone)
 
     assert sent(sender) == emails
     assert result.held_back == 3 - len(emails)
@@ -223,7 +230,7 @@ def test_the_hourly_limit_counts_each_recipient_apart() -> None:
 
     result, _, sender = run(pending, sent_last_hour={OWNER: 5}, max_emails_per_hour=5)
 
-    assert [str(message["To"]) for message in sender.messages] == [MANAGER]
+    assert sender.envelopes == [MANAGER]
     assert result.held_back == 1
 
 
@@ -259,14 +266,16 @@ def test_an_email_is_sending_before_the_dot_uncertain_after_it_and_sent_on_the_a
     seen: list[dict[str, str]] = []
 
     class Watching(Recorder):
-        def send(self, message: EmailMessage, before_final_dot: Callable[[], None]) -> None:
+        def send(
+            self, message: EmailMessage, recipient: str, before_final_dot: Callable[[], None]
+        ) -> None:
             seen.append(dict(outbox.status))
 
             def watched() -> None:
                 before_final_dot()
                 seen.append(dict(outbox.status))
 
-            super().send(message, watched)
+            super().send(message, recipient, watched)
 
     outbox = Outbox([due(1)], {})
     result, _, _ = run([], outbox=outbox, sender=Watching())
