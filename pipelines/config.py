@@ -82,6 +82,16 @@ class WarehouseSettings(BaseModel):
         description="How long a writing command waits for another one to finish with the "
         "warehouse (one writes at a time) before it exits 1 naming the holder.",
     )
+    migrations: Literal["explicit", "on_first_use", "automatic"] = Field(
+        default="automatic",
+        description=(
+            "Who brings the warehouse's schema up to date. The command line sets this for "
+            "each command: `socmon migrate` applies migrations, `run` and `demo` create a "
+            "new warehouse on first use and say so, every other command needs a current "
+            "schema (explicit) and says to run `socmon migrate`. Code that opens the "
+            "warehouse itself (tests, notebooks) migrates automatically."
+        ),
+    )
 
     @field_validator("url")
     @classmethod

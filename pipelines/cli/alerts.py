@@ -128,7 +128,9 @@ def alerts_resolve(
     if not re.match(EMAIL_PATTERN, reviewer):
         raise click.BadParameter(f"{reviewer!r} is not an email address", param_hint="--reviewer")
     resolved = with_warehouse(
-        context, lambda w: resolve(w, alert_id, verdict, note, reviewer.lower(), action_taken)
+        context,
+        lambda w: resolve(w, alert_id, verdict, note, reviewer.lower(), action_taken),
+        writes=True,
     )
     click.echo(f"alert {resolved[:16]} marked {verdict}")
 
@@ -205,6 +207,6 @@ def alerts_settle(context: click.Context, message_id: str, delivered: bool) -> N
     """Settle an uncertain email (see `socmon alerts uncertain`)."""
     from pipelines.usecases.review import settle
 
-    count = with_warehouse(context, lambda w: settle(w, message_id, delivered))
+    count = with_warehouse(context, lambda w: settle(w, message_id, delivered), writes=True)
     what = "marked sent" if delivered else "to be resent by the next `socmon notify`"
     click.echo(f"{count} delivery(ies) of {message_id} {what}")

@@ -19,7 +19,7 @@ from pipelines.cli.demo import demo
 from pipelines.cli.operations import coverage, dq, runs
 from pipelines.cli.privacy import erase, pseudonym, redact, retention
 from pipelines.cli.serve import serve
-from pipelines.cli.stages import broker, ingest, process, run
+from pipelines.cli.stages import broker, ingest, migrate, process, run
 from pipelines.cli.support import EXIT_BAD_CONFIG, EXIT_FAILURE, EXIT_OK, BadUsage
 from schemas.errors import SocmonError
 
@@ -94,6 +94,7 @@ def _describe_os_error(error: OSError) -> str:
 
 
 for command in (
+    migrate,
     broker,
     ingest,
     process,

@@ -100,6 +100,30 @@ def process(context: click.Context, runner_options: tuple[str, ...]) -> None:
     click.echo(_result_line(result))
 
 
+@click.command()
+@click.pass_context
+def migrate(context: click.Context) -> None:
+    """Create the warehouse or bring its schema up to date (the only command that does,
+    besides `run` and `demo` on first use); a PostgreSQL lock keeps two from racing."""
+    from pipelines.warehouse import bring_up_to_date, connect
+    from pipelines.warehouse.migrations import latest_version
+
+    settings = settings_of(context, migrations="automatic")
+    connection = connect(settings.warehouse)
+    try:
+        connection.take_lease("migrate", settings.warehouse.lock_wait_s)
+        applied = bring_up_to_date(connection, "automatic")
+    finally:
+        connection.close()
+    where = settings.warehouse.url.split("@")[-1]
+    if applied:
+        click.echo(
+            f"{where}: applied {len(applied)} migration(s); schema version {latest_version()}"
+        )
+    else:
+        click.echo(f"{where}: schema already at version {latest_version()}; nothing to do")
+
+
 @click.command(epilog=_EXIT_CODES)
 @click.argument("runner_options", nargs=-1, type=click.UNPROCESSED, metavar="[-- BEAM_OPTIONS]")
 @click.pass_context
@@ -111,7 +135,7 @@ def run(context: click.Context, runner_options: tuple[str, ...]) -> None:
     """
     from pipelines.usecases.tick import run_tick
 
-    settings = settings_of(context)
+    settings = settings_of(context, migrations="on_first_use")
     result = run_tick(settings, runner_options)
     click.echo(f"ingested {result.ingest.total} message(s); " + _result_line(result.process))
     from pipelines.usecases.notify import describe

@@ -82,7 +82,9 @@ def iso_minute(moment: datetime | None) -> str:
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-def settings_of(context: click.Context, *, needs_file: bool = True) -> Any:
+def settings_of(
+    context: click.Context, *, needs_file: bool = True, migrations: str = "explicit"
+) -> Any:
     """The validated settings, read once per command from the global ``--config``.
 
     Commands that reach the warehouse, the broker or the accounts need a configuration
@@ -103,12 +105,22 @@ def settings_of(context: click.Context, *, needs_file: bool = True) -> Any:
             f"all in SOCMON_... variables, SOCMON_WAREHOUSE__URL included), or run in the "
             f"folder holding {DEFAULT_CONFIG_PATH} (the shipped one documents every section)"
         )
-    return load_settings(path)
+    settings = load_settings(path)
+    if "migrations" in settings.warehouse.model_fields_set:
+        return settings
+    warehouse = settings.warehouse.model_copy(update={"migrations": migrations})
+    return settings.model_copy(update={"warehouse": warehouse})
 
 
-def with_warehouse(context: click.Context, action: Callable[[Any], Any]) -> Any:
-    """Run ``action(warehouse)`` and close the warehouse."""
+def with_warehouse(
+    context: click.Context, action: Callable[[Any], Any], *, writes: bool = False
+) -> Any:
+    """Run ``action(warehouse)`` and close the warehouse, opened read-only unless ``writes``."""
     from pipelines.warehouse import open_warehouse
 
-    with open_warehouse(settings_of(context).warehouse) as warehouse:
+    settings = settings_of(context)
+    if writes:
+        with open_warehouse(settings.warehouse, writer=context.command_path) as warehouse:
+            return action(warehouse)
+    with open_warehouse(settings.warehouse, read_only=True) as warehouse:
         return action(warehouse)

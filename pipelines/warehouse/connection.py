@@ -23,6 +23,13 @@ class WarehouseError(SocmonError):
     """The warehouse refused an operation."""
 
 
+class SchemaNotCurrent(WarehouseError):
+    """The warehouse's schema is missing, older or newer than this socmon's: one line, exit 2
+    (a retry cannot help; someone runs `socmon migrate` or upgrades socmon first)."""
+
+    retry_helps = False
+
+
 class WarehouseBusy(WarehouseError):
     """Another socmon command is writing to this warehouse (a retry later can succeed)."""
 
@@ -73,6 +80,14 @@ class Connection(ABC):
     @abstractmethod
     def prepare_schema(self) -> None:
         """Make sure the place the tables live in exists."""
+
+    def use_schema(self) -> None:  # noqa: B027 - nothing to do where there is one schema
+        """Look for the tables where they live, creating nothing."""
+
+    @contextlib.contextmanager
+    def migration_lock(self) -> Iterator[None]:
+        """Held while migrations run, so two starting processes cannot both apply them."""
+        yield
 
     @abstractmethod
     def close(self) -> None:

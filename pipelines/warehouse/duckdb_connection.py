@@ -24,10 +24,12 @@ class DuckDBConnection(Connection):
 
     kind = "duckdb"
 
-    def __init__(self, url: str, wait_s: float = 0.0) -> None:
+    def __init__(self, url: str, wait_s: float = 0.0, read_only: bool = False) -> None:
         super().__init__()
         self.path = duckdb_path(url)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = self._open(wait_s)
         self._connection.execute("SET TimeZone = 'UTC'")
 
@@ -36,7 +38,7 @@ class DuckDBConnection(Connection):
         deadline = time.monotonic() + wait_s
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                return duckdb.connect(str(self.path), read_only=self.read_only)
             except duckdb.IOException as error:
                 if "lock" not in str(error).lower():
                     raise WarehouseError(f"cannot open {self.path}: {error}") from None

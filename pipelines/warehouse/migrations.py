@@ -45,6 +45,24 @@ def split_statements(sql: str) -> list[str]:
     return [statement.strip() for statement in without_comments.split(";") if statement.strip()]
 
 
+def latest_version() -> int:
+    """The schema version this socmon's code expects."""
+    return available_migrations()[-1].version
+
+
+def applied_version(connection: Connection) -> int | None:
+    """The warehouse's schema version (its newest applied migration), or None when it has no
+    schema yet. Reads only; the connection must already look in the right schema."""
+    found = connection.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
+    )
+    if not found or not found[0][0]:
+        return None
+    newest = connection.execute("SELECT max(version) FROM schema_migrations")
+    return int(newest[0][0]) if newest and newest[0][0] is not None else None
+
+
 def migrate(connection: Connection) -> list[int]:
     """Apply every migration not yet applied, each in its own transaction; return those applied."""
     connection.prepare_schema()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import psycopg
@@ -130,9 +131,26 @@ class PostgresConnection(Connection):
         self._connection.execute(
             pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(self.schema))
         )
+        self.use_schema()
+
+    def use_schema(self) -> None:
         self._connection.execute(
             pgsql.SQL("SET search_path TO {}").format(pgsql.Identifier(self.schema))
         )
+
+    def read_only(self) -> None:
+        """This session changes nothing: PostgreSQL refuses any write it attempts."""
+        self._connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+
+    @contextlib.contextmanager
+    def migration_lock(self) -> Iterator[None]:
+        """A transaction-independent advisory lock of its own key, held while migrating."""
+        key = f"migrate:{self.schema}"
+        self.execute("SELECT pg_advisory_lock(?, hashtext(?))", (_LEASE_CLASS, key))
+        try:
+            yield
+        finally:
+            self.execute("SELECT pg_advisory_unlock(?, hashtext(?))", (_LEASE_CLASS, key))
 
     def close(self) -> None:
         self._connection.close()

@@ -47,3 +47,30 @@ def test_without_a_configuration_file_nothing_is_created(
     assert stopped.value.code == 2
     assert "no configuration file: give --config PATH" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_migrate_creates_the_warehouse_and_readers_then_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOCMON_WAREHOUSE__URL", raising=False)
+    monkeypatch.delenv("SOCMON_WAREHOUSE__MIGRATIONS", raising=False)
+    Path("socmon.toml").write_text(
+        '[warehouse]\nurl = "duckdb:///data/warehouse.duckdb"\n', encoding="utf-8"
+    )
+
+    for command in (["runs"], ["alerts", "list"]):
+        with pytest.raises(SystemExit) as refused:
+            main(command)
+        assert refused.value.code == 2
+        assert "create it with `socmon migrate`" in capsys.readouterr().err
+    assert not Path("data").exists()
+
+    with pytest.raises(SystemExit) as migrated:
+        main(["migrate"])
+    assert migrated.value.code == 0
+    assert "applied" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as listed:
+        main(["runs", "--json"])
+    assert listed.value.code == 0
+    assert capsys.readouterr().out.strip() == "[]"

@@ -258,18 +258,16 @@ def test_an_unreachable_kafka_is_one_line_and_exit_1_within_the_connect_timeout(
     source = tmp_path / "in.jsonl"
     source.write_bytes(GOOD_BEFORE + b"\n")
     address = f"127.0.0.1:{closed_port()}"
+    environment = {
+        "SOCMON_KAFKA__BOOTSTRAP_SERVERS": address,
+        "SOCMON_KAFKA__CONNECT_TIMEOUT_MS": "1000",
+        "SOCMON_CONNECTORS__ENABLED": '["replay"]',
+        "SOCMON_WAREHOUSE__URL": f"duckdb:///{tmp_path / 'warehouse.duckdb'}",
+    }
+    assert socmon("migrate", cwd=tmp_path, **environment).returncode == 0
     started = time.monotonic()
     completed = socmon(
-        "--log-level",
-        "WARNING",
-        "ingest",
-        "--replay",
-        str(source),
-        cwd=tmp_path,
-        SOCMON_KAFKA__BOOTSTRAP_SERVERS=address,
-        SOCMON_KAFKA__CONNECT_TIMEOUT_MS="1000",
-        SOCMON_CONNECTORS__ENABLED='["replay"]',
-        SOCMON_WAREHOUSE__URL=f"duckdb:///{tmp_path / 'warehouse.duckdb'}",
+        "--log-level", "WARNING", "ingest", "--replay", str(source), cwd=tmp_path, **environment
     )
     assert_one_line(completed, 1, f"Kafka at {address} is unreachable")
     assert time.monotonic() - started < 15
