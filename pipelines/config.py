@@ -82,6 +82,14 @@ class WarehouseSettings(BaseModel):
         description="How long a writing command waits for another one to finish with the "
         "warehouse (one writes at a time) before it exits 1 naming the holder.",
     )
+    analytics_copy: bool = Field(
+        default=True,
+        description=(
+            "DuckDB only: after each commit, publish a copy of the warehouse beside it "
+            "(`<name>.analytics.duckdb`, written aside and renamed into place) that analysts "
+            "and BI tools open while the pipeline writes the original."
+        ),
+    )
     migrations: Literal["explicit", "on_first_use", "automatic"] = Field(
         default="automatic",
         description=(

@@ -200,6 +200,9 @@ def _stage_and_commit(
     )
     reached("after_commit")
     finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
+    copy = warehouse.connection.publish_for_readers()
+    if copy is not None:
+        log.info("analytics copy published at %s", copy)
     shutil.rmtree(staged.directory, ignore_errors=True)
     return ProcessResult(
         run_id,

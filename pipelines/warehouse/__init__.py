@@ -23,7 +23,9 @@ def connect(settings: WarehouseSettings, read_only: bool = False) -> Connection:
     if settings.url.startswith("duckdb://"):
         from pipelines.warehouse.duckdb_connection import DuckDBConnection
 
-        return DuckDBConnection(settings.url, settings.lock_wait_s, read_only)
+        return DuckDBConnection(
+            settings.url, settings.lock_wait_s, read_only, settings.analytics_copy
+        )
     from pipelines.warehouse.postgres_connection import PostgresConnection
 
     password = settings.password.get_secret_value() if settings.password else None

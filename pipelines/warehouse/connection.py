@@ -11,6 +11,7 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -80,6 +81,11 @@ class Connection(ABC):
     @abstractmethod
     def prepare_schema(self) -> None:
         """Make sure the place the tables live in exists."""
+
+    def publish_for_readers(self) -> Path | None:
+        """After a commit, make it visible to readers who cannot share the writer's file;
+        where the copy went, if one was made (PostgreSQL readers need none)."""
+        return None
 
     def use_schema(self) -> None:  # noqa: B027 - nothing to do where there is one schema
         """Look for the tables where they live, creating nothing."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,15 +21,24 @@ def duckdb_path(url: str) -> Path:
     return Path(url.removeprefix("duckdb:///"))
 
 
+def analytics_copy_path(url: str) -> Path:
+    """Where the analysts' copy of the warehouse file ``url`` is published."""
+    path = duckdb_path(url)
+    return path.with_name(f"{path.stem}.analytics{path.suffix or '.duckdb'}")
+
+
 class DuckDBConnection(Connection):
     """DuckDB back end. Analysts read a copy, or use PostgreSQL for shared access."""
 
     kind = "duckdb"
 
-    def __init__(self, url: str, wait_s: float = 0.0, read_only: bool = False) -> None:
+    def __init__(
+        self, url: str, wait_s: float = 0.0, read_only: bool = False, analytics_copy: bool = False
+    ) -> None:
         super().__init__()
         self.path = duckdb_path(url)
         self.read_only = read_only
+        self.analytics_copy = analytics_copy_path(url) if analytics_copy else None
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = self._open(wait_s)
@@ -84,6 +95,33 @@ class DuckDBConnection(Connection):
 
     def prepare_schema(self) -> None:
         """DuckDB keeps the tables in the file's main schema."""
+
+    def publish_for_readers(self) -> Path | None:
+        """After a commit: the analysts' copy, published anew (if configured)."""
+        if self.analytics_copy is None or self.read_only:
+            return None
+        self.publish_copy(self.analytics_copy)
+        return self.analytics_copy
+
+    def publish_copy(self, target: Path) -> int:
+        """Publish a consistent copy of the file at ``target`` for readers; its size in bytes.
+
+        The writer holds the file alone, so after a checkpoint (the write-ahead log folded
+        into the file) its bytes are a consistent database. They are copied beside
+        ``target`` and renamed over it: a reader that has the old copy open keeps reading it
+        undisturbed (the old file lives on until it closes), one that opens it next sees the
+        new one, and nobody ever sees half a copy.
+        """
+        self._connection.execute("CHECKPOINT")
+        aside = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            shutil.copyfile(self.path, aside)
+            with open(aside, "rb+") as copied:
+                os.fsync(copied.fileno())
+            os.replace(aside, target)
+        finally:
+            aside.unlink(missing_ok=True)
+        return target.stat().st_size
 
     def close(self) -> None:
         self._connection.close()
