@@ -48,3 +48,35 @@ bench: install
 
 clean:
 	rm -rf $(VENV) demo-output socmon-data .pytest_cache .mypy_cache .ruff_cache
+
+# --- Deployment (deploy/) -------------------------------------------------------------------
+.PHONY: airflow-venv compose-secrets compose-up
+
+# Apache Airflow in an environment of its own (its pins conflict with ours; build/ is not
+# committed), so that
+# tests/deploy/test_airflow_dag.py can import deploy/airflow/ with Airflow itself (~40 s).
+AIRFLOW_VENV    ?= build/airflow-venv
+AIRFLOW_VERSION ?= 3.3.2
+
+airflow-venv: $(AIRFLOW_VENV)/.installed
+
+$(AIRFLOW_VENV)/.installed:
+	$(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(AIRFLOW_VENV)/bin/python -m pip install --quiet "apache-airflow==$(AIRFLOW_VERSION)"
+	touch $@
+
+# `make test` imports the Airflow DAG with Airflow present.
+test: airflow-venv
+
+# Random secrets for deploy/compose.yaml, written once (deploy/secrets/ is never committed).
+COMPOSE_SECRETS := SOCMON_PRIVACY__PSEUDONYM_KEY SOCMON_WAREHOUSE__PASSWORD SOCMON_REVIEW__LINK_KEY
+
+compose-secrets:
+	@umask 077; for name in $(COMPOSE_SECRETS); do \
+		[ -s deploy/secrets/$$name ] || $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" \
+			> deploy/secrets/$$name; done
+
+# Kafka (KRaft), PostgreSQL, Mailpit, ticks every five minutes and the review app.
+compose-up: compose-secrets
+	docker compose -f deploy/compose.yaml up -d --build
