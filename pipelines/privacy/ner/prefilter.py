@@ -2,7 +2,9 @@
 
 A text passes when one of its words is not a common English word, or is a name that is not
 among the most frequent English words (in any case: names are often written in lower case),
-or is a capitalised name inside a sentence ("thanks Mark", but not "on Monday"). Web
+or is a capitalised name inside a sentence ("thanks Mark", but not "on Monday"). A common
+word with an English ending ("refunded", "fails", "internships") that is no name counts as
+common, and so do a few words of British student life that wordfreq's list lacks. Web
 addresses, email addresses, @handles and hashtags are set aside first: their own recognizers
 find them. The evaluation counts the texts holding a name that the pre-filter drops.
 """
@@ -16,6 +18,29 @@ from pipelines.privacy.ner.common_words import CALENDAR_WORDS, common_words, nam
 _SET_ASIDE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|@\w+|#\w+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\W*$")
+#: Endings that make a common word into another common word, longest first.
+_ENDINGS = (
+    "ments",
+    "ment",
+    "ness",
+    "ings",
+    "ing",
+    "ers",
+    "er",
+    "ied",
+    "ies",
+    "ed",
+    "es",
+    "ly",
+    "s",
+)
+#: Words of British student life that are not among wordfreq's most frequent English words.
+CAMPUS_WORDS = frozenset(
+    """
+    resit resits matric postcode postcodes freshers fresher ucas viva vivas subwarden
+    timetabled lanyard lanyards
+    """.split()
+)
 
 
 def opens_sentence(text: str, index: int) -> bool:
@@ -27,9 +52,10 @@ class NamePrefilter:
     """A cheap test, with the word lists loaded once."""
 
     def __init__(self) -> None:
-        self.common = common_words()
+        self.common = common_words() | CAMPUS_WORDS
         self.names = names() - CALENDAR_WORDS
         self.telling = telling_names()
+        self.all_names = names()
 
     def could_hold_name(self, text: str) -> bool:
         """False only when no word could be (part of) a name."""
@@ -37,12 +63,29 @@ class NamePrefilter:
         for match in _WORD.finditer(plain):
             word = match.group()
             lower = word.lower()
-            if lower not in self.common or lower in self.telling:
+            if lower in self.telling or (lower not in self.common and not self._inflected(lower)):
                 return True
             if (
                 word[0].isupper()
                 and lower in self.names
                 and not opens_sentence(plain, match.start())
             ):
+                return True
+        return False
+
+    def _inflected(self, lower: str) -> bool:
+        """A common word with an English ending ("refunded", "fails"), and no name."""
+        if lower in self.all_names:
+            return False
+        for ending in _ENDINGS:
+            stem = lower[: -len(ending)]
+            if not lower.endswith(ending) or len(stem) < 3:
+                continue
+            stems = [stem, stem + "e"]
+            if ending in ("ied", "ies"):
+                stems = [stem + "y"]
+            elif len(stem) > 3 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])  # "planned", "stopping"
+            if any(candidate in self.common for candidate in stems):
                 return True
         return False
