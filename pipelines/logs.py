@@ -17,16 +17,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-# kafka-python is chatty at INFO; Beam logs every stage of a DirectRunner run;
-# great_expectations logs each function it registers (hundreds of lines per command).
-_QUIET_LOGGERS = (
-    "kafka",
-    "apache_beam",
-    "urllib3",
-    "great_expectations",
-    "uvicorn.access",
-    "tzlocal",
-)
+# Chatty: Beam logs every stage of a DirectRunner run; great_expectations logs each function
+# it registers (hundreds of lines per command). Shown with --log-level DEBUG.
+_CHATTY = ("apache_beam", "great_expectations", "uvicorn.access", "tzlocal")
+# Never below WARNING, even when debugging: at DEBUG these log what must not reach a log —
+# kafka-python the raw bytes of records (personal data), urllib3 request URLs (the Graph
+# API's token travels in the query string), tweepy and oauthlib the bearer token.
+_CARRY_DATA = ("kafka", "urllib3", "tweepy", "facebook", "requests_oauthlib", "oauthlib")
 _FIELDS: ContextVar[dict[str, str]] = ContextVar("socmon_log_fields", default={})  # noqa: B039
 
 
@@ -73,17 +70,22 @@ class JsonFormatter(logging.Formatter):
 
 class _DropImportNoise(logging.Filter):
     """Beam warns on import about optional Google Cloud libraries we do not use; libraries
-    that set their own loggers' levels (great_expectations does) are held back here too."""
+    that set their own loggers' levels (great_expectations and the connectors' clients do)
+    are held back here too, whatever level their loggers were given."""
 
     def __init__(self, debugging: bool) -> None:
         super().__init__()
         self.debugging = debugging
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
         if record.getMessage().startswith("apitools not found"):
             return False
-        quiet = record.name.split(".", 1)[0] in _QUIET_LOGGERS or record.name in _QUIET_LOGGERS
-        return self.debugging or not quiet or record.levelno >= logging.WARNING
+        family = record.name.split(".", 1)[0]
+        if family in _CARRY_DATA:
+            return False
+        return self.debugging or family not in _CHATTY
 
 
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
@@ -99,12 +101,14 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     handler.addFilter(_DropImportNoise(root.level <= logging.DEBUG))
-    for name in _QUIET_LOGGERS:
+    for name in _CHATTY:
         logging.getLogger(name).setLevel(
             logging.WARNING if root.level > logging.DEBUG else root.level
         )
+    for name in _CARRY_DATA:
+        logging.getLogger(name).setLevel(logging.WARNING)
     if root.level > logging.DEBUG:
         # kafka-python logs every failed attempt of what it retries (a dozen ERROR lines while
         # a broker is unreachable); what finally fails reaches the user as our own error
-        # (BrokerUnreachable, DeliveryError) in one line. --log-level DEBUG shows it all.
+        # (BrokerUnreachable, DeliveryError) in one line. --log-level DEBUG shows its warnings.
         logging.getLogger("kafka").setLevel(logging.CRITICAL)

@@ -88,7 +88,16 @@ def test_canary_personal_data_reaches_neither_the_warehouse_nor_the_logs(
     assert notified.returncode == 0, notified.stderr
     [threat] = query(settings, "SELECT alert_id FROM alerts WHERE category = 'threat'")
     reviewed = run_cli(
-        settings, "alerts", "resolve", threat["alert_id"], "--as", "confirmed", "--note", "ok"
+        settings,
+        "alerts",
+        "resolve",
+        threat["alert_id"],
+        "--as",
+        "confirmed",
+        "--note",
+        "ok",
+        "--reviewer",
+        "head-of-comms@university.example",
     )
     assert reviewed.returncode == 0, reviewed.stderr
 

@@ -73,3 +73,20 @@ def test_a_library_that_sets_its_own_loggers_level_is_still_held_back(
         chatty.setLevel(logging.NOTSET)
     assert "Created temporary directory" not in captured.getvalue()
     assert "a real problem" in captured.getvalue()
+
+
+@pytest.mark.parametrize(
+    "logger", ["kafka.protocol.parser", "urllib3.connectionpool", "tweepy.client"]
+)
+def test_loggers_that_carry_raw_data_stay_silent_even_when_debugging(
+    captured: io.StringIO, logger: str
+) -> None:
+    use(captured, "DEBUG", False)
+    chatty = logging.getLogger(logger)
+    chatty.setLevel(logging.DEBUG)  # as a library or a connector might set it
+    try:
+        chatty.debug("raw bytes b'maggie.t@example.com' GET /me?access_token=EAAB")
+        chatty.info("GET /me?access_token=EAAB")
+    finally:
+        chatty.setLevel(logging.NOTSET)
+    assert "maggie" not in captured.getvalue() and "EAAB" not in captured.getvalue()

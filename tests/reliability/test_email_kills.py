@@ -205,7 +205,8 @@ def test_random_kills_of_notify_send_every_email_exactly_once(
             caught_sending += len(emails_in(settings, "sending"))  # resent by the next run
         else:
             finished_runs += 1
-        assert max(server.accepted.values(), default=0) == 1, server.accepted.most_common(3)
+        # No Message-ID accepted twice (none yet is fine: a kill may land before the first).
+        assert max(server.accepted.values(), default=0) <= 1, server.accepted.most_common(3)
 
     undisturbed = run_cli(settings, "notify")
     assert undisturbed.returncode == 0, undisturbed.stderr
