@@ -16,10 +16,12 @@ import click
 from pipelines.cli.alerts import alerts, notify
 from pipelines.cli.classifiers import classify, evaluate, train
 from pipelines.cli.demo import demo
+from pipelines.cli.doctor import doctor
 from pipelines.cli.operations import coverage, dq, runs
 from pipelines.cli.privacy import erase, pseudonym, redact, retention
 from pipelines.cli.serve import serve
 from pipelines.cli.stages import broker, ingest, migrate, process, run
+from pipelines.cli.status import status
 from pipelines.cli.support import EXIT_BAD_CONFIG, EXIT_FAILURE, EXIT_OK, BadUsage
 from schemas.errors import SocmonError
 
@@ -113,5 +115,7 @@ for command in (
     notify,
     alerts,
     serve,
+    doctor,
+    status,
 ):
     cli.add_command(command)
