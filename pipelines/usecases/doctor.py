@@ -51,6 +51,7 @@ def skipped(name: str, detail: str) -> Check:
 def run_checks(settings: Settings, quick: bool = False) -> list[Check]:
     """Every check in order; ``quick`` only those that stay on this machine and the warehouse."""
     checks = [check_secrets(settings), check_models(settings)]
+    checks.extend(check_privacy_models(settings))
     checks.append(check_warehouse(settings, migrations=not quick))
     if quick:
         return checks
@@ -148,6 +149,26 @@ def check_models(settings: Settings) -> Check:
     except (SocmonError, OSError, ValueError, KeyError) as error:
         return failed("models", f"{classifiers.model_dir}: {_one_line(error)}")
     return ok("models", f"{classifiers.model_dir}: loaded, scored a test text")
+
+
+def check_privacy_models(settings: Settings) -> list[Check]:
+    """Each NER model the privacy recognizers use loads and tags a test text (no download)."""
+    from pipelines.privacy.recognizers import recognizer_class
+
+    checks = []
+    for name in settings.privacy.recognizers:
+        if not name.startswith("ner_"):
+            continue
+        try:
+            recognizer = recognizer_class(name).from_settings(settings.privacy)
+            model = getattr(recognizer, "model", None)
+            if model is not None:
+                model.tag(["Margaret Thompson lives at 12 High Street"])
+        except Exception as error:  # a missing package or model file, whatever its error
+            checks.append(failed(f"model {name}", _one_line(error)))
+            continue
+        checks.append(ok(f"model {name}", "loaded, tagged a test text"))
+    return checks
 
 
 # -- warehouse -------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def lines_of(result: Result) -> dict[str, str]:
     lines = {}
     for line in result.stdout.splitlines():
         words = line.split()
-        name = " ".join(words[1:3]) if words[1] == "token" else words[1]
+        name = " ".join(words[1:3]) if words[1] in {"token", "model"} else words[1]
         lines[name] = line
     return lines
 
@@ -105,6 +105,7 @@ def test_a_healthy_installation_passes_every_check_and_shows_no_secret(
         "configuration": "ok",
         "secrets": "ok",
         "models": "ok",
+        "model ner_rampart": "ok",
         "warehouse": "ok",
         "broker": "ok",
         "smtp": "ok",
@@ -128,7 +129,13 @@ def test_quick_checks_only_what_a_healthcheck_needs_and_passes_with_the_broker_d
     result = run_doctor(settings.model_copy(update={"kafka": kafka}), tmp_path, "--quick")
 
     assert result.exit_code == 0, result.output
-    assert set(outcomes(result)) == {"configuration", "secrets", "models", "warehouse"}
+    assert set(outcomes(result)) == {
+        "configuration",
+        "secrets",
+        "models",
+        "model ner_rampart",
+        "warehouse",
+    }
 
 
 def test_a_broker_that_is_down_fails_the_broker_line_with_exit_1(
