@@ -93,6 +93,34 @@ SAMPLES: tuple[Sample, ...] = (
         official=True,
         kind="post",
     ),
+    # More of the commonest kinds, worded differently, so a queue looks like a real one.
+    Sample(
+        "If the vice chancellor shows up at the graduation on Friday he will not walk out again",
+        (("threat", 0.88, ("walk", "out")),),
+        kind="mention",
+    ),
+    Sample(
+        "Somebody should burn the chemistry building down with the lecturers inside",
+        (("threat", 0.96, ("burn", "down")), ("offensive", 0.7, ())),
+        kind="comment",
+        parent="Open day this Saturday: tours of the new chemistry building from 10am.",
+    ),
+    Sample(
+        "shut up you useless morons, nobody cares about your rankings",
+        (("offensive", 0.92, ("useless", "morons")),),
+        parent="We are in the top 20 for student satisfaction again!",
+    ),
+    Sample(
+        "<PERSON> is a disgusting liar and everyone at this uni knows it",
+        (("offensive", 0.89, ("disgusting", "liar")),),
+        kind="comment",
+        parent="Meet our new Dean of Students.",
+    ),
+    Sample(
+        "women like her should stay out of engineering departments",
+        (("hate", 0.74, ("women",)),),
+        parent="Celebrating our women in engineering award winners.",
+    ),
 )
 
 

@@ -78,8 +78,10 @@ class ReviewContext:
     @contextmanager
     def warehouse(self) -> Iterator[Warehouse]:
         """The warehouse for one request, closed after it (raises ``WarehouseBusy``)."""
-        opened = Warehouse(connect(self._warehouse_settings))
+        connection = connect(self._warehouse_settings)
+        opened = Warehouse(connection)
         try:
+            connection.use_schema()  # the schema was checked once, when the app started
             yield opened
         finally:
             opened.close()

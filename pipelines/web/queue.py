@@ -151,7 +151,9 @@ def one_account(request: Request, context: ReviewContext, session: Session) -> R
 def _back(form: FormData) -> str:
     target = str(form.get("next") or "/")
     # Only a path of this site: never an address elsewhere (an open redirect).
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    # ("/\\host" is "//host" to a browser.)
+    local = target.startswith("/") and target[1:2] not in ("/", "\\")
+    return target if local else "/"
 
 
 @signed_in

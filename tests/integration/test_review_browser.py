@@ -246,4 +246,3 @@ def test_someone_routed_for_one_account_cannot_see_another_accounts_alerts(
     page.context.clear_cookies()
     page.goto(served.link("b_hate", BOB))
     expect(page.locator("blockquote.excerpt")).to_contain_text("send them all back")
-
