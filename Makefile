@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test unit soak lint format bench clean
+.PHONY: install demo test unit soak lint format bench clean browser screenshots
 
 install: $(STAMP)
 
@@ -19,7 +19,7 @@ demo: install
 	$(BIN)/socmon demo --workdir demo-output
 
 # Lint, types, then every test (unit and integration, against the embedded broker and PostgreSQL).
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 # Only the tests that need no service.
@@ -29,6 +29,17 @@ unit: install
 # The fault suite with many more random kills than CI runs (takes tens of minutes).
 soak: install
 	SOCMON_SOAK=1 $(BIN)/python -m pytest tests/reliability -s
+
+# Debian's Chromium for the review app's browser tests (Playwright drives it; it never
+# downloads a browser of its own). Installed with apt when missing and run as root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } || \
+		{ echo "the browser tests need Chromium: apt-get install chromium" >&2; exit 1; }
+
+# PNGs of the review queue, an alert's page and a critical email in docs/screenshots/.
+screenshots: install browser
+	$(BIN)/python -m testing.screenshots docs/screenshots
 
 lint: install
 	$(BIN)/ruff check .
