@@ -21,7 +21,7 @@ from pipelines.cli.doctor import doctor
 from pipelines.config import Settings
 from pipelines.warehouse import open_warehouse
 from testing.simulators import Simulators
-from tests.integration.helpers import settings_environment
+from tests.integration.helpers import run_cli, settings_environment
 from tests.support import POSTGRES_URL, TEST_PSEUDONYM_KEY, SettingsFactory, simulated_accounts
 
 pytestmark = pytest.mark.integration
@@ -307,3 +307,17 @@ def test_an_invalid_configuration_is_one_failed_line_and_exit_2(tmp_path: Path) 
     assert result.exit_code == 2
     assert result.stdout.startswith("FAIL  configuration")
     assert "warehouse.url" in result.stdout
+
+
+def test_the_socmon_command_exits_with_doctors_code(
+    make_settings: SettingsFactory, simulators: Simulators, smtp_port: int
+) -> None:
+    settings = healthy(make_settings, simulators, smtp_port)
+    smtp = settings.smtp.model_copy(update={"port": free_loopback_port()})
+
+    healthy_run = run_cli(settings, "doctor")
+    broken_run = run_cli(settings.model_copy(update={"smtp": smtp}), "doctor")
+
+    assert healthy_run.returncode == 0, healthy_run.stdout + healthy_run.stderr
+    assert broken_run.returncode == 1
+    assert "1 check(s) failed: smtp" in broken_run.stderr
