@@ -63,7 +63,9 @@ class NamePrefilter:
         for match in _WORD.finditer(plain):
             word = match.group()
             lower = word.lower()
-            if lower in self.telling or (lower not in self.common and not self._inflected(lower)):
+            if lower in self.telling or (
+                lower not in self.common and not self._plain_inflected(plain, match)
+            ):
                 return True
             if (
                 word[0].isupper()
@@ -73,8 +75,17 @@ class NamePrefilter:
                 return True
         return False
 
+    def _plain_inflected(self, text: str, match: re.Match[str]) -> bool:
+        """An inflected common word in lower case or opening a sentence ("Thanks Nils" may
+        be a name: a capital inside a sentence keeps the text)."""
+        word = match.group()
+        if word[0].isupper() and not opens_sentence(text, match.start()):
+            return False
+        return self._inflected(word.lower())
+
     def _inflected(self, lower: str) -> bool:
-        """A common word with an English ending ("refunded", "fails"), and no name."""
+        """A common word with an English ending ("refunded", "internships"); neither the
+        word nor its stem is a name."""
         if lower in self.all_names:
             return False
         for ending in _ENDINGS:
@@ -86,6 +97,7 @@ class NamePrefilter:
                 stems = [stem + "y"]
             elif len(stem) > 3 and stem[-1] == stem[-2]:
                 stems.append(stem[:-1])  # "planned", "stopping"
-            if any(candidate in self.common for candidate in stems):
+            # "edgars" is Edgar's: the stem must be no name either.
+            if any(c in self.common and c not in self.all_names for c in stems):
                 return True
         return False

@@ -39,7 +39,8 @@ def _listing(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split("|") if item.strip())
 
 
-#: Fictional characters by their full names or by names nobody is given.
+#: Fictional characters by their full names or by names nobody is given (a full name
+#: that many people carry, such as "Peter Parker" or "Walter White", is left out).
 CHARACTERS = _listing(
     """
     Harry Potter | Hermione Granger | Ron Weasley | Ginny Weasley | Fred Weasley |
@@ -64,7 +65,7 @@ CHARACTERS = _listing(
     Horrid Henry | Mr Men | Sonic the Hedgehog | Super Mario | Mario Kart | Princess Peach |
     Bowser | Donkey Kong | Lara Croft | Master Chief | Nathan Drake |
     Geralt of Rivia | Geralt | Kratos | Solid Snake | Pikachu | Ganon |
-    Walter White | Jesse Pinkman | Saul Goodman | Tony Soprano | Don Draper | Logan Roy |
+    Jesse Pinkman | Saul Goodman | Tony Soprano | Don Draper | Logan Roy |
     Kendall Roy | Roman Roy | Shiv Roy | Tommy Shelby | Arthur Shelby | Ted Lasso | Roy Kent |
     Jamie Tartt | Fleabag | Villanelle | Eve Polastri | David Brent |
     Jim Halpert | Pam Beesly | Dwight Schrute | Leslie Knope | Ron Swanson | Ross Geller |
@@ -73,7 +74,7 @@ CHARACTERS = _listing(
     Peter Griffin | Stewie Griffin | SpongeBob | Patrick Star | Shrek | Buzz Lightyear |
     Moana | Simba | Mufasa | Mickey Mouse | Minnie Mouse |
     Donald Duck | Bugs Bunny | Scooby-Doo | Tom and Jerry | Barbie | Spider-Man |
-    Peter Parker | Bruce Wayne | Batman | Clark Kent | Superman | Tony Stark | Iron Man |
+    Bruce Wayne | Batman | Clark Kent | Superman | Tony Stark | Iron Man |
     Captain America | Wonder Woman | Diana Prince | Loki | Wolverine |
     Deadpool | the Joker | Harley Quinn | Indiana Jones | Forrest Gump | Jack Sparrow |
     Hannibal Lecter | Norman Bates | Rocky Balboa | John Wick | Jason Bourne |
@@ -179,24 +180,25 @@ EPONYMS = _listing(
     """
 )
 #: People long dead, named as history (not personal data): full names, or one name that
-#: nobody living is called by.
+#: hardly anyone living is called by (surnames people still carry, such as "Keats" or
+#: "Gandhi", and given names such as "Dante" or "Homer" are left out).
 HISTORY = _listing(
     """
     William Shakespeare | Shakespeare | Napoleon | Napoleon Bonaparte | Cleopatra |
-    Julius Caesar | Plato | Aristotle | Socrates | Confucius | Galileo | Copernicus |
-    Leonardo da Vinci | Michelangelo | Mozart | Beethoven | Chopin | Tchaikovsky | Picasso |
-    Van Gogh | Vincent van Gogh | Frida Kahlo | Mahatma Gandhi | Gandhi |
+    Julius Caesar | Plato | Aristotle | Socrates | Confucius | Copernicus |
+    Leonardo da Vinci | Mozart | Beethoven | Chopin | Tchaikovsky | Picasso |
+    Van Gogh | Vincent van Gogh | Frida Kahlo | Mahatma Gandhi |
     Martin Luther King | Abraham Lincoln | Karl Marx | Sigmund Freud | Nietzsche |
     Immanuel Kant | René Descartes | Isaac Newton | Charles Darwin | Marie Curie |
     Albert Einstein | Einstein | Ada Lovelace | Alan Turing | Florence Nightingale |
     Mary Seacole | Rosalind Franklin | Emmeline Pankhurst | Jane Austen | Charles Dickens |
-    Virginia Woolf | Charlotte Brontë | Emily Brontë | Oscar Wilde | George Orwell | Orwell |
+    Virginia Woolf | Charlotte Brontë | Emily Brontë | Oscar Wilde | George Orwell |
     Tolkien | J.R.R. Tolkien | Agatha Christie | Winston Churchill | Queen Victoria |
     Henry VIII | Elizabeth I | Queen Elizabeth II | Princess Diana | Princess of Wales |
-    Boudicca | Genghis Khan | Alexander the Great | Joan of Arc | Robert Burns | Rabbie Burns |
-    Dylan Thomas | Mary Shelley | Percy Shelley | Lord Byron | John Keats | Keats |
-    William Wordsworth | Wordsworth | Tennyson | Chaucer | Homer | Virgil | Dante |
-    Freddie Mercury | David Bowie | Bowie | John Lennon | Elvis Presley | Amy Winehouse
+    Boudicca | Genghis Khan | Alexander the Great | Joan of Arc | Rabbie Burns |
+    Percy Shelley | Lord Byron | John Keats |
+    William Wordsworth | Chaucer |
+    Freddie Mercury | David Bowie | John Lennon | Elvis Presley | Amy Winehouse
     """
 )
 NAMED_THINGS: tuple[str, ...] = CHARACTERS + BRANDS + TEAMS + TITLES_AND_ACTS + EPONYMS + HISTORY

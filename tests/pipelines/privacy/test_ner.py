@@ -110,6 +110,7 @@ def test_spacy_finds_names_and_leaves_a_society() -> None:
         # An ending does not hide a name: "ask for lucky chand" ("chan" + "d").
         ("ask for lucky chand", True),
         ("thanks to the Jennings for the lift", True),
+        ("thanks Nils for the lift", True),  # "nil" + "s", but capitalised mid-sentence
     ],
 )
 def test_prefilter_drops_only_texts_made_of_common_words(text: str, could: bool) -> None:
