@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,7 +24,7 @@ from pipelines.config import Settings
 from pipelines.usecases.notify import notify
 from pipelines.warehouse import open_warehouse
 from pipelines.web import create_app
-from testing.review_demo import seed, serving
+from testing.review_demo import SAMPLES, raise_alerts, seed, serving
 from testing.synthetic import demo_account_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -56,12 +56,12 @@ def _settings(folder: Path, port: int) -> Settings:
     return Settings(**values)
 
 
-def _critical_email(outbox: Path) -> EmailMessage:
+def _email_about(outbox: Path, alert_id: str) -> EmailMessage:
     for path in sorted(outbox.glob("*.eml")):
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
-        if isinstance(message, EmailMessage) and "critical" in str(message["Subject"]).lower():
+        if isinstance(message, EmailMessage) and alert_id in path.read_text(errors="replace"):
             return message
-    raise SystemExit(f"no critical email in {outbox}")
+    raise SystemExit(f"no email about {alert_id} in {outbox}")
 
 
 def _html(message: EmailMessage) -> str:
@@ -86,12 +86,15 @@ def main(target: Path) -> None:
             warehouse.review.acknowledge(settled[0].alert_id, REVIEWER, now)
             warehouse.review.resolve(settled[1].alert_id, "confirmed", REVIEWER, now)
             warehouse.review.resolve(settled[2].alert_id, "false_positive", REVIEWER, now)
+            # The one photographed: a threat found minutes ago, emailed by this notify.
+            [critical] = raise_alerts(
+                warehouse,
+                settings,
+                [(9_000_001, SAMPLES[0], "uni_main")],
+                now - timedelta(minutes=3),
+            )
         notify(settings, now=now)
-        email = _critical_email(settings.operations.outbox_dir)
-        critical = max(
-            (alert for alert in raised if alert.severity == "critical"),
-            key=lambda alert: alert.record_id,
-        )
+        email = _email_about(settings.operations.outbox_dir, critical.alert_id)
         app = create_app(settings)
         signer = app.state.review.signer
         with serving(app, port) as base, sync_playwright() as playwright:
@@ -99,11 +102,14 @@ def main(target: Path) -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 860})
             page.goto(signer.url(critical.alert_id, REVIEWER, now))
             page.screenshot(path=str(target / "alert.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 1300})
             page.goto(f"{base}/")
             page.screenshot(path=str(target / "queue.png"))
-            page.set_viewport_size({"width": 760, "height": 900})
-            page.set_content(_html(email))
-            page.screenshot(path=str(target / "email-critical.png"), full_page=True)
+            # A blank page of its own: the app's Content-Security-Policy would block the
+            # email's inline styles if it were written into one of the app's pages.
+            mail = browser.new_page(viewport={"width": 760, "height": 900})
+            mail.set_content(_html(email))
+            mail.screenshot(path=str(target / "email-critical.png"), full_page=True)
             browser.close()
     for name in ("queue.png", "alert.png", "email-critical.png"):
         print(target / name)

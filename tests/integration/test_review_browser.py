@@ -9,7 +9,9 @@ token, script in a post, another account's alerts.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from connectors.broker import free_loopback_port
 from pipelines.config import Settings
 from pipelines.usecases.notify import notify
 from pipelines.warehouse import open_warehouse
@@ -94,10 +97,11 @@ class Served:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
+    port = free_loopback_port()
     settings = Settings(
         accounts=accounts(),
         warehouse={"url": f"duckdb:///{tmp_path / 'review.duckdb'}", "lock_wait_s": 5},
-        review={"link_key": LINK_KEY},
+        review={"link_key": LINK_KEY, "base_url": f"http://127.0.0.1:{port}"},
         operations={"outbox_dir": str(tmp_path / "outbox")},
     )
     alerts = seed(
@@ -111,7 +115,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
             "b_hate": (6, HATE, "acct_b"),
         },
     )
-    with serving(create_app(settings)) as base:
+    with serving(create_app(settings), port) as base:
         yield Served(settings, base, alerts)
 
 
@@ -195,6 +199,14 @@ def test_a_resolved_alert_is_not_in_the_next_digest(served: Served, page: Page) 
     with open_warehouse(served.settings.warehouse) as warehouse:
         detail = warehouse.review.detail(served.alerts["a_misinfo"].alert_id)
     assert detail is not None and {d.status for d in detail.deliveries} == {"cancelled"}
+
+    # The digest's link opens the other alert in the app, for the email's recipient.
+    rude = served.alerts["a_rude"].alert_id
+    links = re.findall(rf'href="({re.escape(served.base)}/alerts/{rude}\?t=[^"]+)"', everything)
+    assert links, "the digest carries no link to the app"
+    page.context.clear_cookies()
+    page.goto(html.unescape(links[0]))
+    expect(page.locator("blockquote.excerpt")).to_contain_text("typical of this place")
 
 
 def test_forged_and_expired_links_and_a_form_without_its_token_are_refused(
