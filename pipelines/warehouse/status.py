@@ -107,17 +107,26 @@ def schema_name(settings: WarehouseSettings) -> str:
 def open_read_only(settings: WarehouseSettings, wait_s: float | None = None) -> Warehouse:
     """The warehouse for reading only; ``WarehouseMissing`` if there is none to read.
 
-    On DuckDB, a writing command holds the file: this waits up to ``wait_s`` (default
-    ``lock_wait_s``) for it, then raises ``WarehouseBusy`` naming the holder.
+    Unlike ``open_warehouse(read_only=True)`` it does not refuse a schema that is behind:
+    `socmon doctor` reports that state on its line. On DuckDB a writing command holds the
+    file alone: this waits up to ``wait_s`` (default ``lock_wait_s``), then raises
+    ``WarehouseBusy`` naming the holder.
     """
-    from pipelines.warehouse.read_only import ReadOnlyDuckDB, ReadOnlyPostgres
+    from pipelines.warehouse import connect
+    from pipelines.warehouse.duckdb_connection import duckdb_path
     from pipelines.warehouse.warehouse import Warehouse
 
-    wait = settings.lock_wait_s if wait_s is None else wait_s
-    connection: Connection
-    if settings.url.startswith("duckdb://"):
-        connection = ReadOnlyDuckDB(settings.url, wait)
-    else:
-        password = settings.password.get_secret_value() if settings.password else None
-        connection = ReadOnlyPostgres(settings.url, settings.db_schema, password)
+    if settings.url.startswith("duckdb://") and not duckdb_path(settings.url).is_file():
+        raise WarehouseMissing(
+            f"no warehouse at {duckdb_path(settings.url)} (warehouse.url {settings.url}): "
+            "wrong URL, or the warehouse was never created (`socmon migrate`)"
+        )
+    if wait_s is not None:
+        settings = settings.model_copy(update={"lock_wait_s": wait_s})
+    connection = connect(settings, read_only=True)
+    try:
+        connection.use_schema()  # PostgreSQL: look in the configured schema, create nothing
+    except BaseException:
+        connection.close()
+        raise
     return Warehouse(connection)
