@@ -105,6 +105,7 @@ class ReviewContext:
             **values,
         )
         response = HTMLResponse(page, status_code=status)
+        response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Content-Security-Policy"] = (
             f"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'nonce-{nonce}'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
