@@ -303,3 +303,15 @@ def test_the_queue_of_an_unknown_account_is_not_found(reviewing: Reviewing) -> N
     assert admin.get("/accounts/nope").status_code == 200  # an admin's empty queue
     assert "Nothing here" in admin.get("/accounts/nope").text
     assert len(PLAN) == 6
+
+
+def test_a_post_deleted_by_its_author_keeps_its_open_critical_alert_marked(
+    reviewing: Reviewing, alice: TestClient
+) -> None:
+    threat = reviewing.alerts["a_threat"]
+    with reviewing.warehouse() as warehouse, warehouse.transaction():
+        warehouse.alerts.delete_unheld("?", [threat.record_id], datetime.now(UTC))
+    page = alice.get(f"/alerts/{threat.alert_id}").text
+    assert "Deleted by its author" in page and "I know which building" in page
+    assert "deleted by author" in alice.get("/").text
+    assert "deleted by author" not in alice.get("/?severity=high").text
