@@ -273,9 +273,7 @@ def test_a_refused_email_goes_back_to_pending_without_its_message_id(warehouse: 
 def test_a_verdict_and_the_alert_status_land_together(warehouse: Warehouse) -> None:
     raised = alert("x:2")
     warehouse.alerts.insert(alerts_table([raised]), None, "run-1")
-    warehouse.review.resolve(
-        raised.alert_id, "confirmed", "reviewer@x.org", NOW, note="reported"
-    )
+    warehouse.review.resolve(raised.alert_id, "confirmed", "reviewer@x.org", NOW, note="reported")
     reviewed = warehouse.review.find(raised.alert_id[:12])
     assert reviewed.alert.status == "confirmed"
     assert (reviewed.alert.resolved_by, reviewed.alert.resolved_at) == ("reviewer@x.org", NOW)
