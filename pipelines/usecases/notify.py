@@ -78,6 +78,8 @@ class NotifyResult:
     resumed: int = 0
     #: Message-IDs of emails the server may or may not have accepted, held for an operator.
     uncertain: list[str] = field(default_factory=list)
+    #: Where the emails went: the SMTP server, or the folder of .eml files.
+    destination: str = ""
 
 
 class Outbox(Protocol):
@@ -125,7 +127,7 @@ def send_due(
     """Finish emails an earlier run began, then send every due delivery once; see the module."""
     now = now or datetime.now(UTC)
     sender = sender or Sender(mailing.smtp, mailing.outbox_dir)
-    result = NotifyResult()
+    result = NotifyResult(destination=sender.destination)
     sent_recently = outbox.emails_sent_last_hour(now)
     resumable = ("sending", "uncertain") if sender.drops_repeats else ("sending",)
     context = mailing.email_context()
@@ -278,6 +280,7 @@ def describe(result: NotifyResult) -> str:
     """One line for the CLI (two when emails are held as uncertain)."""
     line = (
         f"sent {result.emails_sent} email(s) covering {result.deliveries_sent} delivery(ies)"
+        + (f" to {result.destination}" if result.destination else "")
         + (f", {result.resumed} of them begun by an interrupted run" if result.resumed else "")
         + f"; {result.failed} failed (retried later); {result.held_back} held back "
         "(quiet hours or rate limit)"

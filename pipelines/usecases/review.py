@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.audit import operator
-from pipelines.warehouse import Warehouse
+from pipelines.warehouse import Warehouse, WarehouseError
 from schemas.alerts import Alert, ReviewedAlert, StartedEmail
+from schemas.errors import SocmonError
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +23,18 @@ def list_alerts(warehouse: Warehouse, status: str | None, limit: int) -> list[Al
     return warehouse.review.recent(status, limit)
 
 
+class UnknownAlert(SocmonError):
+    """No single alert matches what was typed: a usage error (exit 2), not a failure."""
+
+    retry_helps = False
+
+
 def find_alert(warehouse: Warehouse, prefix: str) -> ReviewedAlert:
     """The alert whose id starts with ``prefix`` (at least 8 characters), with its verdicts."""
-    return warehouse.review.find(prefix)
+    try:
+        return warehouse.review.find(prefix)
+    except WarehouseError as error:
+        raise UnknownAlert(str(error)) from None
 
 
 def resolve(

@@ -26,6 +26,13 @@ class Sender:
         self.outbox = Path(outbox_dir)
 
     @property
+    def destination(self) -> str:
+        """Where emails go, as the notifier reports it."""
+        if self.smtp.host:
+            return f"the SMTP server {self.smtp.host}:{self.smtp.port}"
+        return f".eml files in {self.outbox} (no [smtp] host configured)"
+
+    @property
     def drops_repeats(self) -> bool:
         """Whether sending one Message-ID twice leaves one email (files; a deduplicating relay)."""
         return not self.smtp.host or self.smtp.relay_drops_repeated_message_ids

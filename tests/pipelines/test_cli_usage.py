@@ -74,3 +74,22 @@ def test_only_migrate_creates_the_warehouse_and_readers_then_work(
         main(["runs", "--json"])
     assert listed.value.code == 0
     assert capsys.readouterr().out.strip() == "[]"
+
+
+def test_an_alert_id_that_matches_nothing_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOCMON_WAREHOUSE__URL", raising=False)
+    monkeypatch.delenv("SOCMON_WAREHOUSE__MIGRATIONS", raising=False)
+    Path("socmon.toml").write_text(
+        '[warehouse]\nurl = "duckdb:///warehouse.duckdb"\n', encoding="utf-8"
+    )
+    with pytest.raises(SystemExit):
+        main(["migrate"])
+    capsys.readouterr()
+    for typed, said in (("110f64", "at least 8 characters"), ("110f64aa", "0 alerts match")):
+        with pytest.raises(SystemExit) as refused:
+            main(["alerts", "show", typed])
+        assert refused.value.code == 2
+        assert said in capsys.readouterr().err

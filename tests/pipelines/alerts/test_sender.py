@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 
 from connectors.broker import free_loopback_port
 from pipelines.settings.alerts import SmtpSettings
+from pipelines.usecases.notify import NotifyResult, describe
 from pipelines.usecases.sender import Sender
 
 pytestmark = pytest.mark.integration
@@ -110,3 +111,12 @@ def test_an_eml_file_says_whose_copy_it_is(tmp_path: Path) -> None:
     content = written.read_bytes()
     assert content.startswith(b"Delivered-To: head@university.example\n")
     assert content.endswith(bytes(email))
+
+
+def test_the_notifier_says_where_emails_went(tmp_path: Path) -> None:
+    files = Sender(SmtpSettings(), tmp_path / "outbox")
+    server = Sender(SmtpSettings(host="mail.university.example", port=587), tmp_path)
+    assert files.destination == f".eml files in {tmp_path / 'outbox'} (no [smtp] host configured)"
+    assert server.destination == "the SMTP server mail.university.example:587"
+    line = describe(NotifyResult(emails_sent=2, deliveries_sent=3, destination=files.destination))
+    assert line.startswith(f"sent 2 email(s) covering 3 delivery(ies) to .eml files in {tmp_path}")
