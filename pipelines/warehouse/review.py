@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -323,9 +324,12 @@ class ReviewStore:
     def _event(
         self, alert_id: str, event: str, actor: str, detail: dict[str, Any], moment: datetime
     ) -> None:
-        event_id = hashlib.sha256(
+        # Written-time first: an alert's events of one moment (a bulk action's acknowledgement
+        # and action taken) read back in the order they were written.
+        unique = hashlib.sha256(
             f"{alert_id}|{event}|{actor}|{moment.isoformat()}|{uuid.uuid4().hex}".encode()
         ).hexdigest()
+        event_id = f"{time.time_ns():020d}-{unique[:40]}"
         self.connection.execute(
             "INSERT INTO alert_events (event_id, alert_id, event, actor, detail, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
