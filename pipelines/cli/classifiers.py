@@ -113,7 +113,7 @@ def _feedback_precision(settings: Any) -> Any:
     from pipelines.warehouse import open_warehouse
 
     try:
-        warehouse = open_warehouse(settings.warehouse)
+        warehouse = open_warehouse(settings.warehouse, read_only=True)
     except SocmonError:
         return None
     with warehouse:
