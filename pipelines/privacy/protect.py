@@ -23,7 +23,9 @@ from schemas.records import Author, Detection, Record
 from schemas.vocabulary import DETECTION_CLAUSES
 
 PRIVACY_DETECTOR = "privacy"
-PRIVACY_DETECTOR_VERSION = "2"  # 2: names and addresses by the NER model (issue 13)
+#: 2: names and addresses by the NER model (issue 13); 3: a name that names a thing is dropped
+#: (``recognizers/named_things``) and the name pre-filter reads English endings.
+PRIVACY_DETECTOR_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
