@@ -25,7 +25,7 @@ ALTER TABLE alerts ADD COLUMN duplicate_of TEXT;
 ALTER TABLE alerts ADD COLUMN record_deleted_at TIMESTAMPTZ;
 
 CREATE TABLE IF NOT EXISTS alert_events (
-    event_id            TEXT PRIMARY KEY,       -- sha256(alert id | event | actor | time)
+    event_id            TEXT PRIMARY KEY,       -- write time (ns) then a random suffix: sorts in write order
     alert_id            TEXT NOT NULL,
     event               TEXT NOT NULL,          -- viewed, acknowledged, confirmed, false_positive, duplicate, assigned, escalated, action_taken, noted, reopened
     actor               TEXT NOT NULL,          -- the reviewer's email address
