@@ -97,7 +97,7 @@ def evaluate(context: click.Context, data_dir: Path, output_path: Path) -> None:
     from classifiers.evaluation import report_html
     from pipelines.classifier_files import load_classifiers
 
-    settings = settings_of(context)
+    settings = settings_of(context, needs_file=False)  # verdicts are read if there are any
     check_output_file(output_path)
     classifiers = load_classifiers(settings.classifiers)
     results = run_evaluation(classifiers, data_dir)
