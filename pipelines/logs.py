@@ -78,10 +78,10 @@ class _DropImportNoise(logging.Filter):
         self.debugging = debugging
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING:
-            return True
         if record.getMessage().startswith("apitools not found"):
             return False
+        if record.levelno >= logging.WARNING:
+            return True
         family = record.name.split(".", 1)[0]
         if family in _CARRY_DATA:
             return False

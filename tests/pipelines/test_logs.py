@@ -90,3 +90,9 @@ def test_loggers_that_carry_raw_data_stay_silent_even_when_debugging(
     finally:
         chatty.setLevel(logging.NOTSET)
     assert "maggie" not in captured.getvalue() and "EAAB" not in captured.getvalue()
+
+
+def test_beams_warning_about_google_cloud_libraries_is_dropped(captured: io.StringIO) -> None:
+    use(captured, "INFO", False)
+    logging.getLogger().warning("apitools not found, and bigquery client libraries are not ...")
+    assert captured.getvalue() == ""
