@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test unit soak lint format bench clean browser screenshots
+.PHONY: install demo demo-serve test unit soak lint format bench clean browser screenshots
 
 install: $(STAMP)
 
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/socmon demo --workdir demo-output
+
+# The demo, then the review app its emails link to (Ctrl-C stops it).
+demo-serve: install
+	$(BIN)/socmon demo --workdir demo-output --serve
 
 # Lint, types, then every test (unit and integration, against the embedded broker and PostgreSQL).
 test: lint browser
