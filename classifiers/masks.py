@@ -40,7 +40,8 @@ GROUP_WORDS = frozenset(
     women woman girls girl females female ladies lady feminists feminist
     immigrants immigrant migrants migrant refugees refugee illegals foreigners foreigner
     asylum aliens
-    muslims muslim islam islamic jews jewish christians christian hindus hindu sikhs
+    muslims muslim islam islamic jews jew jewish christians christian hindus hindu sikhs sikh
+    roma romani gypsies gypsy
     black blacks white whites africans african mexicans mexican asians asian arabs arab
     latinos latino latinas
     hispanics hispanic indians chinese pakistanis somalis syrians romanians

@@ -13,6 +13,13 @@ on the normalised text; explanations are computed only for the categories
 a text is labelled with, and name the words as written (a masked word by
 itself, not its placeholder).
 
+Hate speech targets a protected group: the hate model's score is read
+together with what the text says of the groups it names
+(``classifiers.group_statements``). A hateful statement by the writer, or
+a slur for a group, is labelled hate whatever the model scores; a negated,
+quoted or reported one, or praise of a group, is not; otherwise the model
+decides, and only where a protected group is named (``hate_verdict``).
+
 Labels are consistent: hate and threats are abusive language, so a text
 labelled either is also labelled offensive (explained by the same words).
 """
@@ -32,6 +39,7 @@ import numpy.typing as npt
 from classifiers.base import CATEGORIES, TextScores
 from classifiers.claims import DEFAULT_CLAIMS_FILE, ClaimMatcher, load_claims
 from classifiers.features import HashedNgrams
+from classifiers.group_statements import Reading, Stance, read
 from classifiers.language import detect_language, is_scored
 from classifiers.linear import LinearModel, top_terms
 from classifiers.masks import GROUP_PLACEHOLDER
@@ -48,6 +56,7 @@ LINEAR_MODELS: tuple[str, ...] = ("offensive", "hate", "misleading", "misleading
 IMPLY_OFFENSIVE = frozenset({"hate", "threat"})
 
 
+_LETTERS = re.compile(r"[a-z]+")
 TOPIC_WORD = re.compile(r"(?<!\w)[a-z][a-z0-9]+")  # not inside the masks' _placeholders_
 #: Everyday words of a university's accounts that also mark health news in the training
 #: data ("study", "staff", "tested"); they must not make a comment look like health news.
@@ -57,6 +66,28 @@ UNIVERSITY_WORDS = frozenset(
     "college term lecture lectures course courses degree graduate graduates graduation "
     "professor professors scientists science".split()
 )
+
+
+#: The hate score of the writer's own hateful statement about a group (or a slur).
+STATEMENT_SCORE = 0.9
+#: The most a text scores for hate when its hateful words are negated, quoted or reported, or
+#: it speaks well of a group: this share of the threshold.
+NOT_THE_WRITERS_SHARE = 0.5
+
+
+def hate_verdict(
+    masked: str, score: float, threshold: float, words: set[str] | None = None
+) -> tuple[float, bool, Reading]:
+    """The hate score and label of a masked, normalised text whose hate model scored ``score``,
+    and how ``classifiers.group_statements`` read it (``words``: its runs of letters)."""
+    reading = read(masked, words)
+    if reading.stance is Stance.HATEFUL:
+        return max(score, STATEMENT_SCORE, threshold), True, reading
+    if reading.stance in (Stance.NOT_THE_WRITERS, Stance.WELL):
+        return min(score, NOT_THE_WRITERS_SHARE * threshold), False, reading
+    # Hate speech targets a protected group: with none named it is at most abuse (the
+    # offensive model judges that on its own).
+    return score, score >= threshold and GROUP_PLACEHOLDER in masked, reading
 
 
 def has_topic(texts: Sequence[str], topic_words: frozenset[str]) -> npt.NDArray[np.float64]:
@@ -135,10 +166,17 @@ class ClassifierSet:
             has_topic(normalized, self.topic_words) if self.require_topic else None,
             self.gate_exponent,
         )
-        threat = [self.threat.score_normalized(text) for text in normalized]
+        # The runs of letters of each text, read once by the threat patterns and the group
+        # statements (each searches only texts with the words it needs).
+        words = [set(_LETTERS.findall(text)) for text in normalized]
+        threat = [
+            self.threat.score_normalized(text, found)
+            for text, found in zip(normalized, words, strict=True)
+        ]
         claims = self.claims.best(self.claims.similarities(matrices))
         results: list[TextScores] = []
         implied: set[int] = set()  # offensive only because of hate or threat
+        statements: dict[int, Reading] = {}  # the words of a statement about a group
         for index in range(len(normalized)):
             scores = {
                 "offensive": float(probabilities["offensive"][index]),
@@ -149,15 +187,17 @@ class ClassifierSet:
             match = claims[index]
             if match is not None:
                 scores["misleading"] = max(scores["misleading"], match[1])
+            scores["hate"], is_hate, reading = hate_verdict(
+                normalized[index], scores["hate"], self.thresholds["hate"], words[index]
+            )
+            if reading.words:
+                statements[index] = reading
             labels = tuple(
                 c
                 for c in CATEGORIES
-                if scores[c] >= self.thresholds[c] or (c == "misleading" and match is not None)
+                if (is_hate if c == "hate" else scores[c] >= self.thresholds[c])
+                or (c == "misleading" and match is not None)
             )
-            if "hate" in labels and not _names_a_group(normalized[index]):
-                # Hate speech targets a protected group: with none named it is at most
-                # abuse (the offensive model judges that on its own).
-                labels = tuple(c for c in labels if c != "hate")
             if IMPLY_OFFENSIVE.intersection(labels) and "offensive" not in labels:
                 implied.add(index)
                 labels = self._with_offensive(scores, labels)
@@ -174,7 +214,12 @@ class ClassifierSet:
             )
         if explain:
             self._explain(
-                [readable for _, readable in both], normalized, matrices, results, implied
+                [readable for _, readable in both],
+                normalized,
+                matrices,
+                results,
+                implied,
+                statements,
             )
         return results
 
@@ -192,9 +237,11 @@ class ClassifierSet:
         matrices: Sequence[Any],
         results: list[TextScores],
         implied: set[int],
+        statements: dict[int, Reading],
     ) -> None:
         """Fill in the explanations of the labelled categories, a batch at a time; an
-        offensive label implied by hate or threat is explained by their words."""
+        offensive label implied by hate or threat is explained by their words; a hateful
+        statement about a group by its group and key words first."""
         for category in CATEGORIES:
             flagged = [
                 i
@@ -218,6 +265,12 @@ class ClassifierSet:
             )
             for i, word_shares in zip(flagged, shares, strict=True):
                 terms = top_terms(word_shares, 5)
+                if category == "hate" and i in statements:
+                    words = readable[i].split()
+                    stated = top_terms(
+                        {words[p]: 1.0 for p in statements[i].words if p < len(words)}, 5
+                    )
+                    terms = list(dict.fromkeys(stated + terms))[:5]
                 claim = results[i].matched_claim
                 if category == "misleading" and claim is not None:
                     terms = [f"claim:{claim}", *terms]
@@ -334,8 +387,3 @@ class ClassifierSet:
             claims_file=claims_file,
             claim_similarity=claim_similarity,
         )
-
-
-def _names_a_group(masked: str) -> bool:
-    """Whether a masked text names a protected group (its placeholder is there)."""
-    return GROUP_PLACEHOLDER in masked

@@ -7,9 +7,11 @@ normaliser splits hashtags into their words ("#BuildThatWall" → "build that
 wall"), lowercases, replaces links and mentions by placeholders, caps
 repeated letters at two (or one, when that makes a known word: "fuuuuck"),
 undoes leetspeak inside words that mix letters and digits, joins runs of
-single letters, and resolves masked words (letters with ``*``, ``#`` or ``$``
-in them) against a vocabulary learned from the training data: the most
-frequent known word of the same length that fits the mask.
+single letters ("b i t c h") and dotted letters that make a known word,
+and resolves masked words (letters with ``*``, ``#`` or ``$`` in them, or
+an ``@`` that leetspeak does not explain: "f@ck") against a vocabulary
+learned from the training data: the most frequent known word of the same
+length that fits the mask.
 Last, with ``mask_topics``, the words that say whom or what a text is about
 are masked (``classifiers.masks``).
 """
@@ -23,7 +25,10 @@ from collections.abc import Iterable
 from classifiers.masks import mask
 
 _URL = re.compile(r"https?://\S+|www\.\S+|\burl\b", re.IGNORECASE)
-_MENTION = re.compile(r"@\w+")
+#: A mention: "@" not inside a word ("f@ck" is a disguise, not a mention).
+_WORD_AT = re.compile(r"\w@")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MENTION = re.compile(r"(?<![\w@])@\w+")
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|#39);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'"}
 _REPEATS = re.compile(r"(.)\1{2,}")
@@ -33,12 +38,17 @@ _HASHTAG = re.compile(r"(?<!\S)#(\w+)")
 _CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 #: A word with a disguise in it: letters mixed with digits or mask characters.
 _DISGUISED = re.compile(r"(?<![\w*#$@])[a-z][a-z0-9*#$@]*[0-9*#$@][a-z0-9*#$@]*[a-z*](?![\w*#$@])")
-_SPACED = re.compile(r"(?<!\S)(?:[a-z] ){2,}[a-z](?!\S)")
-_SUSPICIOUS = re.compile(f"{_DISGUISED.pattern}|{_SPACED.pattern}")
+#: Spaced letters ("b i t c h"), possibly followed by punctuation.
+_SPACED = re.compile(r"(?<!\S)(?:[a-z] ){2,}[a-z](?![\w*#$@])")
+#: Dotted letters ("b.i.t.c.h").
+_DOTTED = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}[a-z](?![\w])")
+_SUSPICIOUS = re.compile(f"{_DISGUISED.pattern}|{_SPACED.pattern}|{_DOTTED.pattern}")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _MASK_CHARS = "*#"
+#: A word's leading punctuation, the word (letters and stretch marks), its trailing punctuation.
+_EDGES = re.compile(r"([^a-z\x00]*)(.*?)([^a-z\x00]*)", re.DOTALL)
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -87,9 +97,10 @@ class TextNormalizer:
         text = self._basic(text)
         if "\x00" in text:  # a stretched word: two letters, or one if that makes a known word
             text = _STRETCHED.sub(self._unstretch, text)
-        if _SUSPICIOUS.search(text):  # one scan decides whether the two below are needed
+        if _might_be_disguised(text) and _SUSPICIOUS.search(text):
             text = _DISGUISED.sub(self._undisguise, text)
-            text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+            text = _SPACED.sub(self._unspace, text)
+            text = _DOTTED.sub(self._undot, text)
         return text
 
     @staticmethod
@@ -106,20 +117,39 @@ class TextNormalizer:
         if "http" in text or "www." in text or "url" in text:
             text = _URL.sub(" url ", text)
         if "@" in text:
+            if _WORD_AT.search(text):  # an "@" after a letter: an address, or a disguise
+                text = _EMAIL.sub(" @user ", text)
             text = _MENTION.sub(" @user ", text)
         if _REPEATS.search(text):  # a stretched letter is marked with NUL for ``readable``
             text = _REPEATS.sub(_cap_repeat, text)
         return " ".join(text.split())
 
     def _unstretch(self, match: re.Match[str]) -> str:
-        """ "fuuuuck" → "fuck" (a known word); "soooo" → "soo"; "goooood" → "good"."""
-        word = match.group(0)
+        """ "fuuuuck" → "fuck" (a known word); "soooo" → "soo"; "goooood" → "good"
+        (punctuation around the word is kept: "fuuuuck!" → "fuck!")."""
+        edges = _EDGES.fullmatch(match.group(0))
+        assert edges is not None  # the expression matches any text
+        head, word, tail = edges.groups()
         doubled = word.replace("\x00", "")
         single = _MARKED_PAIR.sub(r"\1", word)
         known = self._known_words()
         if doubled in known or single not in known:
-            return doubled
-        return single
+            return head + doubled + tail
+        return head + single + tail
+
+    def _unspace(self, match: re.Match[str]) -> str:
+        """ "b i t c h" → "bitch"; a leading article stays apart when the rest is a known word
+        and the whole is not ("a b i t c h" → "a bitch")."""
+        joined = match.group(0).replace(" ", "")
+        known = self._known_words()
+        if joined[0] in "ai" and joined not in known and joined[1:] in known:
+            return f"{joined[0]} {joined[1:]}"
+        return joined
+
+    def _undot(self, match: re.Match[str]) -> str:
+        """ "b.i.t.c.h" → "bitch" when that is a known word ("e.g" stays)."""
+        joined = match.group(0).replace(".", "")
+        return joined if joined in self._known_words() else match.group(0)
 
     def _known_words(self) -> frozenset[str]:
         """The learned vocabulary as a set (built on first use, also after loading)."""
@@ -135,13 +165,37 @@ class TextNormalizer:
             resolved = self._resolve_mask(token.translate(_LEET))
             if resolved:
                 return resolved
-        return token.translate(_LEET)
+        plain = token.translate(_LEET)
+        if "@" in token and plain not in self._known_words():
+            # "f@ck": not "fack"; the "@" stands for a letter, as a "*" would.
+            resolved = self._resolve_mask(token.replace("@", "*").translate(_LEET))
+            if resolved:
+                return resolved
+        return plain
 
     def _resolve_mask(self, token: str) -> str | None:
         """The most frequent learned word of the same length that fits the mask."""
         candidates = getattr(self, "by_length_", {}).get(len(token), [])
         pattern = re.compile("".join("[a-z]" if c in _MASK_CHARS else re.escape(c) for c in token))
         return next((word for word in candidates if pattern.fullmatch(word)), None)
+
+
+#: Simple expressions, each a superset of one of ``_SUSPICIOUS``'s parts: a letter, a disguise
+#: and a letter or mask; three single letters; two dotted letters. Three fast scans decide
+#: whether the slow one (with its look-behinds at every position) is needed.
+#: Each starts with a rare character, which the expression engine finds quickly.
+_QUICK_DISGUISED = re.compile(r"(?<=[a-z])[0-9*#$@]+[a-z*]")
+_QUICK_SPACED = re.compile(r" [a-z] [a-z] ")
+_QUICK_DOTTED = re.compile(r"\.[a-z]\.")
+
+
+def _might_be_disguised(text: str) -> bool:
+    """False only for a text that none of ``_SUSPICIOUS``'s parts can match (most texts)."""
+    return bool(
+        _QUICK_DISGUISED.search(text)
+        or _QUICK_SPACED.search(" " + text)
+        or _QUICK_DOTTED.search(text)
+    )
 
 
 def _cap_repeat(match: re.Match[str]) -> str:

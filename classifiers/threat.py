@@ -175,9 +175,11 @@ class ThreatClassifier(TextClassifier):
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         return np.array([self.score_normalized(self.normalizer(text)) for text in texts])
 
-    def score_normalized(self, text: str) -> float:
-        """The score of an already normalised text."""
-        words = set(_WORDS.findall(text))
+    def score_normalized(self, text: str, words: set[str] | None = None) -> float:
+        """The score of an already normalised text; ``words``, when given, are its runs of
+        letters (``[a-z]+``), computed once by the caller."""
+        if words is None:
+            words = set(_WORDS.findall(text))
         return max(
             (p.score for p in self.patterns if p.needs & words and p.expression.search(text)),
             default=0.0,

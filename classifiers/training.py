@@ -50,10 +50,11 @@ import numpy.typing as npt
 from classifiers import data, ordinary, sources
 from classifiers.cards import write_cards
 from classifiers.features import HashedNgrams
+from classifiers.group_statements import VERSION as GROUP_STATEMENTS_VERSION
 from classifiers.linear import LinearModel
 from classifiers.metrics import cross_fitted, f1_scores
 from classifiers.misleading_training import train_misleading
-from classifiers.model_set import MODEL_DIR, ClassifierSet
+from classifiers.model_set import MODEL_DIR, ClassifierSet, hate_verdict
 from classifiers.normalize import TextNormalizer
 from classifiers.selection import (
     Labelled,
@@ -102,7 +103,8 @@ class CategoryPlan:
 PLANS: tuple[CategoryPlan, ...] = (
     CategoryPlan("hate", "macro_f1", ("HatEval", "Davidson"), 1.0, false_alarm_budget=0.01),
     # Measured on OLID's validation split at C=3: 0.744 with shares smoothed, 0.72 with counts.
-    CategoryPlan("offensive", "macro_f1", ("OLID",), 1.0, smoothing=0.002, false_alarm_budget=0.03),
+    # 2 %, not the goal's 3 %: at 3 % on this dev split the held-apart split saw 4.0 %.
+    CategoryPlan("offensive", "macro_f1", ("OLID",), 1.0, smoothing=0.002, false_alarm_budget=0.02),
 )
 
 
@@ -183,7 +185,16 @@ def train_all(
         linear[plan.category], thresholds[plan.category] = model, threshold
         metrics[plan.category] = measured
         if benign is not None and already is not None:
-            already |= model.probability(benign @ model.coef + model.intercept) >= threshold
+            scores = model.probability(benign @ model.coef + model.intercept)
+            if plan.category == "hate":  # as ClassifierSet labels hate (group statements)
+                already |= np.array(
+                    [
+                        hate_verdict(normalize(text), float(score), threshold)[1]
+                        for text, score in zip(benign_texts, scores, strict=True)
+                    ]
+                )
+            else:
+                already |= scores >= threshold
     progress("training misleading and its domain gate")
     ordinary = [normalize(t) for t in labelled.olid.train.texts + labelled.hateval.train.texts]
     chatter = [
@@ -198,6 +209,7 @@ def train_all(
         chatter,
         SEED,
         [normalize(t) for t in davidson_texts],
+        [normalize(t) for t in benign_texts],
     )
     linear["misleading"], linear["misleading_domain"] = trained.model, trained.gate
     thresholds["misleading"] = trained.threshold
@@ -349,9 +361,10 @@ def model_version(
 ) -> str:
     """``<name>-<hash>``: a hash of all that the model's score is computed from, as saved.
 
-    The weights, intercept and calibration, the features' settings and idf, and the
-    normaliser's vocabulary: training again on the same data with the same parameters
-    gives the same version, on any day; a loaded model gives the version it was saved with.
+    The weights, intercept and calibration, the features' settings and idf, the
+    normaliser's vocabulary, and for ``hate`` the version of the group statements:
+    training again on the same data with the same parameters gives the same version,
+    on any day; a loaded model gives the version it was saved with.
     """
     digest = hashlib.sha256(name.encode())
     for array in (model.coef, features.idf_):
@@ -363,5 +376,7 @@ def model_version(
         "mask_topics": normalizer.mask_topics,
         "vocabulary": {str(length): words for length, words in normalizer.by_length_.items()},
     }
+    if name == "hate":  # the hate label also follows what a text says of the groups it names
+        settings["group_statements"] = GROUP_STATEMENTS_VERSION
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return f"{name}-{digest.hexdigest()[:10]}"

@@ -33,6 +33,13 @@ def normalizer() -> TextNormalizer:
         ("such a b*tch", "such a bitch"),
         ("f u c k off", "fuck off"),
         ("fish &amp; chips", "fish & chips"),
+        ("f@ck you", "fuck you"),  # an "@" inside a word is a disguise, not a mention
+        ("mail me@example.ac.uk or @someone", "mail @user or @user"),
+        ("what an i.d.i.o.t!", "what an idiot!"),  # dotted letters that make a known word
+        ("e.g. this", "e.g. this"),  # ... and only those
+        ("such a b i t c h.", "such a bitch."),  # spaced letters before punctuation
+        ("a b i t c h", "a bitch"),  # the article stays apart when the rest is a word
+        ("fuuuuuck!", "fuck!"),  # a stretched word with punctuation after it
         ("room 101 at 10am", "room 101 at 10am"),  # numbers that are not disguises stay
         # A tag that ASCII camel case cannot split stays one word.
         ("caf\u00e9 #Caf\u00e9Cr\u00e8me", "caf\u00e9 caf\u00e9cr\u00e8me"),
@@ -135,3 +142,19 @@ def test_hashes_do_not_depend_on_the_process() -> None:
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["f*ck", "sh1t", "a55hole", "f**", "x b i t c h", "b i t c h", "i.d.i.o.t", "s#1t", "sh1*"],
+)
+def test_the_quick_scan_never_misses_a_disguise(text: str) -> None:
+    from classifiers.normalize import _SUSPICIOUS, _might_be_disguised
+
+    assert _SUSPICIOUS.search(text) and _might_be_disguised(text)
+
+
+def test_the_quick_scan_skips_plain_text() -> None:
+    from classifiers.normalize import _might_be_disguised
+
+    assert not _might_be_disguised("covid19 cases rose 20% in 2020, says the who")

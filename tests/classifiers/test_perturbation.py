@@ -58,7 +58,6 @@ def shipped() -> perturbation.Labeller:
     return lambda texts: [r.labels for r in classifiers.score(list(texts), explain=False)]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14: shipped hate model flips with the target")
 def test_shipped_hate_verdict_does_not_depend_on_the_target_group(
     shipped: perturbation.Labeller,
 ) -> None:
