@@ -189,7 +189,9 @@ def model_details(alert: Alert) -> list[str]:
     for finding in findings:
         rule = finding.get("rule_id") or alert.rule_id
         detection = finding.get("detection") or {}
-        if "entity_types" in detection:
+        if finding.get("pattern"):
+            how = f"pattern over stored detections: {finding['pattern'].get('summary', '')}"
+        elif "entity_types" in detection:
             found = ", ".join(f"{kind} {TIMES}{n}" for kind, n in detection["entity_types"].items())
             how = f"privacy filter {detection.get('detector_version')} found {found}"
         elif detection:

@@ -35,6 +35,7 @@ from pipelines.steps import reached
 from pipelines.usecases.after_commit import finish_after_commit
 from pipelines.usecases.commit_step import check_quality, log_warnings, with_alerts
 from pipelines.usecases.compose import ProcessPlan, process_plan
+from pipelines.usecases.patterns import raise_pattern_alerts
 from pipelines.warehouse import Warehouse, open_warehouse
 from pipelines.warehouse.commit import CommitCounts, StagedTables, commit_run, finish_empty_run
 
@@ -150,6 +151,7 @@ def _nothing_new(
     volume = volume_checks(warehouse.quality, plan.account_keys, {}, {})
     warehouse.quality.record(run_id, volume)
     finish_empty_run(warehouse, run_id, ranges, plan.audit, plan.kafka.consumer_group, cluster_id)
+    raise_pattern_alerts(warehouse, plan.alerting, run_id)
     quiet = tuple(result for result in volume if not result.success)
     log_warnings(quiet)
     return ProcessResult(run_id, ranges, 0, 0, 0, 0, CommitCounts(0, 0, 0, 0), quiet)
@@ -199,6 +201,7 @@ def _stage_and_commit(
         warehouse, staged, tables, plan.kafka.consumer_group, cluster_id, plan.audit
     )
     reached("after_commit")
+    raise_pattern_alerts(warehouse, plan.alerting, run_id)
     finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
     copy = warehouse.connection.publish_for_readers()
     if copy is not None:

@@ -159,7 +159,9 @@ def reasons(alert: Alert) -> list[Reason]:
     for finding in findings:
         detection = dict(finding.get("detection") or {})
         claim = detection.get("matched_claim") or {}
-        if "entity_types" in detection:
+        if finding.get("pattern"):
+            evidence = str(finding["pattern"].get("summary", ""))
+        elif "entity_types" in detection:
             evidence = _entities(detection["entity_types"])
         elif detection:
             threshold = detection.get("threshold")

@@ -1,0 +1,63 @@
+"""Bullying patterns after each commit: judge recent windows, raise their alerts once.
+
+Runs right after the commit step's transaction (and on a run that found nothing new, so a
+crash between the two is made good by the next run): the windows holding a hostile item
+stored in the last :data:`RECHECK` are judged over everything the warehouse holds, and
+each pattern that fires is inserted if absent, with its deliveries, in one transaction.
+The ids depend only on the pattern, the subject and the window, so judging a window again
+changes nothing (:mod:`pipelines.alerts.patterns`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from pipelines.alerts.patterns import find_patterns, items_from_rows, lookback, pattern_alerts
+from pipelines.usecases.commit_step import Alerting
+from pipelines.warehouse import Warehouse
+from pipelines.warehouse.alerts import alerts_table, deliveries_table
+from pipelines.warehouse.patterns import PatternStore
+
+log = logging.getLogger(__name__)
+
+#: Windows holding an item stored this recently are judged (again) on every run.
+RECHECK = timedelta(hours=24)
+
+
+def raise_pattern_alerts(
+    warehouse: Warehouse, alerting: Alerting, run_id: str, now: datetime | None = None
+) -> int:
+    """Judge the recent windows; insert the pattern alerts not stored yet; how many were new."""
+    patterns = alerting.rules.rules.patterns
+    if not patterns:
+        return 0
+    moment = now or datetime.now(UTC)
+    store = PatternStore(warehouse.connection)
+    categories = sorted({category for pattern in patterns for category in pattern.categories})
+    recent_since = moment - RECHECK
+    span = store.recent_span(categories, recent_since)
+    if span is None:
+        return 0
+    longest = max(timedelta(minutes=pattern.window_minutes) for pattern in patterns)
+    rows = store.hostile_items(
+        categories, span[0] - longest - lookback(patterns), span[1] + longest
+    )
+    matches = find_patterns(items_from_rows(rows), patterns, recent_since)
+    if not matches:
+        return 0
+    built = pattern_alerts(
+        matches,
+        alerting.rules.version,
+        alerting.routing,
+        alerting.settings,
+        alerting.masker,
+        moment,
+    )
+    with warehouse.transaction():
+        new = warehouse.alerts.insert(
+            alerts_table(built.alerts), deliveries_table(built.deliveries), run_id
+        )
+    if new:
+        log.info("bullying patterns: %d new alert(s) (%d judged as firing)", new, len(matches))
+    return new
