@@ -45,6 +45,15 @@ browser:
 screenshots: install browser
 	$(BIN)/python -m testing.screenshots docs/screenshots
 
+# docs/data-dictionary.md from the comments a freshly migrated warehouse carries (the
+# descriptions declared in schemas/tables.py and schemas/views.py); a test checks it is current.
+data-dictionary: install
+	$(BIN)/python -m pipelines.usecases.dictionary docs/data-dictionary.md
+
+# docs/screenshots/report.png: `socmon report` on a seeded week, photographed by Chromium.
+report-screenshot: install browser
+	$(BIN)/python -m testing.report_screenshot docs/screenshots
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

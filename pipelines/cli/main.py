@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli.alerts import alerts, notify
+from pipelines.cli.analysts import export, query, report
 from pipelines.cli.classifiers import classify, evaluate, train
 from pipelines.cli.demo import demo
 from pipelines.cli.doctor import doctor
@@ -117,5 +118,8 @@ for command in (
     serve,
     doctor,
     status,
+    query,
+    export,
+    report,
 ):
     cli.add_command(command)

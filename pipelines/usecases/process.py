@@ -36,6 +36,7 @@ from pipelines.usecases.after_commit import finish_after_commit
 from pipelines.usecases.commit_step import check_quality, log_warnings, with_alerts
 from pipelines.usecases.compose import ProcessPlan, process_plan
 from pipelines.usecases.patterns import raise_pattern_alerts
+from pipelines.usecases.reference import keep_reference_tables
 from pipelines.warehouse import Warehouse, open_warehouse
 from pipelines.warehouse.commit import CommitCounts, StagedTables, commit_run, finish_empty_run
 
@@ -85,8 +86,10 @@ def process(
     """One pass with these settings (the warehouse opened here unless one is given)."""
     plan = process_plan(settings)
     if warehouse is not None:
+        keep_reference_tables(warehouse, settings)
         return run_process(plan, warehouse, extra_runner_options)
     with open_warehouse(settings.warehouse, writer="process") as opened:
+        keep_reference_tables(opened, settings)
         return run_process(plan, opened, extra_runner_options)
 
 

@@ -2,36 +2,60 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
 from importlib import resources
 
+from pipelines.warehouse.analytics import describe_schema
 from pipelines.warehouse.connection import Connection, now
 
 log = logging.getLogger(__name__)
 
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+#: ``NNNN_name.<back end>.sql``: statements of migration NNNN for one back end only, run after
+#: the shared file's in the same transaction (today: PostgreSQL's indexes, which DuckDB is
+#: better without). Everything else stays in the one file both back ends run.
+_BACK_END_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(duckdb|postgresql)\.sql$")
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One migration: its version, name and SQL statements."""
+    """One migration: its version, name and SQL statements (shared, and per back end)."""
 
     version: int
     name: str
     statements: tuple[str, ...]
+    back_end_statements: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def statements_for(self, kind: str) -> tuple[str, ...]:
+        """The statements a back end (``duckdb``, ``postgresql``) runs for this migration."""
+        extra = [
+            statements for back_end, statements in self.back_end_statements if back_end == kind
+        ]
+        return self.statements + tuple(statement for part in extra for statement in part)
 
 
 def available_migrations() -> list[Migration]:
     """Every migration, in version order."""
     migrations = []
+    back_end: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
     for entry in resources.files("schemas.migrations").iterdir():
+        if found := _BACK_END_FILE.match(entry.name):
+            statements = tuple(split_statements(entry.read_text(encoding="utf-8")))
+            back_end.setdefault(int(found[1]), []).append((found[3], statements))
         match = _FILE_NAME.match(entry.name)
         if not match:
             continue
         sql = entry.read_text(encoding="utf-8")
         migrations.append(Migration(int(match[1]), match[2], tuple(split_statements(sql))))
+    migrations = [
+        dataclasses.replace(each, back_end_statements=tuple(back_end.pop(each.version, ())))
+        for each in migrations
+    ]
+    if back_end:
+        raise RuntimeError(f"back-end migration files without a shared one: {sorted(back_end)}")
     migrations.sort(key=lambda migration: migration.version)
     versions = [migration.version for migration in migrations]
     if len(set(versions)) != len(versions):
@@ -76,7 +100,7 @@ def migrate(connection: Connection) -> list[int]:
         if migration.version in done:
             continue
         with connection.transaction():
-            for statement in migration.statements:
+            for statement in migration.statements_for(connection.kind):
                 connection.execute(statement)
             connection.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
@@ -85,6 +109,7 @@ def migrate(connection: Connection) -> list[int]:
         applied.append(migration.version)
         log.debug("applied warehouse migration %04d_%s", migration.version, migration.name)
     if applied:
+        describe_schema(connection)
         log.info(
             "warehouse schema brought to version %d (%d migration(s) applied%s)",
             applied[-1],

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any
 
 from pipelines.warehouse.alerts import AlertStore
+from pipelines.warehouse.analytics import AnalyticsStore
 from pipelines.warehouse.connection import Connection
 from pipelines.warehouse.connector_state import ConnectorState
 from pipelines.warehouse.dead_letters import DeadLetterStore
@@ -40,6 +41,7 @@ class Warehouse:
         self.quality = QualityStore(connection)
         self.connectors = ConnectorState(connection)
         self.status = StatusStore(connection)
+        self.analytics = AnalyticsStore(connection)
         self.transaction = connection.transaction
 
     def count(self, table: str) -> int:
