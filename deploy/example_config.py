@@ -73,6 +73,9 @@ def _accounts() -> Iterator[str]:
     yield "[[accounts]]"
     for name, child in model.model_fields.items():
         yield from _comment(child.description)
+        if name not in EXAMPLE_ACCOUNT and not child.is_required():
+            yield f"# {name} =    (unset by default)"
+            continue
         yield f"{name} = {_toml(EXAMPLE_ACCOUNT[name])}"
     yield ""
 

@@ -56,6 +56,27 @@ class OfficialAccount(BaseModel):
     handle: str = Field(min_length=1, description="Public handle or page name.")
     owner_email: str = Field(pattern=EMAIL_PATTERN)
     line_manager_email: str = Field(pattern=EMAIL_PATTERN)
+    head_of_comms_email: str | None = Field(
+        default=None,
+        pattern=EMAIL_PATTERN,
+        description="Escalation step 1 for this account (else alerts.escalation's).",
+    )
+    duty_email: str | None = Field(
+        default=None,
+        pattern=EMAIL_PATTERN,
+        description="Escalation step 2 for this account (else alerts.escalation's).",
+    )
+
+    def escalation_chain(self, head_of_comms: str | None, duty: str | None) -> tuple[str, ...]:
+        """Who is told, step by step, after the owner and line manager: the account's own
+        addresses, else the given defaults; an address already told earlier is skipped."""
+        told = {self.owner_email.lower(), self.line_manager_email.lower()}
+        chain: list[str] = []
+        for address in (self.head_of_comms_email or head_of_comms, self.duty_email or duty):
+            if address and address.lower() not in told:
+                told.add(address.lower())
+                chain.append(address.lower())
+        return tuple(chain)
 
 
 class WarehouseSettings(BaseModel):
@@ -161,7 +182,19 @@ class OperationsSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     email: str | None = Field(
-        default=None, pattern=EMAIL_PATTERN, description="Operations address for DQ failures."
+        default=None,
+        pattern=EMAIL_PATTERN,
+        description=(
+            "The platform team's address: one notice when a run fails, data quality stops a "
+            "run, an account or stream cannot be fetched, or a token is about to expire, and "
+            "one when it clears. Unset: the problems are only logged."
+        ),
+    )
+    token_warning_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="Warn when a page token expires within this many days (Facebook's "
+        "debug_token says when; checked by each `socmon notify`).",
     )
     outbox_dir: Path = Field(
         default=Path("socmon-data/outbox"),

@@ -579,6 +579,21 @@ ALERT_DELIVERIES = Table(
             "When sending started (a crash after it leaves the delivery `uncertain`)",
             False,
         ),
+        # An escalation to the next step of the account's routing chain (migration 0012).
+        (
+            "escalation_step",
+            pa.int32(),
+            "Step of the routing chain beyond the alert's recipients (1, 2, ...); empty when "
+            "not an escalation",
+            False,
+        ),
+        (
+            "escalated_from",
+            _TEXT,
+            "JSON array of the addresses told before who did not acknowledge",
+            False,
+        ),
+        ("escalated_since", _TIME, "When those addresses were told (UTC)", False),
     ),
     key=("delivery_id",),
     description="The email outbox: one delivery per alert and recipient.",
@@ -654,6 +669,47 @@ SCHEMA_MIGRATIONS = Table(
 )
 
 #: Every table of the warehouse, by name.
+#: What the platform team is told about (migration 0012): open problems and their notices.
+OPERATIONS_PROBLEMS = Table(
+    "operations_problems",
+    _columns(
+        (
+            "kind",
+            _TEXT,
+            "`failed_run`, `data_quality_stop`, `coverage_gap` or `token_expiring`",
+            False,
+        ),
+        ("subject", _TEXT, "What it is about: `process`, `<account>/<stream>`, `<account>`", False),
+        ("summary", _TEXT, "One line saying what is wrong", False),
+        ("detail", _TEXT, "JSON: the reason, what to do, the run or ingest concerned", False),
+        ("opened_at", _TIME, "Since when the problem has been seen (UTC)", False),
+        ("resolved_at", _TIME, "When it cleared (UTC); empty while open", False),
+    ),
+    key=("kind", "subject"),
+    description="Problems the platform team was told about, one per kind and subject.",
+)
+OPERATIONS_NOTICES = Table(
+    "operations_notices",
+    _columns(
+        ("notice_id", _TEXT, "sha256 of kind, subject, opened_at and event", False),
+        ("kind", _TEXT, "The problem's kind", False),
+        ("subject", _TEXT, "The problem's subject", False),
+        ("event", _TEXT, "`opened` or `resolved`", False),
+        ("recipient", _TEXT, "The operations address", False),
+        ("title", _TEXT, "The email's subject line", False),
+        ("body", _TEXT, "The email's text", False),
+        ("status", _TEXT, "`pending`, `sending`, `uncertain` or `sent`", False),
+        ("attempts", pa.int32(), "Send attempts", False),
+        ("next_attempt_at", _TIME, "When it is retried", False),
+        ("last_error", _TEXT, "Last SMTP error", False),
+        ("message_id", _TEXT, "Stable Message-ID of the email", False),
+        ("created_at", _TIME, "When the notice was made (UTC)", False),
+        ("sent_at", _TIME, "When the SMTP server accepted it", False),
+    ),
+    key=("notice_id",),
+    description="Operations notices: one when a problem opens and one when it clears.",
+)
+
 TABLES: dict[str, Table] = {
     table.name: table
     for table in (
@@ -674,6 +730,8 @@ TABLES: dict[str, Table] = {
         ALERT_EVENTS,
         ACCOUNTS,
         POLICY_CLAUSES,
+        OPERATIONS_PROBLEMS,
+        OPERATIONS_NOTICES,
         SCHEMA_MIGRATIONS,
     )
 }

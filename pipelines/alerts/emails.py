@@ -16,6 +16,8 @@ email: the masked, redacted excerpt and context, the link, the clauses and actio
 Message-ID is derived from the deliveries the email carries, so a repeat after a crash
 has the same id and mail systems can drop it. An email that lists only part of a burst
 or digest (the notifier caps emails by alert count and size) says how many more follow.
+An escalation (the alert went unacknowledged at an earlier step of its chain) says so in
+its subject and above the alert: who was told and did not acknowledge, and since when.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from pipelines.alerts import wording
 from pipelines.alerts.links import LinkSigner
 from pipelines.alerts.rules import Policy
 from schemas.alerts import Alert, DueDelivery
+from schemas.escalations import EscalationNote
 from schemas.vocabulary import CATEGORY_NAMES, SEVERITY_ORDER
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -89,6 +92,8 @@ class Card:
     buttons: list[tuple[str, str]]
     told: list[tuple[str, str]]
     details: list[str]
+    #: "Escalated: not acknowledged by ... since HH:MM zone", when this copy is an escalation.
+    escalation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,18 +126,23 @@ def compose(
     *,
     more: int = 0,
     fixed_id: str | None = None,
+    escalations: Mapping[str, EscalationNote] | None = None,
 ) -> EmailMessage:
     """One email for ``items`` (all to the same recipient).
 
     ``more``: alerts of the same burst or digest left for the next emails.
     ``fixed_id``: the Message-ID recorded when the email was first begun (a resend).
+    ``escalations``: by delivery id, the notes of the items that are escalations.
     """
+    notes = escalations or {}
     now = now or datetime.now(UTC)
     recipient = items[0].recipient
     ordered = _ordered(items, digest)
     top = _most_severe(ordered)
     to, cc = ([recipient], []) if digest else _headers(ordered, recipient, context)
     subject = _subject(ordered, digest, context) + (f" (+{more} more)" if more else "")
+    if any(item.delivery_id in notes for item in ordered):
+        subject = "[socmon] ESCALATED" + subject.removeprefix("[socmon]")
     values = {
         "subject": subject,
         "banner": wording.BANNERS[top.severity],
@@ -155,7 +165,10 @@ def compose(
             "by_severity": by_severity,
         }
     else:
-        cards = [_card(item.alert, recipient, context, now) for item in ordered]
+        cards = [
+            _card(item.alert, recipient, context, now, notes.get(item.delivery_id))
+            for item in ordered
+        ]
         where = wording.handle(top.account, dict(context.handles))
         values |= {"cards": cards, "where": where, "to": to, "cc": cc}
     kind = "digest" if digest else "immediate"
@@ -260,7 +273,23 @@ def _buttons(
     ]
 
 
-def _card(alert: Alert, recipient: str, context: EmailContext, now: datetime) -> Card:
+def escalation_line(note: EscalationNote, zone: ZoneInfo, now: datetime) -> str:
+    """The line "Escalated: not acknowledged by a, b since 14:30 GMT" (the day added when it
+    was not today)."""
+    since = note.since.astimezone(zone)
+    when = since.strftime("%H:%M %Z")
+    if since.date() != now.astimezone(zone).date():
+        when = f"{when} on {since.strftime('%a')} {since.day} {since.strftime('%b')}"
+    return f"Escalated: not acknowledged by {', '.join(note.escalated_from)} since {when}"
+
+
+def _card(
+    alert: Alert,
+    recipient: str,
+    context: EmailContext,
+    now: datetime,
+    note: EscalationNote | None = None,
+) -> Card:
     evidence = alert.evidence
     titles = {
         number: (clause.title, clause.summary) for number, clause in context.policy.clauses.items()
@@ -280,6 +309,7 @@ def _card(alert: Alert, recipient: str, context: EmailContext, now: datetime) ->
         buttons=_buttons(alert, recipient, context, now),
         told=[(address, context.role(address, alert.account)) for address in alert.recipients],
         details=wording.model_details(alert),
+        escalation=escalation_line(note, context.zone, now) if note else None,
     )
 
 

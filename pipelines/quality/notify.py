@@ -1,16 +1,17 @@
-"""Tells the platform team that a batch was stopped, by email to the operations address.
+"""What the platform team is told when data quality stops a batch.
 
-The message is written as an ``.eml`` file into the local outbox, one file per
-run, so a rerun of the notification never makes a second message. (Alert emails go
-through the notifier's SMTP sender; operations notices joining it is issue 18's work.)
+The notice itself is an operations notice (:mod:`pipelines.usecases.operations_notices`):
+the notifier (each ``socmon notify``, and so each ``socmon run``, also when its process
+step failed) finds the stopped run in the warehouse and sends one email through the same
+sender as alerts (SMTP, or an ``.eml`` file without a host), then one "resolved" email when
+a later run commits. Here: the lines that notice carries, and the log line written when the
+batch stops.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines.quality.results import DqResult
@@ -18,19 +19,8 @@ from pipelines.quality.results import DqResult
 log = logging.getLogger(__name__)
 
 
-def notify_operations(
-    address: str | None, outbox: Path, run_id: str, failures: list[DqResult]
-) -> Path | None:
-    """Write the failure message for one run into the outbox; return its path."""
-    if not address:
-        log.error("data quality stopped run %s; no operations.email configured to tell", run_id)
-        return None
-    message = EmailMessage()
-    message["From"] = "socmon <socmon@localhost>"
-    message["To"] = address
-    message["Subject"] = f"[socmon][DATA QUALITY] run {run_id} was not committed"
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(idstring=f"dq-{run_id}", domain="socmon.local")
+def stopped_batch_lines(run_id: str, failures: Sequence[DqResult]) -> list[str]:
+    """What went wrong with run ``run_id``'s batch, one line per failed expectation."""
     lines = [
         f"Run {run_id} stopped before writing to the warehouse: critical expectations failed.",
         "Its offsets were not advanced; the next run reads the same messages again.",
@@ -43,9 +33,23 @@ def notify_operations(
             f"{failure.explains}{count}"
         )
     lines += ["", f"Full report: socmon dq report {run_id}"]
-    message.set_content("\n".join(lines))
-    outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"dq-{run_id}.eml"
-    path.write_bytes(bytes(message))
-    log.error("data quality stopped run %s; told %s (%s)", run_id, address, path)
-    return path
+    return lines
+
+
+def notify_operations(
+    address: str | None, outbox: Path, run_id: str, failures: Sequence[DqResult]
+) -> None:
+    """Log that data quality stopped the run; the notifier's operations notice tells
+    ``address`` (nobody is told by email when it is unset). ``outbox`` is where that notice
+    is written when no SMTP host is set (the notifier's sender decides)."""
+    told = (
+        f"the next `socmon notify` tells {address} (emails as files: {outbox})"
+        if address
+        else "no operations.email set to tell"
+    )
+    log.error(
+        "data quality stopped run %s (%d critical expectation(s) failed); %s",
+        run_id,
+        len(failures),
+        told,
+    )

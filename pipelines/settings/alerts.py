@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from pipelines.settings.escalation import EscalationSettings
+
 #: The shipped rules and policy clauses (``pipelines/alerts/*.yaml``).
 ALERTS_DATA = Path(__file__).resolve().parent.parent / "alerts"
 DEFAULT_RULES = ALERTS_DATA / "rules.yaml"
@@ -64,6 +66,7 @@ class AlertSettings(BaseModel):
         ),
     )
     mask_offensive: bool = Field(default=True, description="Mask offensive words in emails.")
+    escalation: EscalationSettings = EscalationSettings()
 
     @field_validator("timezone")
     @classmethod

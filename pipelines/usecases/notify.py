@@ -40,13 +40,19 @@ for that one decision. With ``smtp.relay_drops_repeated_message_ids`` (only
 for a relay known to drop a Message-ID it has seen) and for ``.eml`` files
 (the same Message-ID is the same file), uncertain emails are resent
 automatically instead: the relay, not the notifier, then makes it once.
+
+Before sending, each run adds the escalations whose time has come
+(:mod:`pipelines.usecases.escalate`: deliveries in this same outbox, so they are sent by
+this run under the same guarantee); after sending, it tells the platform team about
+problems that opened or cleared (:mod:`pipelines.usecases.operations_notices`, through the
+same sender and the same states).
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -57,9 +63,12 @@ from pipelines.alerts.emails import compose
 from pipelines.config import Settings
 from pipelines.steps import reached
 from pipelines.usecases.compose import Mailing, mailing_for
+from pipelines.usecases.escalate import escalate_due, escalation_plan
+from pipelines.usecases.operations_notices import NoticeResult, TokenProbe, send_notices
 from pipelines.usecases.sender import Sender
 from pipelines.warehouse import Warehouse, open_warehouse
 from schemas.alerts import DueDelivery, StartedEmail
+from schemas.escalations import EscalationNote
 from schemas.vocabulary import SEVERITY_ORDER
 
 log = logging.getLogger(__name__)
@@ -80,6 +89,10 @@ class NotifyResult:
     uncertain: list[str] = field(default_factory=list)
     #: Where the emails went: the SMTP server, or the folder of .eml files.
     destination: str = ""
+    #: Escalations added by this run (each sent by it, unless held back or failed).
+    escalated: int = 0
+    #: What the platform team was told (None: notices were not checked).
+    notices: NoticeResult | None = None
 
 
 class Outbox(Protocol):
@@ -104,18 +117,32 @@ class Outbox(Protocol):
     def postpone(self, retries: Sequence[tuple[str, int, datetime]], reason: str) -> None: ...
 
 
+class EscalationNotes(Protocol):
+    """Which deliveries are escalations, and what their emails say (``Warehouse.escalations``)."""
+
+    def notes(self, delivery_ids: Sequence[str]) -> dict[str, EscalationNote]: ...
+
+
 def notify(
     settings: Settings,
     warehouse: Warehouse | None = None,
     now: datetime | None = None,
     sender: Sender | None = None,
+    token_probe: TokenProbe | None = None,
 ) -> NotifyResult:
-    """Send every due delivery once with these settings (the warehouse opened here if not given)."""
+    """Escalate what waited too long, send every due delivery once, then tell the platform
+    team what opened or cleared (the warehouse opened here if not given)."""
+    if warehouse is None:
+        with open_warehouse(settings.warehouse, writer="notify") as opened:
+            return notify(settings, opened, now, sender, token_probe)
     mailing = mailing_for(settings)
-    if warehouse is not None:
-        return send_due(mailing, warehouse.alerts, now, sender)
-    with open_warehouse(settings.warehouse, writer="notify") as opened:
-        return send_due(mailing, opened.alerts, now, sender)
+    now = now or datetime.now(UTC)
+    sender = sender or Sender(mailing.smtp, mailing.outbox_dir)
+    escalated = escalate_due(escalation_plan(settings), warehouse.escalations, now)
+    result = send_due(mailing, warehouse.alerts, now, sender, warehouse.escalations)
+    result.escalated = escalated
+    result.notices = send_notices(settings, warehouse, now, sender, token_probe)
+    return result
 
 
 def send_due(
@@ -123,6 +150,7 @@ def send_due(
     outbox: Outbox,
     now: datetime | None = None,
     sender: Sender | None = None,
+    escalations: EscalationNotes | None = None,
 ) -> NotifyResult:
     """Finish emails an earlier run began, then send every due delivery once; see the module."""
     now = now or datetime.now(UTC)
@@ -131,17 +159,28 @@ def send_due(
     sent_recently = outbox.emails_sent_last_hour(now)
     resumable = ("sending", "uncertain") if sender.drops_repeats else ("sending",)
     context = mailing.email_context()
-    for email in outbox.started(resumable):
+    started = outbox.started(resumable)
+    notes = _notes(escalations, [item for email in started for item in email.items])
+    for email in started:
         # Already decided by the run that began it: not held back again.
-        message = compose(email.items, email.digest, context, now, fixed_id=email.message_id)
+        message = compose(
+            email.items,
+            email.digest,
+            context,
+            now,
+            fixed_id=email.message_id,
+            escalations=notes,
+        )
         if _send(outbox, sender, message, list(email.items), now, mailing, result):
             result.resumed += 1
             sent_recently[email.recipient] = sent_recently.get(email.recipient, 0) + 1
     quiet = _in_quiet_hours(now, mailing.alerts.quiet_hours, mailing.zone)
-    for recipient_items, digest in _emails(outbox.due(now), mailing.alerts.burst_minutes):
+    due = outbox.due(now)
+    notes = _notes(escalations, due)
+    for recipient_items, digest in _emails(due, mailing.alerts.burst_minutes):
         critical = any(item.severity == "critical" for item in recipient_items)
         recipient = recipient_items[0].recipient
-        for items, message in _capped(recipient_items, digest, mailing, now):
+        for items, message in _capped(recipient_items, digest, mailing, now, notes):
             if not critical and (
                 quiet or sent_recently.get(recipient, 0) >= mailing.alerts.max_emails_per_hour
             ):
@@ -160,6 +199,15 @@ def send_due(
             ", ".join(result.uncertain),
         )
     return result
+
+
+def _notes(
+    escalations: EscalationNotes | None, items: Sequence[DueDelivery]
+) -> dict[str, EscalationNote]:
+    """The escalation notes of those of ``items`` that are escalations."""
+    if escalations is None or not items:
+        return {}
+    return escalations.notes([item.delivery_id for item in items])
 
 
 def _id(message: EmailMessage) -> str:
@@ -206,7 +254,11 @@ def _send(
 
 
 def _capped(
-    items: Sequence[DueDelivery], digest: bool, mailing: Mailing, now: datetime
+    items: Sequence[DueDelivery],
+    digest: bool,
+    mailing: Mailing,
+    now: datetime,
+    notes: Mapping[str, EscalationNote],
 ) -> Iterator[tuple[list[DueDelivery], EmailMessage]]:
     """The emails for one burst or digest, most severe alerts first, each within the caps."""
     remaining = sorted(items, key=lambda item: (-SEVERITY_ORDER[item.severity], _created(item)))
@@ -216,7 +268,9 @@ def _capped(
         size = min(limit, len(remaining))
         while True:
             chunk = remaining[:size]
-            message = compose(chunk, digest, context, now, more=len(remaining) - size)
+            message = compose(
+                chunk, digest, context, now, more=len(remaining) - size, escalations=notes
+            )
             length = len(bytes(message))
             if size == 1 or length <= mailing.alerts.max_email_bytes:
                 break
@@ -285,9 +339,13 @@ def describe(result: NotifyResult) -> str:
         + f"; {result.failed} failed (retried later); {result.held_back} held back "
         "(quiet hours or rate limit)"
     )
+    if result.escalated:
+        line += f"; {result.escalated} alert(s) escalated to the next step of their chain"
     if result.uncertain:
         line += (
             f"\n{len(result.uncertain)} email(s) held as uncertain (the mail server may have "
             "accepted them): see `socmon alerts uncertain`"
         )
+    if result.notices is not None and (result.notices.opened or result.notices.resolved):
+        line += "\n" + result.notices.describe()
     return line

@@ -14,7 +14,7 @@ from pipelines.usecases.ingest import IngestResult, ingest
 from pipelines.usecases.notify import NotifyResult, notify
 from pipelines.usecases.process import ProcessResult, process
 from pipelines.usecases.status import StageClock, record_tick_metrics
-from pipelines.warehouse import open_warehouse
+from pipelines.warehouse import Warehouse, open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,11 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
             with clock("ingest"):
                 ingested = ingest(effective, bootstrap, warehouse=warehouse)
             with clock("process"):
-                processed = process(effective, extra_runner_options, warehouse)
+                try:
+                    processed = process(effective, extra_runner_options, warehouse)
+                except Exception:
+                    _tell_anyway(effective, warehouse)
+                    raise
             warehouse.runs.link_ingest(
                 processed.run_id, ingested.ingest_id, ingested.describe_gaps()
             )
@@ -66,3 +70,12 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
             result = TickResult(bootstrap, embedded, ingested, processed, notified)
             record_tick_metrics(effective, warehouse, result, clock.seconds)
         return result
+
+
+def _tell_anyway(settings: Settings, warehouse: Warehouse) -> None:
+    """The process step failed: still send what is due, the notice of this failure among it
+    (the platform team must not wait for a tick that succeeds to hear that ticks fail)."""
+    try:
+        notify(settings, warehouse)
+    except Exception:  # the run's own failure is what the caller must see
+        log.exception("could not send notices after the failed process step")

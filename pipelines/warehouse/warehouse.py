@@ -15,6 +15,8 @@ from pipelines.warehouse.analytics import AnalyticsStore
 from pipelines.warehouse.connection import Connection
 from pipelines.warehouse.connector_state import ConnectorState
 from pipelines.warehouse.dead_letters import DeadLetterStore
+from pipelines.warehouse.escalations import EscalationStore
+from pipelines.warehouse.notices import NoticeStore
 from pipelines.warehouse.offsets import OffsetStore
 from pipelines.warehouse.privacy import PrivacyStore
 from pipelines.warehouse.quality import QualityStore
@@ -42,6 +44,8 @@ class Warehouse:
         self.connectors = ConnectorState(connection)
         self.status = StatusStore(connection)
         self.analytics = AnalyticsStore(connection)
+        self.escalations = EscalationStore(connection)
+        self.notices = NoticeStore(connection)
         self.transaction = connection.transaction
 
     def count(self, table: str) -> int:

@@ -7,6 +7,8 @@ Wire format as documented: ``/{version}/{page-id}/posts`` and
 errors are ``{"error": {"message", "type", "code", "error_subcode",
 "is_transient", "fbtrace_id"}}``; every answer carries ``X-App-Usage`` and
 ``X-Business-Use-Case-Usage``. Page access tokens are bound to their page.
+``/{version}/debug_token?input_token=T`` says whether a token is valid and when it expires
+(``expires_at`` in Unix seconds, 0 for never; set per token with ``expire_at``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from testing.simulators.server import Reply, Request
 from testing.simulators.world import FacebookComment, FacebookPost, World
 
 _PATH = re.compile(r"^/(v\d+\.\d+)/([0-9_]+)(?:/(posts|comments))?$")
+_DEBUG_TOKEN = re.compile(r"^/v\d+\.\d+/debug_token$")
 
 
 class GraphApiSimulator:
@@ -33,6 +36,8 @@ class GraphApiSimulator:
         #: token -> page id it was issued for
         self.page_tokens = dict(page_tokens)
         self.expired: set[str] = set()
+        #: token -> when it expires (absent: never), as debug_token reports it
+        self.expires_at: dict[str, datetime] = {}
         #: percentage reported in X-App-Usage (call_count), settable by tests
         self.app_usage = 5
         self.base_url = "http://127.0.0.1"
@@ -41,6 +46,13 @@ class GraphApiSimulator:
     def expire(self, token: str) -> None:
         """The token stops working (code 190, subcode 463)."""
         self.expired.add(token)
+
+    def expire_at(self, token: str, moment: datetime | None) -> None:
+        """debug_token says the token expires at ``moment`` (None: never)."""
+        if moment is None:
+            self.expires_at.pop(token, None)
+        else:
+            self.expires_at[token] = moment
 
     def __call__(self, request: Request) -> Reply:
         reply = self._answer(request)
@@ -51,6 +63,8 @@ class GraphApiSimulator:
         return reply
 
     def _answer(self, request: Request) -> Reply:
+        if _DEBUG_TOKEN.match(request.path):
+            return self._debug_token(request)
         match = _PATH.match(request.path)
         if not match:
             return graph_error(400, 100, "Unknown path components", "OAuthException")
@@ -79,6 +93,47 @@ class GraphApiSimulator:
             return self._object(object_id)
         except ValueError as error:
             return graph_error(400, 100, f"(#100) {error}", "OAuthException")
+
+    def _debug_token(self, request: Request) -> Reply:
+        caller = request.params.get("access_token", "")
+        if caller not in self.page_tokens:
+            return graph_error(400, 190, "Invalid OAuth access token.", "OAuthException")
+        if caller in self.expired:
+            return graph_error(
+                400,
+                190,
+                "Error validating access token: Session has expired.",
+                "OAuthException",
+                subcode=463,
+            )
+        token = request.params.get("input_token", "")
+        page_id = self.page_tokens.get(token)
+        if page_id is None or token in self.expired:
+            return Reply(
+                200,
+                {
+                    "data": {
+                        "error": {"code": 190, "message": "The access token is not valid."},
+                        "is_valid": False,
+                        "scopes": [],
+                    }
+                },
+            )
+        expires = self.expires_at.get(token)
+        return Reply(
+            200,
+            {
+                "data": {
+                    "app_id": "1000000000001",
+                    "type": "PAGE",
+                    "application": "social-monitor (simulated)",
+                    "expires_at": int(expires.timestamp()) if expires else 0,
+                    "is_valid": True,
+                    "profile_id": page_id,
+                    "scopes": ["pages_read_engagement", "pages_read_user_content"],
+                }
+            },
+        )
 
     def _posts(self, request: Request, version: str, page_id: str) -> Reply:
         since = _time_param(request.params.get("since"))

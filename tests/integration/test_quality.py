@@ -12,6 +12,7 @@ import pytest
 from pipelines.quality.report import render_report
 from pipelines.quality.results import DataQualityError
 from pipelines.settings.privacy import DEFAULT_RECOGNIZERS
+from pipelines.usecases.notify import notify
 from pipelines.usecases.process import process
 from pipelines.warehouse import open_warehouse
 from testing.synthetic import demo_lines, generate_records, record_line
@@ -53,6 +54,7 @@ def test_a_batch_leaking_email_is_not_committed_and_the_team_is_told(
     assert run["status"] == "failed" and LEFT_MESSAGE in run["error"]
     # Known, though nothing was committed.
     assert run["records_read"] == len(LEAKY) + len(demo_lines(100, seed=2))
+    notify(settings)  # the operations notice goes out with the next notifier run
     [message_file] = (tmp_path / "outbox").glob("*.eml")
     message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
     assert message["To"] == "platform@university.example"
