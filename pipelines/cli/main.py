@@ -19,7 +19,7 @@ from pipelines.cli.classifiers import classify, evaluate, train
 from pipelines.cli.demo import demo
 from pipelines.cli.doctor import doctor
 from pipelines.cli.operations import coverage, dq, runs
-from pipelines.cli.privacy import erase, pseudonym, redact, retention
+from pipelines.cli.privacy import erase, pseudonym, redact, retention, sar
 from pipelines.cli.serve import serve
 from pipelines.cli.stages import broker, ingest, migrate, process, run
 from pipelines.cli.status import status
@@ -105,6 +105,7 @@ for command in (
     demo,
     redact,
     erase,
+    sar,
     pseudonym,
     retention,
     dq,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -94,8 +95,50 @@ class PrivacyStore:
                 (subject_kind, subject, now(), reason[:500]),
             )
             counts = {"records": len(records), "detections": len(detections), "alerts": alerts}
-            self.audit(entry, None, {"erased": subject_kind, **counts})
+            self.audit(entry, None, {"erased": subject_kind, "subject": subject, **counts})
         return counts
+
+    def erase_from_patterns(self, subject: str, record_ids: Sequence[str]) -> dict[str, int]:
+        """Pattern alerts about an erased person or listing erased records.
+
+        One whose subject is the person is deleted with its deliveries and verdicts; one that
+        lists their items keeps the rest, each of theirs removed from its evidence (the
+        count notes how many were erased on request). Inside the caller's transaction.
+        Returns how many pattern alerts were deleted and how many items removed.
+        """
+        erased = set(record_ids)
+        deleted: list[str] = []
+        removed = 0
+        rows = self.connection.execute(
+            "SELECT alert_id, evidence FROM alerts WHERE record_id LIKE ?", ("pattern:%",)
+        )
+        for alert_id, text in rows:
+            evidence = json.loads(text or "{}")
+            pattern = evidence.get("pattern", {})
+            items = evidence.get("items", [])
+            kept = [item for item in items if item.get("record_id") not in erased]
+            if pattern.get("subject") == subject:
+                deleted.append(alert_id)
+            elif len(kept) < len(items):
+                removed += len(items) - len(kept)
+                pattern["items_erased"] = pattern.get("items_erased", 0) + len(items) - len(kept)
+                evidence["items"] = kept
+                self.connection.execute(
+                    "UPDATE alerts SET evidence = ? WHERE alert_id = ?",
+                    (json.dumps(evidence, sort_keys=True, ensure_ascii=False), alert_id),
+                )
+        if deleted:
+            marks = ", ".join("?" for _ in deleted)
+            self.alerts.delete(f"alert_id IN ({marks})", deleted)
+        return {"pattern_alerts": len(deleted), "pattern_items": removed}
+
+    def record_ids_of(self, subject_kind: str, subject: str) -> list[str]:
+        """The stored records one erasure subject covers."""
+        column = ERASURE_SUBJECTS.get(subject_kind)
+        if column is None:
+            raise WarehouseError(f"unknown erasure subject {subject_kind!r}")
+        rows = self.connection.execute(f"SELECT id FROM records WHERE {column} = ?", (subject,))
+        return [str(row[0]) for row in rows]
 
     def delete_older_than(
         self, cutoffs: dict[tuple[str, str], datetime], entry: AuditEntry
