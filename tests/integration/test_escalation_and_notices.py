@@ -4,21 +4,27 @@ the notifier, never slept."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from connectors.base import StreamCoverage
 from pipelines.config import Settings
-from pipelines.quality.results import DqResult
+from pipelines.quality.results import DataQualityError, DqResult
+from pipelines.settings.privacy import DEFAULT_RECOGNIZERS
 from pipelines.usecases.notify import NotifyResult, notify
+from pipelines.usecases.tick import run_tick
 from pipelines.warehouse import Warehouse, open_warehouse
 from pipelines.warehouse.alerts import alerts_table, deliveries_table
 from testing.simulators import SimulatedAccount, Simulators
 from tests.integration.test_alerts_and_email import Inbox, smtp  # noqa: F401 (the fixture)
+from tests.integration.test_quality import LEAKY
 from tests.pipelines.warehouse.test_stores import alert, deliveries
 from tests.support import SettingsFactory
 
@@ -356,3 +362,26 @@ def test_without_an_operations_address_problems_are_tracked_and_nobody_is_emaile
         assert warehouse.count("operations_problems") == 1
         assert warehouse.count("operations_notices") == 0
     assert inbox.messages == []
+
+
+def test_a_tick_whose_process_step_is_stopped_still_tells_the_platform_team(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    without_email = tuple(name for name in DEFAULT_RECOGNIZERS if name != "email")
+    outbox = tmp_path / "outbox"
+    settings = make_settings(
+        privacy={"recognizers": without_email},  # the gate stops what this filter leaks
+        operations={"email": PLATFORM, "outbox_dir": str(outbox)},
+        ingest={"replay_files": [str(tmp_path / "leaky.jsonl")]},
+    )
+    (tmp_path / "leaky.jsonl").write_bytes(b"\n".join(LEAKY) + b"\n")
+
+    with pytest.raises(DataQualityError):
+        run_tick(settings)
+
+    [notice] = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        for path in outbox.glob("*.eml")
+    ]
+    assert str(notice["Subject"]).startswith("[socmon][DATA QUALITY] data quality stopped run ")
+    assert "leaky.person" not in str(notice)
