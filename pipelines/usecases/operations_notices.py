@@ -66,6 +66,13 @@ _TITLES = {
 }
 
 
+#: A run problem is not cleared while runs fail the other way (a crash, then a stopped batch).
+_STILL_FAILING = {
+    ("failed_run", "process"): ("data_quality_stop", "process"),
+    ("data_quality_stop", "process"): ("failed_run", "process"),
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong now, as a notice says it."""
@@ -153,6 +160,8 @@ def reconcile(
             continue
         if row["kind"] == "token_expiring" and row["subject"] not in tokens_checked:
             continue  # not checked this time: still as it was
+        if key in _STILL_FAILING and _STILL_FAILING[key] in seen:
+            continue  # runs still fail, now in the other way: not cleared until one succeeds
         notice = _resolved_notice(row, recipient, zone, now) if recipient else None
         if store.resolve_problem(row["kind"], row["subject"], notice, now):
             result.resolved.append(row["summary"])

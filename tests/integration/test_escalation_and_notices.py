@@ -263,6 +263,33 @@ def test_a_data_quality_stop_sends_one_notice_and_one_resolved_notice(
     assert len(notices(inbox)) == 2
 
 
+def test_a_crash_then_a_stopped_batch_clear_only_when_a_run_succeeds(
+    settings: Settings,
+    warehouse: Warehouse,
+    smtp: tuple[Inbox, int],  # noqa: F811
+) -> None:
+    inbox, _ = smtp
+    warehouse.runs.start("run-1", "process", {})
+    warehouse.runs.fail("run-1", "KafkaError: the broker is unreachable")
+    run_notify(settings, warehouse, T0)
+    warehouse.runs.start("run-2", "process", {})
+    warehouse.runs.fail("run-2", "DataQualityError: data quality: batch of run run-2 ...")
+    run_notify(settings, warehouse, T0 + timedelta(minutes=5))
+    assert [subject.split("]")[1] for _, subject, _ in notices(inbox)] == [
+        "[FAILED RUN",
+        "[DATA QUALITY",
+    ]
+
+    warehouse.runs.start("run-3", "process", {})
+    warehouse.runs.succeed("run-3", {}, [])
+    run_notify(settings, warehouse, T0 + timedelta(minutes=10))
+    resolved = [subject for _, subject, _ in notices(inbox, 0)][2:]
+    assert sorted(resolved) == [
+        "[socmon][RESOLVED] `socmon process` is failing",
+        "[socmon][RESOLVED] data quality stopped run run-2: its batch was not committed",
+    ]
+
+
 def test_a_coverage_gap_names_the_account_stream_and_since_when(
     settings: Settings,
     warehouse: Warehouse,
