@@ -2,17 +2,26 @@
 
 The Beam pipeline writes here and nothing else; the commit step reads it.
 Converting records into warehouse rows happens here, at the warehouse edge.
+
+The staging location is a local directory or a URL that fsspec knows: ``s3://bucket/staging``
+(s3fs; the endpoint and credentials come from the environment, ``AWS_ENDPOINT_URL``,
+``AWS_ACCESS_KEY_ID``, ...), ``gs://`` (gcsfs), ``hdfs://`` (pyarrow's HDFS client). Workers
+on other machines need such shared storage; a local directory serves one machine. Locally a
+file is written beside its place and renamed; an object store shows an object only once its
+upload is complete, so a rerun of a task replaces a staged file whole either way.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import fsspec  # type: ignore[import-untyped]
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -118,26 +127,94 @@ def rows_to_table(rows: Sequence[StagedRow], schema: pa.Schema) -> pa.Table:
     return rows_to_arrow(rows, schema)
 
 
-def write_staged_table(table: pa.Table, path: Path, duplicates: int = 0) -> None:
+def is_remote(location: str | Path) -> bool:
+    """Whether a staging location is a URL (``s3://...``) rather than a local path."""
+    return "://" in str(location)
+
+
+def staged_path(directory: str | Path, name: str) -> str:
+    """``name`` inside a staging directory or URL."""
+    return f"{str(directory).rstrip('/')}/{name}"
+
+
+def file_name(path: str | Path) -> str:
+    """The last part of a staged file's path or URL."""
+    return str(path).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _filesystem(location: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    filesystem, path = fsspec.core.url_to_fs(location)
+    return filesystem, path
+
+
+def write_staged_table(table: pa.Table, path: str | Path, duplicates: int = 0) -> None:
     """Write one staged file atomically (a rerun of the same task overwrites it whole)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     metadata = dict(table.schema.metadata or {})
     metadata[DUPLICATES_METADATA_KEY] = str(duplicates).encode("ascii")
-    temporary = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table.replace_schema_metadata(metadata), temporary, compression="zstd")
-    temporary.replace(path)
+    with_metadata = table.replace_schema_metadata(metadata)
+    if is_remote(path):
+        filesystem, remote_path = _filesystem(str(path))
+        with filesystem.open(remote_path, "wb") as sink:
+            pq.write_table(with_metadata, sink, compression="zstd")
+        return
+    local = Path(path)
+    local.parent.mkdir(parents=True, exist_ok=True)
+    temporary = local.with_name(f".{local.name}.tmp")
+    pq.write_table(with_metadata, temporary, compression="zstd")
+    temporary.replace(local)
+
+
+def read_staged_table(path: str | Path) -> pa.Table:
+    """One staged file, from a local path or a URL."""
+    if not is_remote(path):
+        return pq.read_table(path)
+    filesystem, remote_path = _filesystem(str(path))
+    with filesystem.open(remote_path, "rb") as source:
+        return pq.read_table(source)
+
+
+def _read_metadata(path: str) -> pq.FileMetaData:
+    if not is_remote(path):
+        return pq.read_metadata(path)
+    filesystem, remote_path = _filesystem(path)
+    with filesystem.open(remote_path, "rb") as source:
+        return pq.read_metadata(source)
+
+
+def _staged_files(directory: str, pattern: str) -> list[str]:
+    """Staged files matching ``pattern``, sorted, as paths or URLs like ``directory``."""
+    if not is_remote(directory):
+        return sorted(str(path) for path in Path(directory).glob(pattern))
+    filesystem, remote_path = _filesystem(directory)
+    # Workers wrote these: what this process listed before is stale.
+    filesystem.invalidate_cache()
+    found = filesystem.glob(f"{remote_path.rstrip('/')}/{pattern}")
+    return sorted(filesystem.unstrip_protocol(path) for path in found)
+
+
+def remove_staged(directory: str | Path) -> None:
+    """Remove what a run staged (nothing happens if it is already gone)."""
+    if not is_remote(directory):
+        shutil.rmtree(directory, ignore_errors=True)
+        return
+    filesystem, remote_path = _filesystem(str(directory))
+    if filesystem.exists(remote_path):
+        filesystem.rm(remote_path, recursive=True)
 
 
 @dataclass(frozen=True)
 class StagedRun:
-    """What one run staged: the manifest the commit step works from."""
+    """What one run staged: the manifest the commit step works from.
+
+    ``directory`` and the files are local paths or URLs (``s3://...``).
+    """
 
     run_id: str
-    directory: Path
+    directory: str
     ranges: tuple[PartitionRange, ...]
-    record_files: tuple[Path, ...] = ()
-    dead_letter_files: tuple[Path, ...] = ()
-    detection_files: tuple[Path, ...] = ()
+    record_files: tuple[str, ...] = ()
+    dead_letter_files: tuple[str, ...] = ()
+    detection_files: tuple[str, ...] = ()
     records_read: int = 0
     records_staged: int = 0
     duplicates: int = 0
@@ -149,49 +226,59 @@ class StagedRun:
         accounted = self.records_staged + self.duplicates + self.out_of_scope + self.dead_letters
         return self.records_read == accounted
 
-    def save(self) -> Path:
-        """Write the manifest beside the staged files."""
-        path = self.directory / MANIFEST_NAME
+    def save(self) -> str:
+        """Write the manifest beside the staged files; return where."""
+        path = staged_path(self.directory, MANIFEST_NAME)
         payload = {
             "run_id": self.run_id,
             "ranges": [piece.to_json() for piece in self.ranges],
-            "record_files": [file.name for file in self.record_files],
-            "dead_letter_files": [file.name for file in self.dead_letter_files],
-            "detection_files": [file.name for file in self.detection_files],
+            "record_files": [file_name(file) for file in self.record_files],
+            "dead_letter_files": [file_name(file) for file in self.dead_letter_files],
+            "detection_files": [file_name(file) for file in self.detection_files],
             "records_read": self.records_read,
             "records_staged": self.records_staged,
             "duplicates": self.duplicates,
             "dead_letters": self.dead_letters,
             "out_of_scope": self.out_of_scope,
         }
-        self.directory.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        text = json.dumps(payload, indent=2)
+        if is_remote(path):
+            filesystem, remote_path = _filesystem(path)
+            with filesystem.open(remote_path, "w", encoding="utf-8") as sink:
+                sink.write(text)
+            return path
+        Path(self.directory).mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8")
         return path
 
 
 def staged_run_from_files(
-    run_id: str, directory: Path, ranges: tuple[PartitionRange, ...], records_read: int | None
+    run_id: str,
+    directory: str | Path,
+    ranges: tuple[PartitionRange, ...],
+    records_read: int | None,
 ) -> StagedRun:
     """The manifest of what a pipeline staged in ``directory``, counted from the files.
 
     ``records_read`` comes from the pipeline's metrics; when a runner reports none,
     the files' own total is used.
     """
-    record_files = sorted(directory.glob("records-*.parquet"))
-    side_files = {name: sorted(directory.glob(f"{name}-*.parquet")) for name in SIDE_TABLES}
+    location = str(directory)
+    record_files = _staged_files(location, "records-*.parquet")
+    side_files = {name: _staged_files(location, f"{name}-*.parquet") for name in SIDE_TABLES}
     staged = duplicates = 0
     for path in record_files:
-        metadata = pq.read_metadata(path)
+        metadata = _read_metadata(path)
         staged += metadata.num_rows
         duplicates += int((metadata.metadata or {}).get(DUPLICATES_METADATA_KEY, b"0"))
     side_counts = {
-        name: sum(pq.read_metadata(path).num_rows for path in paths)
+        name: sum(_read_metadata(path).num_rows for path in paths)
         for name, paths in side_files.items()
     }
     total = staged + duplicates + side_counts["dead_letters"] + side_counts["out_of_scope"]
     return StagedRun(
         run_id=run_id,
-        directory=directory,
+        directory=location,
         ranges=ranges,
         record_files=tuple(record_files),
         dead_letter_files=tuple(side_files["dead_letters"]),

@@ -6,10 +6,13 @@ those into warehouse rows in one transaction.
 
 Shape::
 
-    ranges ─ Reshuffle ─ Read ─ Parse+Protect ─┬─ ShardById ─ GroupByKey ─ StageLatestRecords
+    ranges ─ Reshuffle ─ Read ─ Parse+Protect ─┬─ records ─ ShardById ─ GroupByKey ─ StageLatest
                                                ├─ dead letters ─ GroupByKey ─ StageSideTable
                                                ├─ out of scope ─ GroupByKey ─ StageSideTable
                                                └─ detections ─── GroupByKey ─ StageSideTable
+
+Parse+Protect emits ``(kind, table)`` pairs and each branch selects its kind (``TablesOf``):
+the DaskRunner does not keep a multi-output ParDo's tagged outputs apart.
 
 Parse+Protect validates each message, drops records of unregistered accounts,
 detects personal data in the raw text (in memory only), and emits redacted
@@ -22,7 +25,16 @@ whatever partition it came from.
 
 Runs on the DirectRunner by default (``socmon process``); pass runner
 options after ``--``, e.g. ``socmon process -- --direct_running_mode=multi_processing
---direct_num_workers=2``, or ``--runner=FlinkRunner --flink_master=host:8081``.
+--direct_num_workers=2``, or ``--runner=FlinkRunner --flink_master=host:8081``, or a Dask
+cluster: ``--runner=apache_beam.runners.dask.dask_runner.DaskRunner
+--dask_client_address=tcp://scheduler:8786`` (Beam 2.77 knows it by its full path only).
+
+On the DaskRunner each element of ``Ranges`` is its own Dask partition unless
+``--dask_npartitions`` or ``--dask_partition_size`` says otherwise (Beam's default puts up to
+128 elements in one partition, and its Reshuffle does nothing, so one worker would read every
+range), and the run's ``records_read`` is counted from the staged files, since that runner
+returns no metrics. The staging directory may be a URL (``s3://bucket/staging``) that every
+worker can reach.
 """
 
 from __future__ import annotations
@@ -42,14 +54,16 @@ from pipelines.beam.transforms import (
     DEAD_LETTERS,
     DETECTIONS,
     OUT_OF_SCOPE,
+    RECORDS,
     ParseBatch,
     ShardById,
     StageLatestRecords,
     StageSideTable,
+    TablesOf,
 )
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.ranges import PartitionRange, split_range
-from pipelines.staging import StagedRun, staged_run_from_files
+from pipelines.staging import StagedRun, staged_path, staged_run_from_files
 from schemas.errors import SocmonError
 
 log = logging.getLogger(__name__)
@@ -67,7 +81,7 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
         *,
         topic: str,
         bootstrap_servers: str,
-        directory: Path,
+        directory: str | Path,
         batch_size: int,
         buckets: int,
         poll_timeout_s: float,
@@ -92,19 +106,18 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
             >> beam.ParDo(
                 ReadPartitionRange(self.bootstrap_servers, self.batch_size, self.poll_timeout_s)
             )
-            | "ParseAndProtect"
-            >> beam.ParDo(ParseBatch(self.topic, self.protection, self.scoring)).with_outputs(
-                DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS, main="records"
-            )
+            | "ParseAndProtect" >> beam.ParDo(ParseBatch(self.topic, self.protection, self.scoring))
         )
         staged_records = (
-            parsed.records
+            parsed
+            | f"Only{RECORDS}" >> beam.ParDo(TablesOf(RECORDS))
             | "ShardById" >> beam.ParDo(ShardById(self.buckets))
             | "GroupShards" >> beam.GroupByKey()
             | "StageRecords" >> beam.ParDo(StageLatestRecords(self.directory))
         )
         staged_side_tables = [
-            parsed[name]
+            parsed
+            | f"Only{name}" >> beam.ParDo(TablesOf(name))
             | f"Key{name}" >> beam.Map(lambda table: (0, table))
             | f"Gather{name}" >> beam.GroupByKey()
             | f"Stage{name}" >> beam.ParDo(StageSideTable(self.directory, name))
@@ -121,7 +134,7 @@ def run_pipeline(
     run_id: str,
     ranges: Sequence[PartitionRange],
     bootstrap_servers: str,
-    staging_dir: Path,
+    staging_dir: str | Path,
     batch_size: int,
     buckets: int,
     max_range_span: int,
@@ -131,10 +144,10 @@ def run_pipeline(
     scoring: ScoringSpec | None = None,
 ) -> StagedRun:
     """Run the pipeline over ``ranges`` and return the manifest of what it staged."""
-    directory = staging_dir / run_id
+    directory = staged_path(staging_dir, run_id)
     pieces = [piece for whole in ranges for piece in split_range(whole, max_range_span)]
     topic = ranges[0].topic
-    options = PipelineOptions(list(runner_options))
+    options = PipelineOptions(with_runner_defaults(runner_options))
     pipeline = beam.Pipeline(options=options)
     _ = (
         pipeline
@@ -152,10 +165,14 @@ def run_pipeline(
         )
     )
     result = pipeline.run()
-    result.wait_until_finish()
-    manifest = staged_run_from_files(
-        run_id, directory, tuple(ranges), _counter(result, "records_read")
-    )
+    try:
+        result.wait_until_finish()
+    finally:
+        _close_runner_client(result)
+    records_read = _counter(result, "records_read")
+    if records_read is None:
+        log.info("the runner reports no metrics: records read are counted from the staged files")
+    manifest = staged_run_from_files(run_id, directory, tuple(ranges), records_read)
     if not manifest.reconciles():
         raise ReconciliationError(
             f"run {run_id}: read {manifest.records_read} but staged {manifest.records_staged} "
@@ -164,6 +181,29 @@ def run_pipeline(
         )
     manifest.save()
     return manifest
+
+
+DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
+
+
+def with_runner_defaults(runner_options: Sequence[str]) -> list[str]:
+    """The runner options, plus one range piece per Dask partition when the DaskRunner is
+    chosen without a partitioning (its default puts up to 128 pieces on one worker)."""
+    options = list(runner_options)
+    dask = any(option in (f"--runner={DASK_RUNNER}", "--runner=DaskRunner") for option in options)
+    partitioned = any(
+        option.startswith(("--dask_npartitions", "--dask_partition_size")) for option in options
+    )
+    if dask and not partitioned:
+        options.append("--dask_partition_size=1")
+    return options
+
+
+def _close_runner_client(result: beam.runners.runner.PipelineResult) -> None:
+    # The DaskRunner's result holds the cluster client it opened and never closes it.
+    client = getattr(result, "client", None)
+    if client is not None and hasattr(client, "close"):
+        client.close()
 
 
 def _counter(result: beam.runners.runner.PipelineResult, name: str) -> int | None:

@@ -1,56 +1,82 @@
 """The pipeline's DoFns: thin adapters that count what they do and call the batch functions.
 
 The functions live in :mod:`pipelines.beam.batches`; the DoFns only load, count and emit.
+
+Written for every runner, including Beam's DaskRunner, which (Beam 2.77) runs ``setup`` and
+``teardown`` around every bundle and hands all of a multi-output ParDo's outputs to each
+consumer: so the protector and models are shared per worker process through Beam's
+:class:`~apache_beam.utils.shared.Shared`, and ``ParseBatch`` emits ``(kind, table)`` pairs
+that each branch selects with :class:`TablesOf` instead of tagged outputs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
-from apache_beam import pvalue
 from apache_beam.metrics.metric import Metrics
+from apache_beam.utils.shared import Shared
 
-from classifiers.model_set import ClassifierSet
 from pipelines.beam.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.beam.kafka_source import raw_messages
 from pipelines.beam.scoring import ScoringSpec
-from pipelines.privacy.protect import RecordProtector
 from pipelines.privacy.spec import ProtectionSpec
-from pipelines.staging import SIDE_TABLES, write_staged_table
+from pipelines.staging import SIDE_TABLES, staged_path, write_staged_table
 
+RECORDS = "records"
 DEAD_LETTERS = "dead_letters"
 OUT_OF_SCOPE = "out_of_scope"
 DETECTIONS = "detections"
+#: What ``ParseBatch`` emits, in this order for each batch.
+KINDS = (RECORDS, DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS)
+
+
+def without_secrets(protection: ProtectionSpec) -> ProtectionSpec:
+    """The spec minus the pseudonym key that settings may hold: this DoFn is pickled into the
+    pipeline graph, which a runner ships to workers and may store; each worker reads the key
+    from its own environment instead (:meth:`ProtectionSpec.build`)."""
+    if protection.privacy.pseudonym_key is None:
+        return protection
+    privacy = protection.privacy.model_copy(update={"pseudonym_key": None})
+    return dataclasses.replace(protection, privacy=privacy)
+
+
+class WorkerTools:
+    """The protector and classifiers one worker process loads once and shares."""
+
+    def __init__(self, protection: ProtectionSpec, scoring: ScoringSpec | None) -> None:
+        self.protector = protection.build()
+        self.classifiers = scoring.build() if scoring else None
 
 
 class ParseBatch(beam.DoFn):
-    """Valid, in-scope records — redacted and pseudonymised — go to the main output.
+    """Parses, scopes, scores and protects a batch; emits ``(kind, table)`` for each of
+    ``KINDS`` that has rows.
 
-    Dead letters, out-of-scope records and detections (privacy and classifiers) go to
-    tagged outputs. The classifiers, like the protector, are loaded once per worker.
+    ``records`` are valid, in-scope records, redacted and pseudonymised; the other kinds
+    are dead letters, out-of-scope records and detections (privacy and classifiers). The
+    protector and classifiers are loaded once per worker process, whatever the runner's
+    bundles.
     """
 
     def __init__(
         self, topic: str, protection: ProtectionSpec, scoring: ScoringSpec | None = None
     ) -> None:
         self.topic = topic
-        self.protection = protection
+        self.protection = without_secrets(protection)
         self.scoring = scoring
         self.valid = Metrics.counter("socmon", "records_valid")
         self.rejected = Metrics.counter("socmon", "dead_letters")
         self.skipped = Metrics.counter("socmon", "out_of_scope")
         self.unscored = Metrics.counter("socmon", "records_unscored")
-        self._protector: RecordProtector | None = None
-        self._classifiers: ClassifierSet | None = None
+        self._shared = Shared()
+        self._tools: WorkerTools | None = None
 
     def setup(self) -> None:
-        self._protector = self.protection.build()
-        self._classifiers = self.scoring.build() if self.scoring else None
+        self._tools = self._shared.acquire(lambda: WorkerTools(self.protection, self.scoring))
         # The protector and models live as long as the worker: keep the garbage collector
         # from walking their objects again at every full collection (a tenth of the
         # pipeline's time on the process benchmark); ``teardown`` hands them back.
@@ -59,21 +85,35 @@ class ParseBatch(beam.DoFn):
     def teardown(self) -> None:
         gc.unfreeze()
 
-    def process(self, batch: pa.Table) -> Iterator[Any]:
-        assert self._protector is not None, "setup() builds the protector"
-        parsed = parse_messages(raw_messages(batch), self.topic, self._protector, self._classifiers)
+    def process(self, batch: pa.Table) -> Iterator[tuple[str, pa.Table]]:
+        assert self._tools is not None, "setup() loads the protector"
+        parsed = parse_messages(
+            raw_messages(batch), self.topic, self._tools.protector, self._tools.classifiers
+        )
         self.valid.inc(parsed.records.num_rows)
         self.rejected.inc(parsed.dead_letters.num_rows)
         self.skipped.inc(parsed.out_of_scope.num_rows)
-        if parsed.records.num_rows:
-            yield parsed.records
-        for tag, table in (
-            (DEAD_LETTERS, parsed.dead_letters),
-            (OUT_OF_SCOPE, parsed.out_of_scope),
-            (DETECTIONS, parsed.detections),
+        for kind, table in zip(
+            KINDS,
+            (parsed.records, parsed.dead_letters, parsed.out_of_scope, parsed.detections),
+            strict=True,
         ):
             if table.num_rows:
-                yield pvalue.TaggedOutput(tag, table)
+                yield kind, table
+
+
+class TablesOf(beam.DoFn):
+    """The tables of one kind among ``ParseBatch``'s ``(kind, table)`` pairs."""
+
+    def __init__(self, kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}")
+        self.kind = kind
+
+    def process(self, element: tuple[str, pa.Table]) -> Iterator[pa.Table]:
+        kind, table = element
+        if kind == self.kind:
+            yield table
 
 
 class ShardById(beam.DoFn):
@@ -97,9 +137,9 @@ class StageLatestRecords(beam.DoFn):
         bucket, tables = shard
         kept, duplicates = keep_latest(tables)
         self.duplicates.inc(duplicates)
-        path = Path(self.directory) / f"records-{bucket:04d}.parquet"
+        path = staged_path(self.directory, f"records-{bucket:04d}.parquet")
         write_staged_table(kept, path, duplicates)
-        yield str(path)
+        yield path
 
 
 class StageSideTable(beam.DoFn):
@@ -114,6 +154,6 @@ class StageSideTable(beam.DoFn):
         schema = SIDE_TABLES[self.name]
         combined = pa.concat_tables(list(tables) or [schema.empty_table()])
         first_columns = [(name, "ascending") for name in schema.names[:3]]
-        path = Path(self.directory) / f"{self.name}-0000.parquet"
+        path = staged_path(self.directory, f"{self.name}-0000.parquet")
         write_staged_table(combined.sort_by(first_columns), path)
-        yield str(path)
+        yield path

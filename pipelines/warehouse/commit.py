@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from pipelines.audit import AuditEntry
 from pipelines.ranges import PartitionRange
-from pipelines.staging import StagedRun, of_kept_versions
+from pipelines.staging import StagedRun, of_kept_versions, read_staged_table
 from pipelines.warehouse.connection import now
 from pipelines.warehouse.edits import settle_findings
 from pipelines.warehouse.records import TOMBSTONED_BY_RUN, UpsertCounts, without_erased
@@ -245,8 +244,8 @@ def unscored_count(records: pa.Table | None) -> int:
     return int(pc.sum(pc.invert(records["scored"].fill_null(True))).as_py() or 0)
 
 
-def read_tables(paths: Sequence[object]) -> pa.Table | None:
-    """The staged files of one table, concatenated (None if there are none)."""
+def read_tables(paths: Sequence[str]) -> pa.Table | None:
+    """The staged files of one table (local paths or URLs), concatenated (None if none)."""
     if not paths:
         return None
-    return pa.concat_tables([pq.read_table(path) for path in paths])
+    return pa.concat_tables([read_staged_table(path) for path in paths])

@@ -8,18 +8,19 @@ from pathlib import Path
 
 import apache_beam as beam
 import pyarrow.parquet as pq
+import pytest
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.beam.kafka_source import raw_batch
 from pipelines.beam.transforms import (
     DEAD_LETTERS,
-    DETECTIONS,
-    OUT_OF_SCOPE,
+    RECORDS,
     ParseBatch,
     ShardById,
     StageLatestRecords,
     StageSideTable,
+    TablesOf,
 )
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.settings.privacy import PrivacySettings
@@ -50,22 +51,18 @@ def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path)
     ]
     directory = str(tmp_path)
     with test_pipeline.TestPipeline() as pipeline:
-        parsed = (
-            pipeline
-            | beam.Create(batches)
-            | beam.ParDo(ParseBatch("records", PROTECTION)).with_outputs(
-                DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS, main="records"
-            )
-        )
+        parsed = pipeline | beam.Create(batches) | beam.ParDo(ParseBatch("records", PROTECTION))
         staged = (
-            parsed.records
+            parsed
+            | "Records" >> beam.ParDo(TablesOf(RECORDS))
             | beam.ParDo(ShardById(3))
             | beam.GroupByKey()
             | beam.ParDo(StageLatestRecords(directory))
             | "Count" >> beam.combiners.Count.Globally()
         )
         dead = (
-            parsed[DEAD_LETTERS]
+            parsed
+            | "DeadLetters" >> beam.ParDo(TablesOf(DEAD_LETTERS))
             | beam.Map(lambda table: (0, table))
             | "GroupDead" >> beam.GroupByKey()
             | beam.ParDo(StageSideTable(directory, DEAD_LETTERS))
@@ -81,3 +78,12 @@ def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path)
     rows = [row for path in staged.record_files for row in pq.read_table(path).to_pylist()]
     assert next(row for row in rows if row["id"] == records[3].id)["text"] == "edited"
     assert len({row["id"] for row in rows}) == 40
+
+
+def test_tables_of_selects_one_kind_and_refuses_unknown_kinds() -> None:
+    batch = raw_batch(0, [0], [None], [b"x"])
+    select = TablesOf(DEAD_LETTERS)
+    assert list(select.process((DEAD_LETTERS, batch))) == [batch]
+    assert list(select.process((RECORDS, batch))) == []
+    with pytest.raises(ValueError, match="known: records, dead_letters"):
+        TablesOf("dead_letter")

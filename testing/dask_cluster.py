@@ -1,0 +1,201 @@
+"""A real Dask ``distributed`` cluster on 127.0.0.1: one scheduler and N worker processes.
+
+Used by the Dask integration tests, ``make dask-demo`` and
+``benchmarks/process_throughput.py --runner dask``. Each part is its own
+process, started with Dask's own command line (``python -m distributed.cli.dask_scheduler``
+and ``...dask_worker``), so a test can kill one worker by its pid and see what
+the pipeline does. Workers run without a nanny: a killed worker stays dead
+instead of being restarted behind the test's back.
+
+Workers get their environment from the caller: that is how the pseudonym key
+and storage credentials reach them, never through the pipeline graph.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+
+from schemas.errors import SocmonError
+
+#: Beam 2.77 knows the DaskRunner by its full path only.
+DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
+START_TIMEOUT_S = 60.0
+
+
+class DaskClusterError(SocmonError):
+    """The local Dask cluster did not start in time."""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, on loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LocalDaskCluster:
+    """A scheduler and ``workers`` single-threaded worker processes on loopback.
+
+    ``environment`` is added to each worker's environment (``None`` removes a variable).
+    """
+
+    def __init__(
+        self,
+        workers: int = 2,
+        environment: Mapping[str, str | None] | None = None,
+        threads_per_worker: int = 1,
+        memory_limit: str = "2GiB",
+    ) -> None:
+        self.worker_count = workers
+        self.environment = dict(environment or {})
+        self.threads_per_worker = threads_per_worker
+        self.memory_limit = memory_limit
+        self.port = 0
+        self.scheduler: subprocess.Popen[bytes] | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self._logs = tempfile.TemporaryDirectory(prefix="socmon-dask-")
+
+    @property
+    def address(self) -> str:
+        """The scheduler's address, for ``--dask_client_address``."""
+        return f"tcp://127.0.0.1:{self.port}"
+
+    def runner_options(self) -> list[str]:
+        """Beam options that send a pipeline to this cluster."""
+        return [f"--runner={DASK_RUNNER}", f"--dask_client_address={self.address}"]
+
+    def start(self) -> LocalDaskCluster:
+        """Start the scheduler, then the workers; return when all workers have joined."""
+        self.port = free_port()
+        self.scheduler = self._spawn(
+            "scheduler",
+            [
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dashboard-address",
+                ":0",
+                "--no-show",
+            ],
+            {},
+        )
+        for number in range(self.worker_count):
+            self.add_worker(number)
+        self.wait_for_workers(self.worker_count)
+        return self
+
+    def add_worker(self, number: int) -> subprocess.Popen[bytes]:
+        """Start one more worker process."""
+        worker = self._spawn(
+            f"worker-{number}",
+            [
+                "distributed.cli.dask_worker",
+                self.address,
+                "--host",
+                "127.0.0.1",
+                "--nthreads",
+                str(self.threads_per_worker),
+                "--no-nanny",
+                "--memory-limit",
+                self.memory_limit,
+                "--dashboard-address",
+                ":0",
+                "--name",
+                f"socmon-worker-{number}",
+            ],
+            self.environment,
+        )
+        self.workers.append(worker)
+        return worker
+
+    def wait_for_workers(self, count: int) -> None:
+        """Block until ``count`` workers are connected to the scheduler."""
+        from distributed import Client
+
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                with Client(self.address, timeout=5) as client:  # type: ignore[no-untyped-call]
+                    client.wait_for_workers(count, timeout=max(1.0, deadline - time.monotonic()))
+                    return
+            except (OSError, TimeoutError) as error:
+                if time.monotonic() > deadline:
+                    raise DaskClusterError(
+                        f"{count} Dask workers did not join {self.address} in "
+                        f"{START_TIMEOUT_S:.0f} s ({error}); logs in {self._logs.name}"
+                    ) from None
+                time.sleep(0.5)
+
+    def kill_worker(self, index: int = 0) -> None:
+        """SIGKILL one worker, as a machine or OOM killer would."""
+        worker = self.workers[index]
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+
+    def stop(self) -> None:
+        """Stop the workers, then the scheduler (a worker whose scheduler went first
+        would wait for it to come back)."""
+        for group in (self.workers, [self.scheduler]):
+            for process in group:
+                if process is not None and process.poll() is None:
+                    process.terminate()
+            for process in group:
+                if process is None:
+                    continue
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=10)
+        self.workers = []
+        self.scheduler = None
+        self._logs.cleanup()
+
+    def log_of(self, name: str) -> str:
+        """What one part printed (``scheduler`` or ``worker-N``)."""
+        path = Path(self._logs.name) / f"{name}.log"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+    def _spawn(
+        self, name: str, arguments: list[str], environment: Mapping[str, str | None]
+    ) -> subprocess.Popen[bytes]:
+        env = dict(os.environ)
+        for key, value in environment.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
+        log_file = (Path(self._logs.name) / f"{name}.log").open("wb")
+        try:
+            return subprocess.Popen(
+                [sys.executable, "-m", *arguments],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        finally:
+            log_file.close()
+
+    def __enter__(self) -> LocalDaskCluster:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,254 @@
+"""The pipeline on Beam's DaskRunner against a real two-worker ``distributed`` cluster.
+
+The same demo data goes through ingest → process → warehouse once on the DirectRunner
+and once on Dask; the warehouses must hold the same rows, byte for byte, apart from
+run ids and the times of the runs. A worker killed mid-run must leave every record
+stored exactly once after the next run; the pseudonym key reaches the workers only from
+their own environment; staging works on an S3-compatible server (moto, on loopback).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import pickle
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.beam.pipeline import run_pipeline
+from pipelines.beam.transforms import ParseBatch
+from pipelines.config import Settings
+from pipelines.kafka_admin import high_water_marks
+from pipelines.ranges import PartitionRange
+from pipelines.staging import remove_staged
+from pipelines.usecases.compose import process_plan
+from pipelines.usecases.process import process
+from pipelines.warehouse.commit import StagedTables
+from testing.dask_cluster import LocalDaskCluster, free_port
+from testing.synthetic import demo_lines
+from tests.integration.helpers import query, replay
+from tests.support import TEST_PSEUDONYM_KEY, SettingsFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+DEMO = demo_lines(600, seed=3)
+KEY_VARIABLE = "SOCMON_PRIVACY__PSEUDONYM_KEY"
+#: The tables a run writes, each with the columns that say which run wrote a row and when.
+COMPARED = {
+    "records": ("id", {"first_run_id", "last_run_id"}),
+    "detections": ("detection_id", {"run_id", "created_at"}),
+    "alerts": ("alert_id", {"run_id", "created_at"}),
+    "alert_deliveries": ("delivery_id", {"run_id", "created_at", "due_at", "next_attempt_at"}),
+    "dead_letters": ("value_sha256", {"run_id", "created_at", "dlq_updated_at"}),
+}
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalDaskCluster]:
+    """Two single-threaded workers with the tests' key in their environment."""
+    with LocalDaskCluster(workers=2, environment={KEY_VARIABLE: TEST_PSEUDONYM_KEY}) as started:
+        yield started
+
+
+def warehouse_rows(settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Every row a run wrote, minus run ids and run times, sorted by key."""
+    rows = {}
+    for table, (key, excluded) in COMPARED.items():
+        found = query(settings, f"SELECT * FROM {table} ORDER BY {key}")
+        rows[table] = [
+            {column: value for column, value in row.items() if column not in excluded}
+            for row in found
+        ]
+    return rows
+
+
+def test_two_dask_workers_store_what_the_direct_runner_stores(
+    make_settings: SettingsFactory, cluster: LocalDaskCluster, tmp_path: Path
+) -> None:
+    direct = make_settings()
+    replay(direct, DEMO, tmp_path / "demo.jsonl")
+    on_dask = direct.model_copy(
+        update={
+            "kafka": direct.kafka.model_copy(update={"consumer_group": "dask-group"}),
+            "warehouse": direct.warehouse.model_copy(
+                update={"url": f"duckdb:///{tmp_path / 'dask.duckdb'}"}
+            ),
+            "pipeline": direct.pipeline.model_copy(update={"staging_dir": tmp_path / "dask"}),
+        }
+    )
+
+    expected = process(direct)
+    result = process(on_dask, cluster.runner_options())
+
+    assert result.records_read == expected.records_read == len(DEMO)
+    assert result.reconciles()
+    assert (result.records_stored, result.dead_letters, result.out_of_scope) == (600, 6, 6)
+    assert result.duplicates == expected.duplicates
+    rows = warehouse_rows(on_dask)
+    assert rows == warehouse_rows(direct)
+    assert len(rows["records"]) == 600
+    assert rows["detections"], "the demo data raises detections on both runners"
+
+
+def test_a_worker_killed_mid_run_leaves_every_record_stored_once(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    replay(settings, DEMO, tmp_path / "demo.jsonl")
+    with LocalDaskCluster(workers=2, environment={KEY_VARIABLE: TEST_PSEUDONYM_KEY}) as doomed:
+        killed = threading.Event()
+        killer = threading.Thread(target=kill_first_busy_worker, args=(doomed, killed))
+        killer.start()
+        try:
+            first: Exception | None = None
+            try:
+                process(settings, doomed.runner_options())
+            except Exception as error:  # the run may fail cleanly instead of retrying
+                first = error
+        finally:
+            killer.join(timeout=120)
+        assert killed.is_set(), "a worker was killed while it ran part of the pipeline"
+        if first is not None:
+            assert query(settings, "SELECT count(*) AS n FROM records") == [{"n": 0}]
+            doomed.add_worker(2)
+            doomed.wait_for_workers(2)
+        process(settings, doomed.runner_options())
+
+    [stored] = query(settings, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM records")
+    assert stored == {"n": 600, "ids": 600}
+    statuses = [row["status"] for row in query(settings, "SELECT status FROM runs")]
+    assert "running" not in statuses
+    assert statuses.count("succeeded") >= 1
+    _, ends = high_water_marks(
+        settings.kafka.bootstrap_servers or "", settings.kafka.records_topic.name
+    )
+    offsets = query(settings, "SELECT kafka_partition, next_offset FROM offsets")
+    assert {row["kafka_partition"]: row["next_offset"] for row in offsets} == ends
+
+
+def kill_first_busy_worker(cluster: LocalDaskCluster, killed: threading.Event) -> None:
+    """Kill the first worker seen running a task of the pipeline."""
+    from distributed import Client
+
+    deadline = time.monotonic() + 120
+    with Client(cluster.address, timeout=10) as client:
+        while time.monotonic() < deadline:
+            busy = [address for address, tasks in client.processing().items() if tasks]
+            if busy:
+                names = {
+                    address: info["name"]
+                    for address, info in client.scheduler_info()["workers"].items()
+                }
+                index = int(str(names[busy[0]]).rsplit("-", 1)[-1])
+                cluster.kill_worker(index)
+                killed.set()
+                return
+            time.sleep(0.05)
+
+
+def test_workers_take_the_pseudonym_key_from_their_own_environment(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    settings = make_settings()
+    replay(settings, DEMO, tmp_path / "demo.jsonl")
+    worker_key = "a-key-only-the-workers-hold-0123456789"
+    spec = process_plan(settings).protection
+    assert TEST_PSEUDONYM_KEY.encode() not in pickle.dumps(ParseBatch("topic", spec))
+
+    with LocalDaskCluster(workers=2, environment={KEY_VARIABLE: worker_key}) as keyed:
+        process(settings, keyed.runner_options())
+
+    line = next(json.loads(line) for line in DEMO if _is_public_author(line))
+    [stored] = query(settings, "SELECT author_id FROM records WHERE id = ?", (line["id"],))
+    message = f"{line['platform']}:{line['author']['id']}".encode()
+    assert stored["author_id"] == hmac.digest(worker_key.encode(), message, "sha256").hex()
+    client_side = hmac.digest(TEST_PSEUDONYM_KEY.encode(), message, hashlib.sha256).hex()
+    assert stored["author_id"] != client_side
+
+
+def _is_public_author(line: bytes) -> bool:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and not record.get("author", {}).get("is_official", True)
+
+
+@pytest.fixture
+def s3_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """moto's S3-compatible server on loopback with one bucket; its settings as environment."""
+    boto3 = pytest.importorskip("boto3")
+    server_module = pytest.importorskip("moto.server")
+    port = free_port()
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    environment = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    boto3.client("s3", endpoint_url=environment["AWS_ENDPOINT_URL"]).create_bucket(
+        Bucket="socmon-staging"
+    )
+    try:
+        yield environment
+    finally:
+        server.stop()
+
+
+def test_dask_workers_stage_on_s3_and_the_commit_step_reads_it_there(
+    make_settings: SettingsFactory, s3_bucket: dict[str, str], tmp_path: Path
+) -> None:
+    settings = make_settings()
+    replay(settings, DEMO, tmp_path / "demo.jsonl")
+    plan = process_plan(settings)
+    topic = settings.kafka.records_topic.name
+    _, ends = high_water_marks(settings.kafka.bootstrap_servers or "", topic)
+    ranges = [PartitionRange(topic, partition, 0, end) for partition, end in sorted(ends.items())]
+
+    def staged_on(staging_dir: str, runner_options: list[str]) -> StagedTables:
+        staged = run_pipeline(
+            run_id="run-1",
+            ranges=ranges,
+            bootstrap_servers=plan.bootstrap_servers,
+            staging_dir=staging_dir,
+            batch_size=100,
+            buckets=4,
+            max_range_span=150,
+            poll_timeout_s=20,
+            runner_options=runner_options,
+            protection=plan.protection,
+            scoring=plan.scoring,
+        )
+        assert staged.reconciles()
+        assert staged.records_read == len(DEMO)
+        tables = StagedTables.read(staged)
+        if staging_dir.startswith("s3://"):
+            assert all(path.startswith("s3://socmon-staging/") for path in staged.record_files)
+            import fsspec
+
+            filesystem = fsspec.filesystem("s3")
+            assert filesystem.exists("socmon-staging/staging/run-1/manifest.json")
+            remove_staged(staged.directory)
+            assert not filesystem.exists("socmon-staging/staging/run-1")
+        return tables
+
+    environment = {KEY_VARIABLE: TEST_PSEUDONYM_KEY, **s3_bucket}
+    with LocalDaskCluster(workers=2, environment=environment) as remote:
+        on_s3 = staged_on("s3://socmon-staging/staging", remote.runner_options())
+    local = staged_on(str(tmp_path / "local"), [])
+
+    assert on_s3.records is not None and local.records is not None
+    assert on_s3.records.num_rows == 600
+    assert on_s3.records.sort_by("id").equals(local.records.sort_by("id"))
+    assert on_s3.dead_letters is not None and local.dead_letters is not None
+    assert on_s3.dead_letters.equals(local.dead_letters)
