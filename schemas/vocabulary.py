@@ -20,7 +20,8 @@ DETECTION_CATEGORIES: tuple[DetectionCategory, ...] = get_args(DetectionCategory
 
 #: What an alert can be about: a detection, or a text rule (confidential terms, policy checks).
 Category = Literal[
-    "offensive", "hate", "threat", "misleading", "personal_data", "confidential", "policy"
+    "offensive", "hate", "threat", "misleading", "personal_data", "confidential", "policy",
+    "bullying",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 
@@ -33,6 +34,7 @@ CATEGORY_NAMES: dict[str, str] = {
     "personal_data": "Personal data in an official post",
     "confidential": "Confidential matter in an official post",
     "policy": "Policy check",
+    "bullying": "Bullying pattern",
 }
 
 #: Categories whose explaining terms are masked in emails.
