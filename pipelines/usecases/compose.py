@@ -7,17 +7,12 @@ environment for the pseudonym key, so a bad configuration fails before any work 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from connectors.config import KafkaSettings
 from pipelines.alerts.build import Masker, Routing
-from pipelines.alerts.emails import EmailContext
-from pipelines.alerts.links import LinkError, LinkSigner, signer_from_settings
 from pipelines.alerts.masking import OffensiveMasker
-from pipelines.alerts.rules import LoadedRules, Policy, RulesError, load_rules
 from pipelines.audit import AuditEntry
 from pipelines.beam.scoring import ScoringSpec
 from pipelines.config import (
@@ -29,8 +24,10 @@ from pipelines.config import (
 )
 from pipelines.privacy.pseudonyms import PseudonymKeyError, key_from_environment
 from pipelines.privacy.spec import ProtectionSpec
-from pipelines.settings.alerts import AlertSettings, SmtpSettings
 from pipelines.usecases.commit_step import Alerting
+from pipelines.usecases.mailing import Mailing, mailing_for, rules_for
+
+__all__ = ["Mailing", "ProcessPlan", "mailing_for", "process_plan", "rules_for"]
 
 
 @dataclass(frozen=True)
@@ -48,38 +45,6 @@ class ProcessPlan:
     audit: AuditEntry
 
 
-@dataclass(frozen=True)
-class Mailing:
-    """What the notifier needs: timing and limits, the mail server, the clauses, the accounts'
-    handles, owners and line managers, and the signer of the emails' links (None: no key)."""
-
-    alerts: AlertSettings
-    smtp: SmtpSettings
-    outbox_dir: Path
-    policy: Policy
-    handles: Mapping[str, str]
-    owners: Mapping[str, str] = field(default_factory=dict)
-    managers: Mapping[str, str] = field(default_factory=dict)
-    signer: LinkSigner | None = None
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The university's time zone: quiet hours and the times emails show."""
-        return ZoneInfo(self.alerts.timezone)
-
-    def email_context(self) -> EmailContext:
-        """What every email composed with these settings needs besides its alerts."""
-        return EmailContext(
-            sender=self.smtp.sender,
-            policy=self.policy,
-            handles=self.handles,
-            zone=self.zone,
-            owners=self.owners,
-            managers=self.managers,
-            signer=self.signer,
-        )
-
-
 def require_bootstrap(settings: Settings) -> str:
     """The broker address, or a config error saying how to get one."""
     if not settings.kafka.bootstrap_servers:
@@ -88,14 +53,6 @@ def require_bootstrap(settings: Settings) -> str:
             "SOCMON_KAFKA__BOOTSTRAP_SERVERS, or use `socmon run`, which starts an embedded broker"
         )
     return settings.kafka.bootstrap_servers
-
-
-def rules_for(settings: Settings) -> LoadedRules:
-    """The validated rules and policy; a bad rules file is a configuration error (exit 2)."""
-    try:
-        return load_rules(settings.alerts.rules_file, settings.alerts.policy_file)
-    except RulesError as error:
-        raise ConfigError(f"alerts.rules_file: {error}") from None
 
 
 def routing_for(settings: Settings) -> Routing:
@@ -175,28 +132,4 @@ def process_plan(settings: Settings) -> ProcessPlan:
         alerting=Alerting(rules, routing_for(settings), settings.alerts, masker_for(settings)),
         account_keys=tuple(account.key for account in settings.accounts),
         audit=audit_entry(settings, "process"),
-    )
-
-
-def mailing_for(settings: Settings) -> Mailing:
-    """What `socmon notify` needs: the clauses from the policy file, read once; the link
-    signer when a link key is set (a key too short to be safe is a configuration error)."""
-    review = settings.review
-    try:
-        signer = signer_from_settings(
-            review.link_key.get_secret_value() if review.link_key else None,
-            review.base_url,
-            review.link_ttl_hours,
-        )
-    except LinkError as error:
-        raise ConfigError(f"review.link_key: {error}") from None
-    return Mailing(
-        alerts=settings.alerts,
-        smtp=settings.smtp,
-        outbox_dir=settings.operations.outbox_dir,
-        policy=rules_for(settings).policy,
-        handles={account.key: account.handle for account in settings.accounts},
-        owners={account.key: account.owner_email for account in settings.accounts},
-        managers={account.key: account.line_manager_email for account in settings.accounts},
-        signer=signer,
     )

@@ -62,8 +62,8 @@ from zoneinfo import ZoneInfo
 from pipelines.alerts.emails import compose
 from pipelines.config import Settings
 from pipelines.steps import reached
-from pipelines.usecases.compose import Mailing, mailing_for
 from pipelines.usecases.escalate import escalate_due, escalation_plan
+from pipelines.usecases.mailing import Mailing, mailing_for
 from pipelines.usecases.operations_notices import NoticeResult, TokenProbe, send_notices
 from pipelines.usecases.sender import Sender
 from pipelines.warehouse import Warehouse, open_warehouse

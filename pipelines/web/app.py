@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from pipelines.alerts.links import signer_from_settings
 from pipelines.config import ConfigError, Settings
-from pipelines.usecases.compose import rules_for
+from pipelines.usecases.mailing import rules_for
 from pipelines.warehouse import open_warehouse
 from pipelines.web.alert_page import act, open_alert
 from pipelines.web.context import Now, ReviewContext, utc_now
