@@ -54,6 +54,11 @@ def test_demo_twice_on_the_same_directory_adds_no_rows(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "reconciles                   : yes" in first.stdout
     assert "coverage gaps                : none" in first.stdout
+    # What a person reads: a short page, no library chatter, a link to review the worst alert.
+    output = (first.stderr + first.stdout).splitlines()
+    assert len(output) < 60, "\n".join(output)
+    assert not [line for line in output if "great_expectations" in line or "apitools" in line]
+    assert "http://127.0.0.1:8765/alerts/" in first.stdout
     counts = row_counts(workdir / "warehouse.duckdb")
     # 3 accounts x 30 posts x 20 replies or comments, 2 x 25 mentions (the demo's seed plan)
     assert counts == {"records": 3 * 30 * 21 + 2 * 25, "dead_letters": 0}
