@@ -211,6 +211,20 @@ class OperationsSettings(BaseModel):
         description="Prometheus Pushgateway that each `socmon run` pushes its metrics to "
         "(job `socmon`). Unset: nothing is pushed.",
     )
+    report_recipients: tuple[str, ...] = Field(
+        default=(),
+        description="Who `socmon report --send` emails the weekly report to (comms managers).",
+    )
+
+    @field_validator("report_recipients")
+    @classmethod
+    def _recipient_addresses(cls, addresses: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        bad = [address for address in addresses if not re.match(EMAIL_PATTERN, address)]
+        if bad:
+            raise ValueError(f"not email addresses: {', '.join(bad)}")
+        return addresses
 
 
 class IngestSettings(BaseModel):

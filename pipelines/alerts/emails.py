@@ -47,7 +47,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Headers are not folded below SMTP's limit of 998 characters: Python folds a subject that
 #: fits on a line of its own right after "Subject:", and readers then see it start with a
 #: space. Body lines longer than this are still encoded (quoted-printable or base64).
-_POLICY = email.policy.default.clone(max_line_length=998)
+EMAIL_POLICY = email.policy.default.clone(max_line_length=998)
 #: A digest line shows at most this much of the excerpt.
 DIGEST_EXCERPT_CHARACTERS = 100
 
@@ -172,7 +172,7 @@ def compose(
         where = wording.handle(top.account, dict(context.handles))
         values |= {"cards": cards, "where": where, "to": to, "cc": cc}
     kind = "digest" if digest else "immediate"
-    message = EmailMessage(policy=_POLICY)
+    message = EmailMessage(policy=EMAIL_POLICY)
     message["From"] = context.sender
     message["To"] = ", ".join(to)
     if cc:

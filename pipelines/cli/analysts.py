@@ -142,8 +142,15 @@ def export(
     show_default=True,
     help="HTML file to write.",
 )
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Also email it to [operations] report_recipients (through [smtp], or .eml files).",
+)
 @click.pass_context
-def report(context: click.Context, period: str, until: datetime | None, out_path: Path) -> None:
+def report(
+    context: click.Context, period: str, until: datetime | None, out_path: Path, send: bool
+) -> None:
     """Write the weekly report for comms managers: one self-contained HTML page with charts.
 
     Activity per account, alerts by category and severity, time to acknowledge, precision
@@ -164,3 +171,14 @@ def report(context: click.Context, period: str, until: datetime | None, out_path
     aside.write_text(page, encoding="utf-8")
     aside.replace(out_path)
     click.echo(str(out_path))
+    if send:
+        from pipelines.usecases.report_mail import send_report
+
+        settings = settings_of(context)
+        recipients = settings.operations.report_recipients
+        if not recipients:
+            raise BadUsage("--send: set [operations] report_recipients to the comms managers")
+        where = send_report(
+            page, end, length, recipients, settings.smtp, settings.operations.outbox_dir
+        )
+        click.echo(f"sent to {len(recipients)} recipient(s) through {where}")

@@ -28,7 +28,6 @@ problems are tracked and logged, and nobody is emailed.
 
 from __future__ import annotations
 
-import email.policy
 import hashlib
 import json
 import logging
@@ -44,6 +43,7 @@ from zoneinfo import ZoneInfo
 from connectors.errors import ConnectorError
 from connectors.facebook_api import GraphApi
 from connectors.facebook_tokens import TokenState, token_state
+from pipelines.alerts.emails import EMAIL_POLICY
 from pipelines.config import Settings
 from pipelines.quality.notify import stopped_batch_lines
 from pipelines.quality.results import DqResult
@@ -57,7 +57,6 @@ log = logging.getLogger(__name__)
 TokenProbe = Callable[[Settings], Mapping[str, TokenState]]
 KINDS = ("failed_run", "data_quality_stop", "coverage_gap", "token_expiring")
 #: Subjects are not folded (a folded subject reads with a leading space; see emails.py).
-_POLICY = email.policy.default.clone(max_line_length=998)
 _TITLES = {
     "failed_run": "FAILED RUN",
     "data_quality_stop": "DATA QUALITY",
@@ -429,7 +428,7 @@ def _resolved_notice(
 
 
 def _message(notice: Notice, from_address: str, now: datetime) -> EmailMessage:
-    message = EmailMessage(policy=_POLICY)
+    message = EmailMessage(policy=EMAIL_POLICY)
     message["From"] = from_address
     message["To"] = notice.recipient
     message["Date"] = format_datetime(now)

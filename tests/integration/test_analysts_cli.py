@@ -8,6 +8,8 @@ exports are partitioned by date and carry the warehouse's descriptions.
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import json
 from pathlib import Path
 
@@ -177,3 +179,44 @@ def test_export_csv_and_refusals(settings: Settings, tmp_path: Path) -> None:
         refused = run_cli(settings, "export", *arguments, "--out", str(tmp_path))
         assert refused.returncode == 2
         assert message in refused.stderr
+
+
+def test_the_report_is_emailed_to_its_recipients_once_per_period(
+    settings: Settings, tmp_path: Path
+) -> None:
+    outbox = tmp_path / "outbox"
+    asked = settings.model_copy(
+        update={
+            "operations": settings.operations.model_copy(
+                update={
+                    "outbox_dir": outbox,
+                    "report_recipients": (
+                        "comms@university.example",
+                        "vc-office@university.example",
+                    ),
+                }
+            )
+        }
+    )
+    arguments = ("report", "--until", "2026-11-25", "--out", str(tmp_path / "r.html"), "--send")
+
+    first = run_cli(asked, *arguments)
+    again = run_cli(asked, *arguments)  # the same week again: the same Message-IDs
+
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert "sent to 2 recipient(s) through .eml files" in first.stdout
+    emails = sorted(outbox.glob("*.eml"))
+    assert len(emails) == 2  # one file per Message-ID: the rerun wrote the same two
+    read = [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in emails
+    ]
+    assert sorted(str(message["To"]) for message in read) == [
+        "comms@university.example",
+        "vc-office@university.example",
+    ]
+    for message in read:
+        assert str(message["Subject"]).startswith("[socmon] Report on the official accounts")
+        attached = [part.get_filename() for part in message.iter_attachments()]
+        assert attached == ["report.html"]
+    unasked = run_cli(settings, *arguments)
+    assert unasked.returncode == 2 and "report_recipients" in unasked.stderr
