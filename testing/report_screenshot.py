@@ -31,8 +31,8 @@ from pipelines.staging import RECORD_ARROW_SCHEMA
 from pipelines.usecases.reference import keep_reference_tables
 from pipelines.usecases.report import write_report
 from pipelines.warehouse import Warehouse, open_warehouse
+from testing.browser import CHROMIUM, CHROMIUM_ARGS
 from testing.review_demo import seed
-from testing.screenshots import CHROMIUM, CHROMIUM_ARGS
 from testing.synthetic import DEMO_ACCOUNTS, demo_account_settings
 
 REVIEWER = "comms@university.example"

@@ -24,20 +24,10 @@ from pipelines.config import Settings
 from pipelines.usecases.notify import notify
 from pipelines.warehouse import open_warehouse
 from pipelines.web import create_app
+from testing.browser import CHROMIUM, CHROMIUM_ARGS
 from testing.review_demo import SAMPLES, raise_alerts, seed, serving
 from testing.synthetic import demo_account_settings
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Signs this throwaway warehouse's links only.
 DEMO_KEY = "screenshots-only-key-not-for-deployment-0123"
 REVIEWER = "comms@university.example"

@@ -7,12 +7,10 @@ no personal data (no post text, author pseudonym or reviewer address).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from pipelines.warehouse import open_warehouse
 from tests.integration.helpers import run_cli
@@ -20,31 +18,6 @@ from tests.pipelines.warehouse.analytics_data import AUTHOR_A, REVIEWER, SECRET_
 from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
-
-CHROMIUM = "/usr/bin/chromium"
-#: No sandbox (root in a container), no GPU, and nothing fetched from the internet.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is required under CI: `make browser` installs it")
-        pytest.skip(f"{CHROMIUM} is not installed (`make browser`)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_the_weekly_report_renders_offline_with_its_charts_and_no_personal_data(

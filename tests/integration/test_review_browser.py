@@ -10,7 +10,6 @@ token, script in a post, another account's alerts.
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from connectors.broker import free_loopback_port
 from pipelines.config import Settings
@@ -44,35 +43,11 @@ from tests.pipelines.web.support import (
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = "/usr/bin/chromium"
-#: No sandbox (root in a container), no GPU, and nothing fetched from the internet.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE = Sample(
     '<script>alert("x")</script><img src=x onerror="alert(1)"> you <b>idiot</b>',
     (("offensive", 0.95, ()),),
     parent="<iframe src=javascript:alert(2)></iframe>",
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is required under CI: `make browser` installs it")
-        pytest.skip(f"{CHROMIUM} is not installed (`make browser`)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @dataclass
