@@ -54,6 +54,12 @@ data-dictionary: install
 report-screenshot: install browser
 	$(BIN)/python -m testing.report_screenshot docs/screenshots
 
+# The demo's tick with `socmon process` on Beam's DaskRunner: a scheduler and two worker
+# processes on 127.0.0.1 (testing/dask_cluster.py), stopped when the tick ends.
+.PHONY: dask-demo
+dask-demo: install
+	$(BIN)/python -m testing.dask_demo --workdir demo-output-dask --workers 2
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -9,10 +9,22 @@ the same run times:
   validate, deduplicate, stage), the commit transaction into DuckDB and the
   post-commit steps.
 
-The last line is machine-readable:
-``process_records_per_s=N raw_read_records_per_s=M process_vs_raw_read=R``.
+With ``--runner dask`` it also runs `process` on a local Dask cluster (Beam's DaskRunner)
+of each ``--workers`` count, one single-threaded worker process each, after the
+DirectRunner in the same run; each configuration reads every record again into its own
+warehouse. Starting the cluster is not timed (a cluster outlives a run); loading the
+models on each worker is (the DaskRunner loads them once per worker and run). Each
+worker's CPU seconds are printed too: on a shared machine the wall clock shows the cores
+the workers got, the CPU seconds what more workers would gain with a core each.
 
-Usage: ``python benchmarks/process_throughput.py [--records N] [-- beam options]``
+The last line is machine-readable:
+``process_records_per_s=N raw_read_records_per_s=M process_vs_raw_read=R`` and, with
+Dask, ``dask_W_records_per_s=N`` per worker count, ``dask_scaling=R`` (the most
+workers against the fewest, wall clock) and ``dask_cpu_scaling=R`` (all the fewest workers'
+CPU seconds against the busiest worker's with the most workers).
+
+Usage: ``python benchmarks/process_throughput.py [--records N] [--runner dask
+[--workers 1 2]] [-- beam options]``
 """
 
 from __future__ import annotations
@@ -31,7 +43,8 @@ from connectors.producer import RecordProducer
 from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import Settings
 from pipelines.kafka_admin import consumer_settings
-from pipelines.usecases.process import process
+from pipelines.usecases.process import ProcessResult, process
+from testing.dask_cluster import LocalDaskCluster
 from testing.synthetic import demo_account_settings, generate_records
 
 
@@ -61,41 +74,112 @@ def plain_read(bootstrap: str, topic: str, expected: int) -> float:
     return elapsed
 
 
+def workers_cpu_s(cluster: LocalDaskCluster) -> dict[str, float]:
+    """CPU seconds (user + system) each worker process has used so far."""
+    from distributed import Client
+
+    def cpu_s() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    with Client(cluster.address, timeout=10) as client:
+        return {address: float(seconds) for address, seconds in client.run(cpu_s).items()}
+
+
+def timed_process(
+    settings: Settings, name: str, workdir: Path, runner_options: list[str]
+) -> tuple[float, ProcessResult]:
+    """Run `process` into a warehouse and consumer group of its own; return seconds taken."""
+    own = settings.model_copy(
+        update={
+            "kafka": settings.kafka.model_copy(update={"consumer_group": f"benchmark-{name}"}),
+            "warehouse": settings.warehouse.model_copy(
+                update={"url": f"duckdb:///{workdir / f'{name}.duckdb'}"}
+            ),
+            "pipeline": settings.pipeline.model_copy(
+                update={"staging_dir": workdir / f"staging-{name}"}
+            ),
+        }
+    )
+    started = time.perf_counter()
+    result = process(own, runner_options)
+    return time.perf_counter() - started, result
+
+
 def main(argv: list[str] | None = None) -> None:
     # Pipeline workers read the pseudonym key from the environment; the benchmark brings its own.
     os.environ.setdefault("SOCMON_PRIVACY__PSEUDONYM_KEY", "benchmark-only-key-0123456789")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--runner", choices=("direct", "dask"), default="direct")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--range-span",
+        type=int,
+        default=None,
+        help="Offsets per read task (pipeline.max_range_span); Dask spreads these tasks",
+    )
     parser.add_argument("runner_options", nargs="*", help="Beam options, after --")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     accounts = demo_account_settings()
-    with tempfile.TemporaryDirectory() as workdir, EmbeddedBroker() as broker:
+    pipeline: dict[str, object] = {}
+    if args.range_span is not None:
+        pipeline["max_range_span"] = args.range_span
+    rates: dict[str, float] = {}
+    worker_cpu: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as directory, EmbeddedBroker() as broker:
+        workdir = Path(directory)
         settings = Settings(
             accounts=accounts,
             kafka={"bootstrap_servers": broker.bootstrap_servers},
-            warehouse={"url": f"duckdb:///{Path(workdir) / 'bench.duckdb'}"},
-            pipeline={"staging_dir": str(Path(workdir) / "staging")},
+            warehouse={"url": f"duckdb:///{workdir / 'bench.duckdb'}"},
+            pipeline={"staging_dir": str(workdir / "staging"), **pipeline},
         )
         produce_s = produce(settings, broker.bootstrap_servers, args.records)
         print(f"produced {args.records} records in {produce_s:.2f} s")
         raw_s = plain_read(
             broker.bootstrap_servers, settings.kafka.records_topic.name, args.records
         )
-        started = time.perf_counter()
-        result = process(settings, args.runner_options)
-        process_s = time.perf_counter() - started
-        if result.records_read != args.records or not result.reconciles():
-            sys.exit(f"benchmark invalid: read {result.records_read} of {args.records}")
+        configurations: list[tuple[str, int]] = [("direct", 0)]
+        if args.runner == "dask":
+            configurations += [(f"dask_{count}", count) for count in args.workers]
+        for name, workers in configurations:
+            if workers:
+                with LocalDaskCluster(workers=workers) as cluster:
+                    options = [*args.runner_options, *cluster.runner_options()]
+                    before = workers_cpu_s(cluster)
+                    process_s, result = timed_process(settings, name, workdir, options)
+                    after = workers_cpu_s(cluster)
+                busy = sorted((after[worker] - before[worker] for worker in after), reverse=True)
+                worker_cpu[name] = busy
+                print(f"{name}: CPU seconds of each worker " + ", ".join(f"{s:.1f}" for s in busy))
+            else:
+                process_s, result = timed_process(settings, name, workdir, args.runner_options)
+            if result.records_read != args.records or not result.reconciles():
+                sys.exit(f"benchmark invalid: {name} read {result.records_read} of {args.records}")
+            rates[name] = args.records / process_s
+            print(
+                f"{name}: process end to end {process_s:.2f} s, {rates[name]:.0f} records/s, "
+                f"stored {result.records_stored}"
+            )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    process_rate = args.records / process_s
     raw_rate = args.records / raw_s
-    print(f"plain kafka-python read: {raw_s:.2f} s; process end to end: {process_s:.2f} s")
-    print(f"stored {result.records_stored}; peak RSS of this process {peak_mib:.0f} MiB")
-    print(
-        f"process_records_per_s={process_rate:.0f} raw_read_records_per_s={raw_rate:.0f} "
-        f"process_vs_raw_read={process_rate / raw_rate:.2f}"
-    )
+    print(f"plain kafka-python read: {raw_s:.2f} s; peak RSS of this process {peak_mib:.0f} MiB")
+    figures = [
+        f"process_records_per_s={rates['direct']:.0f}",
+        f"raw_read_records_per_s={raw_rate:.0f}",
+        f"process_vs_raw_read={rates['direct'] / raw_rate:.2f}",
+    ]
+    dask = {name: rate for name, rate in rates.items() if name.startswith("dask_")}
+    figures += [f"{name}_records_per_s={rate:.0f}" for name, rate in dask.items()]
+    if len(dask) > 1:
+        fewest, most = f"dask_{min(args.workers)}", f"dask_{max(args.workers)}"
+        figures.append(f"dask_scaling={rates[most] / rates[fewest]:.2f}")
+        # What the workers' part could gain with a free core per worker: the fewest workers'
+        # CPU time against the busiest worker's when there are more.
+        figures.append(f"dask_cpu_scaling={sum(worker_cpu[fewest]) / worker_cpu[most][0]:.2f}")
+    print(" ".join(figures))
 
 
 if __name__ == "__main__":
