@@ -157,10 +157,19 @@ def settings_environment(settings: Settings) -> dict[str, str]:
             "warehouse": {"password"},
             "privacy": {"pseudonym_key"},
             "connectors": secrets,
+            "review": {"link_key"},
+            "smtp": {"password"},
         },
     )
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SOCMON_")}
     environment["SOCMON_PRIVACY__PSEUDONYM_KEY"] = os.environ["SOCMON_PRIVACY__PSEUDONYM_KEY"]
+    # Secrets travel as their own variables (a dumped SecretStr is only its mask).
+    for variable, secret in (
+        ("SOCMON_REVIEW__LINK_KEY", settings.review.link_key),
+        ("SOCMON_SMTP__PASSWORD", settings.smtp.password),
+    ):
+        if secret is not None:
+            environment[variable] = secret.get_secret_value()
     for section, value in dumped.items():
         if section != "connectors":
             environment[f"SOCMON_{section.upper()}"] = json.dumps(value)

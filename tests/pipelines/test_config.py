@@ -165,7 +165,9 @@ def test_secrets_can_be_files_named_by_a_variable_or_mounted_in_a_folder(
     mounted.mkdir()
     (mounted / "SOCMON_REVIEW__LINK_KEY").write_text("m" * 40, encoding="utf-8")
     for variable in ("SOCMON_SMTP__PASSWORD", "SOCMON_REVIEW__LINK_KEY"):
-        monkeypatch.delenv(variable, raising=False)
+        # Set, then deleted, so the teardown removes what reading the files puts back.
+        monkeypatch.setenv(variable, "")
+        monkeypatch.delenv(variable)
     monkeypatch.setenv("SOCMON_SMTP__PASSWORD_FILE", str(password))
     monkeypatch.setenv("SOCMON_SECRETS_DIR", str(mounted))
 
