@@ -143,8 +143,12 @@ class PipelineSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    staging_dir: Path = Field(
-        default=Path("socmon-data/staging"), description="Run output is staged here before commit."
+    staging_dir: str = Field(
+        default="socmon-data/staging",
+        description=(
+            "Run output is staged here before commit: a local folder, or a URL that fsspec "
+            "knows (`s3://bucket/staging`, `gs://…`) when workers on other machines write it."
+        ),
     )
     read_batch_size: int = Field(
         default=5000, ge=1, le=100_000, description="Messages per batch element in the pipeline."

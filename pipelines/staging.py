@@ -192,6 +192,18 @@ def _staged_files(directory: str, pattern: str) -> list[str]:
     return sorted(filesystem.unstrip_protocol(path) for path in found)
 
 
+def remove_stale_runs(directory: str | Path, keep: str) -> None:
+    """Remove the staged output of every run but ``keep``: runs that never committed are
+    stale (their ranges are read again)."""
+    filesystem, root = _filesystem(str(directory))
+    if not filesystem.exists(root):
+        return
+    for entry in filesystem.ls(root, detail=True):
+        name = str(entry["name"]).rstrip("/").rsplit("/", 1)[-1]
+        if entry.get("type") == "directory" and name != keep:
+            filesystem.rm(entry["name"], recursive=True)
+
+
 def remove_staged(directory: str | Path) -> None:
     """Remove what a run staged (nothing happens if it is already gone)."""
     if not is_remote(directory):

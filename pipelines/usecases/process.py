@@ -16,12 +16,10 @@ after 4 leaves flags that step 1 of the next run acts on.
 from __future__ import annotations
 
 import logging
-import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from pipelines.audit import component_versions
 from pipelines.beam.pipeline import run_pipeline
@@ -31,6 +29,7 @@ from pipelines.logs import log_fields
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
+from pipelines.staging import remove_staged, remove_stale_runs, staged_path
 from pipelines.steps import reached
 from pipelines.usecases.after_commit import finish_after_commit
 from pipelines.usecases.commit_step import check_quality, log_warnings, with_alerts
@@ -120,7 +119,7 @@ def _run_process(
     except BaseException as error:
         # What a failed run staged holds redacted records out of reach of `socmon erase`:
         # the next run reads the same ranges again, so nothing is lost by removing it.
-        shutil.rmtree(plan.pipeline.staging_dir / run_id, ignore_errors=True)
+        remove_staged(staged_path(plan.pipeline.staging_dir, run_id))
         try:
             warehouse.runs.fail(run_id, f"{type(error).__name__}: {error}")
         except Exception:  # the original error matters more than the bookkeeping
@@ -169,7 +168,7 @@ def _stage_and_commit(
     extra_runner_options: Sequence[str],
 ) -> ProcessResult:
     settings = plan.pipeline
-    _remove_old_staging(settings.staging_dir, keep=run_id)
+    remove_stale_runs(settings.staging_dir, keep=run_id)
     staged = run_pipeline(
         run_id=run_id,
         ranges=ranges,
@@ -209,7 +208,7 @@ def _stage_and_commit(
     copy = warehouse.connection.publish_for_readers()
     if copy is not None:
         log.info("analytics copy published at %s", copy)
-    shutil.rmtree(staged.directory, ignore_errors=True)
+    remove_staged(staged.directory)
     return ProcessResult(
         run_id,
         ranges,
@@ -239,12 +238,3 @@ def _log_result(result: ProcessResult) -> None:
         result.dead_letters,
         counts.entity_counts or "none",
     )
-
-
-def _remove_old_staging(staging_dir: Path, keep: str) -> None:
-    # Staged output of runs that never committed is stale: their ranges are read again.
-    if not staging_dir.exists():
-        return
-    for entry in staging_dir.iterdir():
-        if entry.is_dir() and entry.name != keep:
-            shutil.rmtree(entry, ignore_errors=True)
