@@ -77,7 +77,7 @@ bench: install
 	$(BIN)/python benchmarks/redact_throughput.py
 
 clean:
-	rm -rf $(VENV) demo-output socmon-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-output demo-output-dask socmon-data .pytest_cache .mypy_cache .ruff_cache
 
 # --- Deployment (deploy/) -------------------------------------------------------------------
 .PHONY: airflow-venv compose-secrets compose-up
