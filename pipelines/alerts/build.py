@@ -85,7 +85,7 @@ def build_alerts(
             continue
         alert = _alert(fired, rules, record, routing, masker, parents, found)
         alerts.append(alert)
-        deliveries.extend(_deliveries(alert, settings, now))
+        deliveries.extend(deliveries_for(alert, settings, now))
     return BuiltAlerts(tuple(alerts), tuple(deliveries))
 
 
@@ -229,7 +229,8 @@ def _iso(moment: Any) -> str | None:
     return moment.isoformat() if isinstance(moment, datetime) else None
 
 
-def _deliveries(alert: Alert, settings: AlertSettings, now: datetime) -> list[Delivery]:
+def deliveries_for(alert: Alert, settings: AlertSettings, now: datetime) -> list[Delivery]:
+    """One delivery per recipient: at once for the immediate severities, else the next digest."""
     immediate = alert.severity in settings.immediate_severities
     due = now if immediate else next_digest(now, settings)
     return [

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pipelines.alerts.build import Masker, Routing, next_digest
+from pipelines.alerts.build import Masker, Routing, deliveries_for
 from pipelines.alerts.rules import Brigading, PileOn, RepeatOffender
 from pipelines.settings.alerts import AlertSettings
-from schemas.alerts import Alert, Delivery, delivery_id_of
+from schemas.alerts import Alert, Delivery
 from schemas.vocabulary import MASKED_CATEGORIES
 
 PatternRule = RepeatOffender | PileOn | Brigading
@@ -224,7 +224,7 @@ def pattern_alerts(
 ) -> PatternAlerts:
     """One alert per match, routed to the owners and line managers of the accounts involved."""
     alerts = [_alert(match, rules_version, routing, masker) for match in matches]
-    deliveries = [delivery for alert in alerts for delivery in _deliveries(alert, settings, now)]
+    deliveries = [delivery for alert in alerts for delivery in deliveries_for(alert, settings, now)]
     return PatternAlerts(tuple(alerts), tuple(deliveries))
 
 
@@ -300,21 +300,6 @@ def _alert(match: PatternMatch, rules_version: str, routing: Routing, masker: Ma
         categories=(PATTERN_CATEGORY,),
         policy_clauses=(pattern.clause,),
     )
-
-
-def _deliveries(alert: Alert, settings: AlertSettings, now: datetime) -> list[Delivery]:
-    immediate = alert.severity in settings.immediate_severities
-    due = now if immediate else next_digest(now, settings)
-    return [
-        Delivery(
-            delivery_id=delivery_id_of(alert.alert_id, recipient),
-            alert_id=alert.alert_id,
-            recipient=recipient,
-            mode="immediate" if immediate else "digest",
-            due_at=due,
-        )
-        for recipient in alert.recipients
-    ]
 
 
 def _by_frequency(accounts: Iterable[str]) -> list[str]:
