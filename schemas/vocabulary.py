@@ -20,7 +20,13 @@ DETECTION_CATEGORIES: tuple[DetectionCategory, ...] = get_args(DetectionCategory
 
 #: What an alert can be about: a detection, or a text rule (confidential terms, policy checks).
 Category = Literal[
-    "offensive", "hate", "threat", "misleading", "personal_data", "confidential", "policy",
+    "offensive",
+    "hate",
+    "threat",
+    "misleading",
+    "personal_data",
+    "confidential",
+    "policy",
     "bullying",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
