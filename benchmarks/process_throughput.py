@@ -97,7 +97,7 @@ def timed_process(
                 update={"url": f"duckdb:///{workdir / f'{name}.duckdb'}"}
             ),
             "pipeline": settings.pipeline.model_copy(
-                update={"staging_dir": workdir / f"staging-{name}"}
+                update={"staging_dir": str(workdir / f"staging-{name}")}
             ),
         }
     )

@@ -79,7 +79,7 @@ def test_two_dask_workers_store_what_the_direct_runner_stores(
             "warehouse": direct.warehouse.model_copy(
                 update={"url": f"duckdb:///{tmp_path / 'dask.duckdb'}"}
             ),
-            "pipeline": direct.pipeline.model_copy(update={"staging_dir": tmp_path / "dask"}),
+            "pipeline": direct.pipeline.model_copy(update={"staging_dir": str(tmp_path / "dask")}),
         }
     )
 
