@@ -6,6 +6,7 @@ schema, so tests never see each other's data.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -105,3 +106,14 @@ def make_settings(
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             for schema in schemas:
                 connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """A command run in-process sets up logging for itself; undo it, so later tests do not
+    write to a stream that this test's output capture has closed."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
