@@ -81,10 +81,13 @@ def export(
             format="parquet",
             basename_template="part-{i}.parquet",
             existing_data_behavior="delete_matching",
+            use_threads=False,
         )
         return ExportResult(name, table.num_rows, (path,), None)
     days = pa.array([_day(value) for value in table.column(time_column).to_pylist()], pa.string())
-    written: list[str] = []
+    # No Python callback from Arrow's writer threads (a `file_visitor` once aborted the
+    # process at exit, "terminate called without an active exception"): the files written
+    # are listed afterwards; an export is small enough to write on one thread.
     pads.write_dataset(
         table.append_column(PARTITION, days),
         target,
@@ -93,9 +96,15 @@ def export(
         partitioning_flavor="hive",
         basename_template="part-{i}.parquet",
         existing_data_behavior="delete_matching",
-        file_visitor=lambda written_file: written.append(written_file.path),
+        use_threads=False,
     )
-    return ExportResult(name, table.num_rows, tuple(sorted(map(Path, written))), time_column)
+    days_written = {f"{PARTITION}={day}" for day in days.to_pylist()}
+    written = sorted(
+        path
+        for path in target.glob(f"{PARTITION}=*/part-*.parquet")
+        if path.parent.name in days_written
+    )
+    return ExportResult(name, table.num_rows, tuple(written), time_column)
 
 
 def arrow_table(name: str, result: QueryResult) -> pa.Table:
