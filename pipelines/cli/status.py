@@ -1,4 +1,5 @@
-"""`socmon status [--json]`: recent runs, consumer lag, coverage, deliveries, open alerts.
+"""`socmon status [--json]`: recent runs, consumer lag, coverage, deliveries, open alerts and
+operations problems.
 
 Reads the warehouse read-only (it is never created or migrated here) and asks the broker
 for its partitions' ends; an unreachable broker leaves the lag unknown, said in a note.
@@ -79,6 +80,14 @@ def _print(report: dict[str, Any]) -> None:
         click.echo("  none")
     for row in report["unresolved_alerts"]:
         click.echo(f"  {row['severity']:<9} {row['alerts']:>5}  oldest {row['oldest']}")
+    click.echo("operations problems open")
+    if not report["open_problems"]:
+        click.echo("  none")
+    for problem in report["open_problems"]:
+        click.echo(
+            f"  {problem['kind']:<18} {problem['subject']:<28} since {problem['opened_at']}"
+            f"  {problem['summary']}"
+        )
 
 
 def _n(value: int | None) -> str:

@@ -1,4 +1,5 @@
-"""`socmon status` and each tick's metrics: how far behind, what is waiting, what is covered.
+"""`socmon status` and each tick's metrics: how far behind, what is waiting, what is covered,
+what is broken.
 
 The figures come from the warehouse (runs, deliveries, unresolved alerts, coverage) and,
 for consumer lag, from the broker: lag per partition is what the next run would read,
@@ -76,6 +77,9 @@ class Status:
     unresolved_alerts: list[dict[str, Any]]
     #: Accounts in the configuration that no ingest has reported on yet.
     uncovered_accounts: tuple[str, ...] = field(default=())
+    #: Operations problems not yet resolved (failed runs, data-quality stops, coverage
+    #: gaps, expiring tokens): kind, subject, summary and since when.
+    open_problems: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict; times in ISO 8601 (UTC)."""
@@ -93,6 +97,7 @@ class Status:
                 },
                 "deliveries": self.deliveries,
                 "unresolved_alerts": self.unresolved_alerts,
+                "open_problems": self.open_problems,
             }
         )
         return document
@@ -118,6 +123,10 @@ def gather_status(settings: Settings, warehouse: Warehouse, runs: int = 5) -> St
             if _CONNECTOR_OF[account.platform] in settings.connectors.enabled
             and account.key not in reported
         ),
+        open_problems=[
+            {key: row[key] for key in ("kind", "subject", "summary", "opened_at")}
+            for row in warehouse.notices.open_problems()
+        ],
     )
 
 

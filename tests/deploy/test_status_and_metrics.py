@@ -164,7 +164,7 @@ def run_status(settings: Settings, tmp_path: Path, *args: str) -> Result:
     )
 
 
-def test_status_json_shows_runs_lag_coverage_deliveries_and_open_alerts(
+def test_status_json_shows_runs_lag_coverage_deliveries_open_alerts_and_problems(
     make_settings: SettingsFactory, warehouse_kind: str, tmp_path: Path
 ) -> None:
     with Simulators(simulated_accounts(), SeedPlan(posts_per_account=2)) as simulators:
@@ -219,6 +219,10 @@ def test_status_json_shows_runs_lag_coverage_deliveries_and_open_alerts(
     assert accounts["uni_research"]["last_complete_at"] is None
     assert accounts["uni_main"]["last_complete_at"] is not None
     assert accounts["uni_main"]["fetched"] > 0
+    # The expired token is an open operations problem until a complete fetch clears it.
+    problems = {(p["kind"], p["subject"]) for p in report["open_problems"]}
+    assert problems and all(kind == "coverage_gap" for kind, _ in problems)
+    assert all(subject.startswith("uni_research") for _, subject in problems)
 
 
 def test_status_text_says_when_lag_cannot_be_known(
