@@ -16,7 +16,10 @@ figures that the split's ordinary comments name are given to every detector as i
 list, as a university lists the public figures and staff it expects (``privacy.allow_list``);
 ``--no-allow-list`` measures without it.
 
-Usage: ``python benchmarks/privacy_eval.py [--split report|dev] [--n 3000]
+``--split unseen`` runs ``testing.privacy_eval.ordinary_unseen`` instead: ordinary comments
+and comments naming people in the same sentence shapes, held apart for a final check.
+
+Usage: ``python benchmarks/privacy_eval.py [--split report|dev|unseen] [--n 3000]
 [--configurations ours,presidio] [--show-misses 5] [--more N] [--fresh N]`` (misses and the
 two extra ordinary sets: dev split only).
 """
@@ -34,6 +37,7 @@ from pipelines.settings.privacy import DEFAULT_RECOGNIZERS, KNOWN_RECOGNIZERS, P
 from testing.privacy_eval import LabelledText, demo_ordinary_texts, generate, public_figures
 from testing.privacy_eval.ordinary_fresh import fresh_ordinary_texts, listed_fresh
 from testing.privacy_eval.ordinary_more import listed_more, more_ordinary_texts
+from testing.privacy_eval.ordinary_unseen import listed_unseen, unseen_texts
 from testing.privacy_eval.scoring import STRUCTURED, Score, Span, score
 from testing.synthetic import DEMO_ACCOUNTS
 
@@ -149,6 +153,7 @@ def print_tables(scores: dict[str, Score], titles: dict[str, str]) -> None:
         ("demo", "demo benign traffic"),
         ("more", "more ordinary texts (dev only)"),
         ("fresh", "fresh ordinary texts (dev only)"),
+        ("unseen", "unseen ordinary texts"),
     )
     for source, label in sources:
         if not first.unlabelled_texts.get(source):
@@ -186,7 +191,12 @@ def print_misses(texts: Sequence[LabelledText], predictions: list[list[Span]], l
 
 def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("report", "dev"), default="report")
+    parser.add_argument(
+        "--split",
+        choices=("report", "dev", "unseen"),
+        default="report",
+        help="unseen: the held-apart check of testing.privacy_eval.ordinary_unseen",
+    )
     parser.add_argument("--n", type=int, default=3000, help="generated texts (a third ordinary)")
     parser.add_argument("--demo", type=int, default=1000, help="texts of demo benign traffic")
     parser.add_argument("--seed", type=int, default=2026)
@@ -222,10 +232,16 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Score]:
     unknown = [key for key in wanted if key not in {c.key for c in CONFIGURATIONS}]
     if unknown:
         parser.error(f"unknown configuration(s) {unknown}")
-    texts = generate(args.n, args.seed, args.split) + demo_ordinary_texts(args.demo, args.seed)
+    if args.split == "unseen":
+        texts = unseen_texts(args.n, args.seed) + demo_ordinary_texts(args.demo, args.seed)
+    else:
+        texts = generate(args.n, args.seed, args.split) + demo_ordinary_texts(args.demo, args.seed)
     if (args.more or args.fresh) and args.split != "dev":
         parser.error("--more and --fresh are developers' sets: use them with --split dev")
-    allowed = () if args.no_allow_list else public_figures(args.split)
+    if args.split == "unseen":
+        allowed = () if args.no_allow_list else listed_unseen()
+    else:
+        allowed = () if args.no_allow_list else public_figures(args.split)
     if args.more:
         texts += more_ordinary_texts(args.more, args.seed)
         allowed = () if args.no_allow_list else (*allowed, *listed_more())

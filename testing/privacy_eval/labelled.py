@@ -15,7 +15,7 @@ from typing import Literal
 
 from pipelines.privacy.findings import PRIORITY
 
-Source = Literal["personal", "ordinary", "demo", "more", "fresh"]
+Source = Literal["personal", "ordinary", "demo", "more", "fresh", "unseen"]
 _SLOT = re.compile(r"\{([A-Za-z_]+)(?::([a-z_]+))?\}")
 
 
