@@ -48,6 +48,11 @@ class TickFigures:
     lag: Mapping[tuple[str, int], int] = field(default_factory=dict)
     #: When the tick finished (seconds since the epoch).
     finished_at: float = 0.0
+    #: False for a tick that stopped on an error (its counts are then those it reached).
+    succeeded: bool = True
+    #: When the latest successful process run finished (seconds since the epoch, from the
+    #: warehouse's runs), this tick's or an earlier one's; None if none ever did.
+    last_success_at: float | None = None
 
 
 def registry_of(figures: TickFigures) -> CollectorRegistry:
@@ -59,9 +64,17 @@ def registry_of(figures: TickFigures) -> CollectorRegistry:
 
     info = gauge("socmon_last_run_info", "The latest tick's process run id.", ("run_id",))
     info.labels(run_id=figures.run_id).set(1)
-    gauge("socmon_last_success_timestamp_seconds", "When the latest successful tick finished.").set(
+    gauge("socmon_last_run_timestamp_seconds", "When the latest tick finished.").set(
         figures.finished_at
     )
+    gauge("socmon_last_run_succeeded", "1 if the latest tick succeeded, 0 if it failed.").set(
+        1 if figures.succeeded else 0
+    )
+    if figures.last_success_at is not None:
+        gauge(
+            "socmon_last_success_timestamp_seconds",
+            "When the latest successful process run finished (as the warehouse records it).",
+        ).set(figures.last_success_at)
     records = gauge("socmon_run_records", "Records of the latest tick by outcome.", ("outcome",))
     for outcome, value in sorted(figures.records.items()):
         records.labels(outcome=outcome).set(value)

@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,8 @@ _COVERAGE_ORDER = ("complete", "partial", "not_covered")
 _CONNECTOR_OF = {"x": "twitter", "facebook": "facebook"}
 #: Delivery states still waiting to be sent (the rest are sent or cancelled).
 BACKLOG_STATES = ("pending", "retrying", "sending", "uncertain")
+#: How many recent runs a failed tick looks through for the last successful one.
+_RUNS_SEARCHED_FOR_SUCCESS = 200
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,51 @@ def record_tick_metrics(
     publish(figures, operations.metrics_file, operations.pushgateway_url)
 
 
+def record_failed_tick_metrics(
+    settings: Settings,
+    warehouse: Warehouse,
+    ingested: Mapping[str, int],
+    stage_seconds: dict[str, float],
+) -> None:
+    """Publish that a tick failed (its stages' seconds, what it ingested, the backlog and the
+    last success carried from the warehouse), so a dashboard sees the failure now and not
+    only the age of the last success. Never raises: the tick's own error is what counts."""
+    operations = settings.operations
+    if operations.metrics_file is None and operations.pushgateway_url is None:
+        return
+    try:
+        runs = warehouse.runs.recent(_RUNS_SEARCHED_FOR_SUCCESS)
+        states = warehouse.status.delivery_states()
+        lag, _ = consumer_lag(settings, warehouse)
+        figures = TickFigures(
+            run_id=runs[0]["run_id"] if runs else "",
+            records={},
+            ingested=dict(ingested),
+            emails={},
+            stage_seconds=stage_seconds,
+            coverage_gaps=0,
+            delivery_backlog={state: states.get(state, 0) for state in BACKLOG_STATES},
+            lag={(p.topic, p.partition): p.lag for p in lag},
+            finished_at=time.time(),
+            succeeded=False,
+            last_success_at=last_success_of(runs),
+        )
+    except Exception as error:  # the warehouse may be what failed the tick
+        log.warning("metrics of the failed tick not gathered: %s", error)
+        return
+    publish(figures, operations.metrics_file, operations.pushgateway_url)
+
+
+def last_success_of(runs: list[dict[str, Any]]) -> float | None:
+    """When the latest successful process run among ``runs`` finished (epoch seconds)."""
+    finished = [
+        run["finished_at"]
+        for run in runs
+        if run["command"] == "process" and run["status"] == "succeeded" and run["finished_at"]
+    ]
+    return max(finished).timestamp() if finished else None
+
+
 def tick_figures(
     settings: Settings, warehouse: Warehouse, result: TickResult, stage_seconds: dict[str, float]
 ) -> TickFigures:
@@ -254,6 +301,7 @@ def tick_figures(
         delivery_backlog={state: states.get(state, 0) for state in BACKLOG_STATES},
         lag={(p.topic, p.partition): p.lag for p in lag},
         finished_at=time.time(),
+        last_success_at=last_success_of(warehouse.runs.recent(_RUNS_SEARCHED_FOR_SUCCESS)),
     )
 
 

@@ -13,7 +13,7 @@ from pipelines.config import Settings
 from pipelines.usecases.ingest import IngestResult, ingest
 from pipelines.usecases.notify import NotifyResult, notify
 from pipelines.usecases.process import ProcessResult, process
-from pipelines.usecases.status import StageClock, record_tick_metrics
+from pipelines.usecases.status import StageClock, record_failed_tick_metrics, record_tick_metrics
 from pipelines.warehouse import Warehouse, open_warehouse
 
 log = logging.getLogger(__name__)
@@ -54,19 +54,25 @@ def run_tick(settings: Settings, extra_runner_options: Sequence[str] = ()) -> Ti
         # One warehouse connection for the whole tick: ingest, process, notify.
         clock = StageClock()
         with open_warehouse(effective.warehouse, writer="run") as warehouse:
-            with clock("ingest"):
-                ingested = ingest(effective, bootstrap, warehouse=warehouse)
-            with clock("process"):
-                try:
-                    processed = process(effective, extra_runner_options, warehouse)
-                except Exception:
-                    _tell_anyway(effective, warehouse)
-                    raise
-            warehouse.runs.link_ingest(
-                processed.run_id, ingested.ingest_id, ingested.describe_gaps()
-            )
-            with clock("notify"):
-                notified = notify(effective, warehouse)
+            delivered: dict[str, int] = {}
+            try:
+                with clock("ingest"):
+                    ingested = ingest(effective, bootstrap, warehouse=warehouse)
+                delivered = dict(ingested.delivered)
+                with clock("process"):
+                    try:
+                        processed = process(effective, extra_runner_options, warehouse)
+                    except Exception:
+                        _tell_anyway(effective, warehouse)
+                        raise
+                warehouse.runs.link_ingest(
+                    processed.run_id, ingested.ingest_id, ingested.describe_gaps()
+                )
+                with clock("notify"):
+                    notified = notify(effective, warehouse)
+            except Exception:
+                record_failed_tick_metrics(effective, warehouse, delivered, clock.seconds)
+                raise
             result = TickResult(bootstrap, embedded, ingested, processed, notified)
             record_tick_metrics(effective, warehouse, result, clock.seconds)
         return result

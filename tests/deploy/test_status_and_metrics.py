@@ -48,6 +48,11 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return found
 
 
+def value_of(found: dict[Any, float], name: str) -> float | None:
+    """The value of an unlabelled metric, None if it is absent."""
+    return found.get((name, ()))
+
+
 def by_label(found: dict[Any, float], name: str, label: str) -> dict[str, float]:
     return {
         dict(labels)[label]: value for (metric, labels), value in found.items() if metric == name
@@ -96,6 +101,41 @@ def test_the_metrics_file_after_a_tick_parses_and_carries_the_runs_counts(
     assert by_label(found, "socmon_delivery_backlog", "state")["pending"] == pending
     assert by_label(found, "socmon_last_run_info", "run_id") == {result.process.run_id: 1}
     assert not list(metrics_file.parent.glob("*.tmp*"))  # written beside, then renamed
+
+
+def test_a_failed_tick_says_so_and_keeps_the_last_success(
+    make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    metrics_file = tmp_path / "textfile" / "socmon.prom"
+    settings = make_settings(operations={"metrics_file": str(metrics_file)})
+    tick(settings, tmp_path, lines=30)
+    after_success = samples(metrics_file.read_text(encoding="utf-8"))
+    last_success = value_of(after_success, "socmon_last_success_timestamp_seconds")
+    assert last_success is not None
+    assert value_of(after_success, "socmon_last_run_succeeded") == 1.0
+
+    source = tmp_path / "replay-more.jsonl"
+    source.write_bytes(b"\n".join(demo_lines(30, seed=8)) + b"\n")
+    with_files = settings.model_copy(
+        update={"ingest": settings.ingest.model_copy(update={"replay_files": (source,)})}
+    )
+    with pytest.raises(Exception, match="NoSuchRunner"):
+        run_tick(with_files, ["--runner=NoSuchRunner"])
+
+    found = samples(metrics_file.read_text(encoding="utf-8"))
+    assert value_of(found, "socmon_last_run_succeeded") == 0.0
+    assert value_of(found, "socmon_last_success_timestamp_seconds") == last_success
+    failed_at = value_of(found, "socmon_last_run_timestamp_seconds")
+    assert failed_at is not None and failed_at > last_success
+    delivered = by_label(found, "socmon_run_ingested_messages", "connector")
+    assert set(delivered) == {"replay"} and delivered["replay"] > 0
+    assert set(by_label(found, "socmon_run_stage_duration_seconds", "stage")) == {
+        "ingest",
+        "process",
+    }
+    # The records it delivered wait in the topic for the next tick.
+    lag = by_label(found, "socmon_consumer_lag_messages", "partition")
+    assert sum(lag.values()) == delivered["replay"]
 
 
 class _Pushgateway(BaseHTTPRequestHandler):
