@@ -209,6 +209,31 @@ class NoticeStore:
             (attempts, when, reason, notice_id),
         )
 
+    def uncertain(self) -> list[dict[str, Any]]:
+        """Notices the mail server may or may not have accepted: notice_id, message_id,
+        recipient, title, created_at, last_error."""
+        return self.connection.query_dicts(
+            "SELECT notice_id, message_id, recipient, title, created_at, last_error "
+            "FROM operations_notices WHERE status = 'uncertain' ORDER BY created_at, notice_id"
+        )
+
+    def settle(self, message_id: str, delivered: bool, moment: datetime) -> int:
+        """An operator's answer for an 'uncertain' notice: delivered (sent), or resend it
+        (back to 'sending': the next ``socmon notify`` sends it under the same Message-ID).
+        How many notices it settled (0 if none is uncertain under that Message-ID)."""
+        if delivered:
+            statement = "SET status = 'sent', sent_at = ?, last_error = NULL"
+            parameters: tuple[Any, ...] = (moment, message_id)
+        else:
+            statement = "SET status = 'sending'"
+            parameters = (message_id,)
+        changed = self.connection.execute(
+            f"UPDATE operations_notices {statement} "
+            "WHERE message_id = ? AND status = 'uncertain' RETURNING 1",
+            parameters,
+        )
+        return len(changed)
+
     def _notices(self, where: str, parameters: Sequence[Any]) -> list[Notice]:
         rows = self.connection.query_dicts(
             "SELECT notice_id, recipient, title, body, attempts, message_id "
