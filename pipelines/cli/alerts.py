@@ -165,11 +165,12 @@ def alerts_export(context: click.Context, output: Path) -> None:
 @json_option
 @click.pass_context
 def alerts_uncertain(context: click.Context, as_json: bool) -> None:
-    """Emails the mail server may or may not have accepted (a crash after the final dot).
+    """Emails the mail server may or may not have accepted (a crash after the final dot):
+    alert emails and operations notices.
 
     Look each Message-ID up in the mail server's log, then run `socmon alerts settle`.
     """
-    from pipelines.usecases.review import uncertain_emails
+    from pipelines.usecases.uncertain import uncertain_emails
 
     held = with_warehouse(context, uncertain_emails)
     if as_json:
@@ -177,8 +178,10 @@ def alerts_uncertain(context: click.Context, as_json: bool) -> None:
             [
                 {
                     "message_id": email.message_id,
+                    "kind": email.kind,
                     "since": email.since,
-                    "alerts": [item.alert.alert_id for item in email.items],
+                    "alerts": list(email.about) if email.kind == "alerts" else [],
+                    "title": email.about[0] if email.kind == "notice" else None,
                     "recipient": email.recipient,
                     "last_error": email.last_error,
                 }
@@ -186,10 +189,13 @@ def alerts_uncertain(context: click.Context, as_json: bool) -> None:
             ]
         )
         return
-    click.echo(f"{'message id':<48} {'since':<17} {'alerts':>6} recipient")
+    click.echo(f"{'message id':<48} {'since':<17} {'what':<10} recipient")
     for email in held:
-        since = iso_minute(email.since)
-        click.echo(f"{email.message_id:<48} {since:<17} {len(email.items):>6} {email.recipient}")
+        since = iso_minute(email.since) if email.since else "-"
+        what = f"{len(email.about)} alert(s)" if email.kind == "alerts" else "notice"
+        click.echo(f"{email.message_id:<48} {since:<17} {what:<10} {email.recipient}")
+        if email.kind == "notice":
+            click.echo(f"    {email.about[0]}")
         if email.last_error:
             click.echo(f"    last error: {email.last_error}")
 
@@ -204,9 +210,9 @@ def alerts_uncertain(context: click.Context, as_json: bool) -> None:
 )
 @click.pass_context
 def alerts_settle(context: click.Context, message_id: str, delivered: bool) -> None:
-    """Settle an uncertain email (see `socmon alerts uncertain`)."""
-    from pipelines.usecases.review import settle
+    """Settle an uncertain email or operations notice (see `socmon alerts uncertain`)."""
+    from pipelines.usecases.uncertain import settle
 
     count = with_warehouse(context, lambda w: settle(w, message_id, delivered), writes=True)
     what = "marked sent" if delivered else "to be resent by the next `socmon notify`"
-    click.echo(f"{count} delivery(ies) of {message_id} {what}")
+    click.echo(f"{count} delivery(ies) or notice(s) of {message_id} {what}")

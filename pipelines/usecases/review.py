@@ -1,6 +1,6 @@
-"""`socmon alerts list|show|resolve|precision|export-labels|uncertain|settle`: reviewing alerts.
+"""`socmon alerts list|show|resolve|precision|export-labels`: reviewing alerts.
 
-The last two are the operator's side of an email whose acceptance is uncertain.
+Uncertain emails and settling them are in :mod:`pipelines.usecases.uncertain`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.audit import operator
 from pipelines.warehouse import Warehouse, WarehouseError
-from schemas.alerts import Alert, ReviewedAlert, StartedEmail
+from schemas.alerts import Alert, ReviewedAlert
 from schemas.errors import SocmonError
 
 log = logging.getLogger(__name__)
@@ -74,20 +73,3 @@ def export_labels(warehouse: Warehouse, output: Path) -> int:
             line = {"id": row["alert_id"], "text": row["text"], "category": row["category"]}
             handle.write(json.dumps({**line, "label": label}) + "\n")
     return len(rows)
-
-
-def uncertain_emails(warehouse: Warehouse) -> list[StartedEmail]:
-    """Emails the mail server may or may not have accepted (see `pipelines.usecases.notify`)."""
-    return warehouse.alerts.started(("uncertain",))
-
-
-def settle(warehouse: Warehouse, message_id: str, delivered: bool) -> int:
-    """An operator's answer for an uncertain email, from the mail server's log: how many
-    deliveries it settled. Delivered: marked sent. Otherwise: resent by the next
-    ``socmon notify`` with the same Message-ID."""
-    wanted = message_id if message_id.startswith("<") else f"<{message_id}>"
-    settled = warehouse.alerts.settle(wanted, delivered, datetime.now(UTC))
-    log.info(
-        "email %s settled as %s by %s", wanted, "delivered" if delivered else "resend", operator()
-    )
-    return settled

@@ -412,3 +412,51 @@ def test_a_tick_whose_process_step_is_stopped_still_tells_the_platform_team(
     ]
     assert str(notice["Subject"]).startswith("[socmon][DATA QUALITY] data quality stopped run ")
     assert "leaky.person" not in str(notice)
+
+
+def test_an_uncertain_notice_is_listed_settled_and_resent_under_its_message_id(
+    settings: Settings,
+    warehouse: Warehouse,
+    smtp: tuple[Inbox, int],  # noqa: F811
+) -> None:
+    from pipelines.usecases.uncertain import settle, uncertain_emails
+    from pipelines.warehouse import WarehouseError
+    from pipelines.warehouse.notices import Notice, notice_id_of
+
+    inbox, _ = smtp
+    notice_id = notice_id_of("failed_run", "process", T0, "opened")
+    notice = Notice(notice_id, PLATFORM, "`socmon process` is failing", "Run run-1 failed.")
+    warehouse.notices.open_problem("failed_run", "process", "failing", {}, T0, notice, T0)
+    # A notifier killed between the final dot and the server's answer leaves this behind.
+    assert warehouse.notices.begin(notice_id, "<notice-1@socmon.example>", T0)
+    warehouse.notices.hand_over(notice_id)
+    warehouse.notices.hold(notice_id, "SMTPServerDisconnected: no answer to the final dot")
+
+    [held] = uncertain_emails(warehouse)
+    assert (held.kind, held.message_id, held.recipient) == (
+        "notice",
+        "<notice-1@socmon.example>",
+        PLATFORM,
+    )
+    assert held.about == ("`socmon process` is failing",)
+    assert "final dot" in (held.last_error or "")
+    # Never resent on its own: the server may have it. (The problem itself clears here: no
+    # failed run is in the warehouse; its "resolved" notice is another email.)
+    run_notify(settings, warehouse, T0 + timedelta(minutes=5))
+    assert held.message_id not in message_ids(inbox)
+
+    with pytest.raises(WarehouseError, match="no uncertain email"):
+        settle(warehouse, "<someone-else@socmon.example>", delivered=False)
+    assert settle(warehouse, "notice-1@socmon.example", delivered=False) == 1
+    assert uncertain_emails(warehouse) == []
+
+    run_notify(settings, warehouse, T0 + timedelta(minutes=10))
+    assert message_ids(inbox).count(held.message_id) == 1
+    [resent] = [m for m in inbox.messages if m["Message-ID"] == held.message_id]
+    assert str(resent["Subject"]) == notice.title
+    run_notify(settings, warehouse, T0 + timedelta(minutes=15))
+    assert message_ids(inbox).count(held.message_id) == 1
+
+
+def message_ids(inbox: Inbox) -> list[str]:
+    return [str(message["Message-ID"]) for message in inbox.messages]
