@@ -93,8 +93,20 @@ class ClaimMatcher:
             np.ascontiguousarray(transposed.toarray()) if len(self.claims) <= 64 else transposed
         )
 
-    def similarities(self, matrices: Sequence[sparse.csr_matrix]) -> npt.NDArray[np.float64]:
-        """Texts x claims cosine similarities, from the texts' feature matrices.
+    @property
+    def dense_columns(self) -> npt.NDArray[np.float32] | None:
+        """The claims as a dense (features x claims) array, or None for a long list (kept
+        sparse): a caller that multiplies the texts' matrices by other dense columns too can
+        do both in one product and pass the claims' part to ``similarities``."""
+        return self._matrix if isinstance(self._matrix, np.ndarray) else None
+
+    def similarities(
+        self,
+        matrices: Sequence[sparse.csr_matrix],
+        products: npt.NDArray[np.float64] | None = None,
+    ) -> npt.NDArray[np.float64]:
+        """Texts x claims cosine similarities, from the texts' feature matrices (and, when
+        the caller has them, the sum of their products with ``dense_columns``).
 
         Both sides are scaled to unit length after repeated n-grams are summed, so a
         similarity lies in [0, 1] however often a text repeats itself. Summing a batch's
@@ -106,7 +118,10 @@ class ClaimMatcher:
         n_texts = matrices[0].shape[0] if matrices else 0
         if not self.claims or not n_texts:
             return np.zeros((n_texts, len(self.claims)))
-        products = sum(_dense(matrix @ self._matrix) for matrix in matrices)
+        if products is None:
+            products = np.zeros((n_texts, len(self.claims)))
+            for matrix in matrices:
+                products += _dense(matrix @ self._matrix)
         parts = self.features.char_max - self.features.char_min + 1
         has_characters = sum(np.diff(m.indptr) for m in matrices[:parts]) > 0
         has_words = sum(np.diff(m.indptr) for m in matrices[parts:]) > 0

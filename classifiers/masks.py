@@ -66,12 +66,14 @@ _PLACEHOLDERS = {word: GROUP_PLACEHOLDER for word in GROUP_WORDS} | {
     word: TOPIC_PLACEHOLDER for word in TOPIC_WORDS
 }
 _NUMBER = re.compile(r"(?<![\w.,:])\d+(?:[.,:]\d+)*(?!\w)")
-#: A word: a run of letters (with a "+" after it, as in "lgbtq+"); "women's" holds "women".
-_WORD = re.compile(r"[a-z]+\+?")
+#: A run of letters: what the threat patterns and the group statements look words up by.
+LETTERS = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 _KEYS = frozenset(_PLACEHOLDERS)
-#: Each listed word where ``_WORD`` would find it: not inside a longer run of letters, and
-#: without a "+" after it unless the "+" is part of the word.
+#: Listed words that end in "+" ("lgbtq+"), under their letters ("lgbtq").
+_WITH_PLUS = {word[:-1]: word for word in _PLACEHOLDERS if word.endswith("+")}
+#: Each listed word where it stands as a word of its own: not inside a longer run of letters,
+#: and without a "+" after it unless the "+" is part of the word ("women's" holds "women").
 _WHOLE_WORD = {
     word: re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z{'' if word.endswith('+') else '+'}])")
     for word in _PLACEHOLDERS
@@ -85,11 +87,24 @@ def placeholder_texts() -> list[str]:
 
 def mask(text: str) -> str:
     """``text`` (normalised: lowercase, single spaces) with groups, topics and numbers masked."""
+    return mask_with_letters(text)[0]
+
+
+def mask_with_letters(text: str) -> tuple[str, set[str]]:
+    """``mask(text)``, and the runs of letters (``LETTERS``) of the masked text.
+
+    Scoring needs both, and the runs are found once: most texts name no group or topic,
+    and masking numbers changes no run of letters, so the runs of such a text are those
+    it came with. Only a text that names one is searched again after masking.
+    """
+    letters = set(LETTERS.findall(text))
     # Most texts name no group or topic, and those that do name one or two: a set
     # intersection finds them, and one small expression per word found replaces it (this
     # is the hot path of scoring).
-    for word in _KEYS.intersection(_WORD.findall(text)):
-        text = _WHOLE_WORD[word].sub(_PLACEHOLDERS[word], text)
+    found = _KEYS.intersection(letters)
+    if found:
+        for word in found | {_WITH_PLUS[w] for w in found if w in _WITH_PLUS}:
+            text = _WHOLE_WORD[word].sub(_PLACEHOLDERS[word], text)
     if _DIGIT.search(text):
         text = _NUMBER.sub(NUMBER_PLACEHOLDER, text)
-    return text
+    return text, (set(LETTERS.findall(text)) if found else letters)

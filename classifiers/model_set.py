@@ -56,7 +56,6 @@ LINEAR_MODELS: tuple[str, ...] = ("offensive", "hate", "misleading", "misleading
 IMPLY_OFFENSIVE = frozenset({"hate", "threat"})
 
 
-_LETTERS = re.compile(r"[a-z]+")
 TOPIC_WORD = re.compile(r"(?<!\w)[a-z][a-z0-9]+")  # not inside the masks' _placeholders_
 #: Everyday words of a university's accounts that also mark health news in the training
 #: data ("study", "staff", "tested"); they must not make a comment look like health news.
@@ -139,6 +138,14 @@ class ClassifierSet:
             load_claims(self.claims_file), self.normalizer, self.features, self.claim_similarity
         )
         self._coefficients = np.column_stack([self.linear[c].coef for c in LINEAR_MODELS])
+        # The linear models' coefficients and the known claims side by side: one product of
+        # each feature matrix gives the decision values and the claims' similarities.
+        claim_columns = self.claims.dense_columns
+        self._columns = (
+            self._coefficients
+            if claim_columns is None
+            else np.ascontiguousarray(np.hstack([self._coefficients, claim_columns]))
+        )
 
     # -- scoring -------------------------------------------------------------------
     def score(self, texts: Sequence[str], explain: bool = True) -> list[TextScores]:
@@ -146,12 +153,17 @@ class ClassifierSet:
         if not texts:
             return []
         languages = [detect_language(text) for text in texts]
-        both = [self.normalizer.normalize_both(text) for text in texts]
-        normalized = [masked for masked, _ in both]
+        # The normalised text, its readable form and its runs of letters (read by the threat
+        # patterns and the group statements, each of which searches only texts with the words
+        # it needs).
+        parts = self.normalizer.normalize_for_scoring(texts)
+        normalized = [masked for masked, _, _ in parts]
+        words = [letters for _, _, letters in parts]
         matrices = self.features.matrices(normalized)
-        decisions = np.zeros((len(texts), len(LINEAR_MODELS)))
+        products = np.zeros((len(texts), self._columns.shape[1]))
         for matrix in matrices:
-            decisions += matrix @ self._coefficients
+            products += matrix @ self._columns
+        decisions = products[:, : len(LINEAR_MODELS)]
         probabilities = {
             category: self.linear[category].probability(
                 decisions[:, index] + self.linear[category].intercept
@@ -166,14 +178,14 @@ class ClassifierSet:
             has_topic(normalized, self.topic_words) if self.require_topic else None,
             self.gate_exponent,
         )
-        # The runs of letters of each text, read once by the threat patterns and the group
-        # statements (each searches only texts with the words it needs).
-        words = [set(_LETTERS.findall(text)) for text in normalized]
         threat = [
             self.threat.score_normalized(text, found)
             for text, found in zip(normalized, words, strict=True)
         ]
-        claims = self.claims.best(self.claims.similarities(matrices))
+        claim_products = (
+            products[:, len(LINEAR_MODELS) :] if self._columns is not self._coefficients else None
+        )
+        claims = self.claims.best(self.claims.similarities(matrices, claim_products))
         results: list[TextScores] = []
         implied: set[int] = set()  # offensive only because of hate or threat
         statements: dict[int, Reading] = {}  # the words of a statement about a group
@@ -214,7 +226,7 @@ class ClassifierSet:
             )
         if explain:
             self._explain(
-                [readable for _, readable in both],
+                [readable for _, readable, _ in parts],
                 normalized,
                 matrices,
                 results,

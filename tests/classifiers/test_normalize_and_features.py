@@ -158,3 +158,59 @@ def test_the_quick_scan_skips_plain_text() -> None:
     from classifiers.normalize import _might_be_disguised
 
     assert not _might_be_disguised("covid19 cases rose 20% in 2020, says the who")
+
+
+#: Pieces that the normaliser's expressions care about, for random texts.
+_PIECES = [
+    *"abcfkstuz0134*#$@.",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "A",
+    "B",
+    "\u00e9",
+    "\U0001f602",
+    "\x00",
+    "&amp;",
+    "#Tag",
+    "@user",
+    "http://x",
+    "\u0130",
+    "\u03a3",
+    "\ud800",
+]
+
+
+def test_a_batch_is_normalised_as_each_text_alone(normalizer: TextNormalizer) -> None:
+    """``readable_many`` rules texts out of expressions by whole-batch scans; the strings
+    must still be those of ``readable``, for any text (random texts of the pieces above)."""
+    import random
+
+    rng = random.Random(14)
+    for _ in range(200):
+        texts = [
+            "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 25)))
+            for _ in range(rng.randint(0, 40))
+        ]
+        assert normalizer.readable_many(texts) == [normalizer.readable(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["plain words", "room 101 at 10am"],
+        ["f*ck", "plain"],
+        ["plain", "sh1t", "x b i t c h"],
+        ["i.d.i.o.t", "soooo", ""],
+        ["@user   @user", "!!!"],
+    ],
+)
+def test_the_batch_scans_flag_what_the_expressions_match(texts: list[str]) -> None:
+    from classifiers import quick_scans
+    from classifiers.normalize import _THREE_IN_A_ROW, _might_be_disguised
+
+    assert quick_scans.might_be_disguised(texts).tolist() == [_might_be_disguised(t) for t in texts]
+    assert quick_scans.three_in_a_row(texts).tolist() == [
+        _THREE_IN_A_ROW.search(t.replace(" ", "")) is not None for t in texts
+    ]
