@@ -4,7 +4,8 @@ The staged Parquet schemas, the insert column lists of the commit step and the
 row builders all derive from these declarations, so a column is named in one
 place. The migrations in :mod:`schemas.migrations` are the history that builds
 the tables; a test checks that both back ends, migrated, have exactly the
-columns and types declared here.
+columns and types declared here. A JSON document is a string in Arrow and Python and
+the back end's JSON type in SQL (``JSON`` on DuckDB, ``jsonb`` on PostgreSQL).
 
 ``staged`` columns travel in the staged files the Beam pipeline writes; the
 others are set by the warehouse (run ids, times, review status, flags).
@@ -22,6 +23,18 @@ import pyarrow as pa
 
 _TEXT = pa.string()
 _TIME = pa.timestamp("us", tz="UTC")
+
+
+class _JsonDocument:
+    """Marks a JSON column in the declarations below: text in Arrow and in Python, the back
+    end's JSON type in SQL (see :data:`JSON_SQL_TYPES`)."""
+
+
+_JSON = _JsonDocument()
+#: The SQL type of a JSON column on each back end (migration 0013): DuckDB's ``JSON`` keeps
+#: the text as written; PostgreSQL's ``jsonb`` keeps it parsed (keys sorted, spaces
+#: normalised), so what is read back is the same document, not always the same characters.
+JSON_SQL_TYPES = {"duckdb": "JSON", "postgresql": "jsonb"}
 _SQL_TYPES = {
     pa.string(): "TEXT",
     pa.bool_(): "BOOLEAN",
@@ -40,11 +53,18 @@ class Column:
     arrow_type: pa.DataType
     description: str
     staged: bool = True
+    #: A JSON document: a string in Arrow and Python, ``JSON`` / ``jsonb`` in SQL.
+    json: bool = False
 
     @property
     def sql_type(self) -> str:
-        """The SQL type both back ends use for this column."""
-        return _SQL_TYPES[self.arrow_type]
+        """The SQL type of this column, ``JSON`` for a JSON document (``jsonb`` on
+        PostgreSQL: see :meth:`sql_type_on`)."""
+        return "JSON" if self.json else _SQL_TYPES[self.arrow_type]
+
+    def sql_type_on(self, back_end: str) -> str:
+        """The SQL type of this column on one back end (``duckdb`` or ``postgresql``)."""
+        return JSON_SQL_TYPES[back_end] if self.json else self.sql_type
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,11 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         """Every column, in declared order."""
         return tuple(column.name for column in self.columns)
+
+    @cached_property
+    def json_columns(self) -> frozenset[str]:
+        """The columns that hold JSON documents."""
+        return frozenset(column.name for column in self.columns if column.json)
 
     @cached_property
     def staged_columns(self) -> tuple[str, ...]:
@@ -94,10 +119,22 @@ def rows_to_arrow(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Tabl
     )
 
 
-def _columns(
-    *specs: tuple[str, pa.DataType, str] | tuple[str, pa.DataType, str, bool],
-) -> tuple[Column, ...]:
-    return tuple(Column(*spec) for spec in specs)
+_Spec = (
+    tuple[str, pa.DataType | _JsonDocument, str]
+    | tuple[str, pa.DataType | _JsonDocument, str, bool]
+)
+
+
+def _columns(*specs: _Spec) -> tuple[Column, ...]:
+    return tuple(_column(*spec) for spec in specs)
+
+
+def _column(
+    name: str, kind: pa.DataType | _JsonDocument, description: str, staged: bool = True
+) -> Column:
+    if isinstance(kind, _JsonDocument):
+        return Column(name, _TEXT, description, staged, json=True)
+    return Column(name, kind, description, staged)
 
 
 RECORDS = Table(
@@ -127,7 +164,7 @@ RECORDS = Table(
         ),
         (
             "accounts",
-            _TEXT,
+            _JSON,
             (
                 "JSON array of the keys of every official account the record involves (alerts go "
                 "to each)"
@@ -169,7 +206,7 @@ RECORDS = Table(
         ("last_run_id", _TEXT, "Run that last changed it", False),
         (
             "pii_entities",
-            _TEXT,
+            _JSON,
             (
                 "JSON array of the personal data found and redacted: type, start, end; never the "
                 "values"
@@ -268,7 +305,7 @@ DETECTIONS = Table(
         ("score", pa.float64(), "Classifier probability, or 1.0 for a rule or pattern match"),
         (
             "evidence",
-            _TEXT,
+            _JSON,
             (
                 "JSON: threshold, language, model versions, top terms (no personal data); read "
                 "through the `detection_scores` view"
@@ -309,8 +346,8 @@ RUNS = Table(
         ("records_unchanged", pa.int64(), "Records read again with nothing new"),
         ("duplicates", pa.int64(), "Same record id more than once within the run"),
         ("dead_letters", pa.int64(), "Messages set aside (see `dead_letters`)"),
-        ("ranges", _TEXT, "JSON array of the ranges read: topic, partition, start, end"),
-        ("versions", _TEXT, "JSON: versions of socmon, models, rules"),
+        ("ranges", _JSON, "JSON array of the ranges read: topic, partition, start, end"),
+        ("versions", _JSON, "JSON: versions of socmon, models, rules"),
         ("error", _TEXT, "Why it failed (type and message, at most 2,000 characters)"),
         ("out_of_scope", pa.int64(), "Records of accounts not registered (counted, not stored)"),
         (
@@ -318,11 +355,11 @@ RUNS = Table(
             pa.int64(),
             "Records not stored because they were erased on request",
         ),
-        ("entity_counts", _TEXT, "JSON: personal data redacted, per entity type (counts only)"),
+        ("entity_counts", _JSON, "JSON: personal data redacted, per entity type (counts only)"),
         ("ingest_id", _TEXT, "The ingest of the same tick (see `coverage`)"),
         (
             "coverage_gaps",
-            _TEXT,
+            _JSON,
             "JSON array of `account/stream: status — reason` for streams not fully fetched",
         ),
         ("records_unscored", pa.int64(), "Records in a language the classifiers do not cover"),
@@ -384,10 +421,10 @@ AUDIT_LOG = Table(
         ("created_at", _TIME, "When (UTC)"),
         ("command", _TEXT, "The command"),
         ("run_id", _TEXT, "Its run, if any"),
-        ("accounts", _TEXT, "JSON array of the account keys in scope"),
-        ("counts", _TEXT, "JSON: counts of what was read, stored, erased"),
-        ("entity_counts", _TEXT, "JSON: personal data redacted per type"),
-        ("versions", _TEXT, "JSON: component versions"),
+        ("accounts", _JSON, "JSON array of the account keys in scope"),
+        ("counts", _JSON, "JSON: counts of what was read, stored, erased"),
+        ("entity_counts", _JSON, "JSON: personal data redacted per type"),
+        ("versions", _JSON, "JSON: component versions"),
         ("config_digest", _TEXT, "SHA-256 of the configuration without secrets"),
         ("operator", _TEXT, "Who ran it (the Unix user or the reviewer's address)"),
     ),
@@ -425,7 +462,14 @@ CONNECTOR_CURSORS = Table(
     _columns(
         ("connector", _TEXT, "`twitter`, `facebook` or `replay`"),
         ("account", _TEXT, "Account key"),
-        ("cursor_state", _TEXT, "The connector's JSON cursor (ids and times, no personal data)"),
+        (
+            "cursor_state",
+            _TEXT,
+            (
+                "The connector's cursor (ids and times, no personal data): JSON kept as the text "
+                "the connector wrote, which it compares"
+            ),
+        ),
         ("updated_at", _TIME, "When (UTC)"),
     ),
     key=("connector", "account"),
@@ -440,10 +484,10 @@ CURSOR_CHECKPOINTS = Table(
         ("connector", _TEXT, "Connector"),
         ("account", _TEXT, "Account key"),
         ("sequence", pa.int64(), "Order of the batch"),
-        ("cursor_state", _TEXT, "The connector's JSON cursor after the batch"),
+        ("cursor_state", _TEXT, "The connector's cursor after the batch (JSON kept as text)"),
         ("topic", _TEXT, "Topic the batch went to"),
         ("cluster_id", _TEXT, "Broker cluster it went to"),
-        ("positions", _TEXT, "JSON: offsets the batch reached per partition"),
+        ("positions", _JSON, "JSON: offsets the batch reached per partition"),
         ("created_at", _TIME, "When (UTC)"),
     ),
     key=("connector", "account", "sequence"),
@@ -484,7 +528,7 @@ ALERTS = Table(
         ("score", pa.float64(), "Score of the most severe finding"),
         (
             "evidence",
-            _TEXT,
+            _JSON,
             (
                 "JSON: masked redacted excerpt, thread context, every finding with rule, detector,"
                 " versions and threshold; read through `alert_findings` and `alert_lifecycle`"
@@ -493,7 +537,7 @@ ALERTS = Table(
         ("recommended_action", _TEXT, "What the rule recommends doing"),
         (
             "recipients",
-            _TEXT,
+            _JSON,
             "JSON array of the email addresses it goes to (owner and line manager of each account)",
         ),
         ("conversation_id", _TEXT, "Thread's top post (see `top_threads`)"),
@@ -516,8 +560,8 @@ ALERTS = Table(
         ("superseded_at", _TIME, "When a newer version of the record no longer raised it", False),
         ("superseded_by_run", _TEXT, "Run that found the newer version", False),
         # One alert per record, and the review lifecycle (migration 0010).
-        ("categories", _TEXT, "JSON array of every category that fired"),
-        ("policy_clauses", _TEXT, "JSON array of every clause that fired"),
+        ("categories", _JSON, "JSON array of every category that fired"),
+        ("policy_clauses", _JSON, "JSON array of every clause that fired"),
         ("acknowledged_at", _TIME, "First acknowledgement (someone is on it)", False),
         ("acknowledged_by", _TEXT, "Reviewer's email address", False),
         ("resolved_at", _TIME, "Latest verdict", False),
@@ -548,7 +592,7 @@ ALERT_EVENTS = Table(
             ),
         ),
         ("actor", _TEXT, "The reviewer's email address"),
-        ("detail", _TEXT, "JSON: assignee, action taken, note, escalated to"),
+        ("detail", _JSON, "JSON: assignee, action taken, note, escalated to"),
         ("created_at", _TIME, "When (UTC)"),
     ),
     key=("event_id",),
@@ -589,7 +633,7 @@ ALERT_DELIVERIES = Table(
         ),
         (
             "escalated_from",
-            _TEXT,
+            _JSON,
             "JSON array of the addresses told before who did not acknowledge",
             False,
         ),
@@ -681,7 +725,7 @@ OPERATIONS_PROBLEMS = Table(
         ),
         ("subject", _TEXT, "What it is about: `process`, `<account>/<stream>`, `<account>`", False),
         ("summary", _TEXT, "One line saying what is wrong", False),
-        ("detail", _TEXT, "JSON: the reason, what to do, the run or ingest concerned", False),
+        ("detail", _JSON, "JSON: the reason, what to do, the run or ingest concerned", False),
         ("opened_at", _TIME, "Since when the problem has been seen (UTC)", False),
         ("resolved_at", _TIME, "When it cleared (UTC); empty while open", False),
     ),

@@ -15,9 +15,12 @@ log = logging.getLogger(__name__)
 
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 #: ``NNNN_name.<back end>.sql``: statements of migration NNNN for one back end only, run after
-#: the shared file's in the same transaction (today: PostgreSQL's indexes, which DuckDB is
-#: better without). Everything else stays in the one file both back ends run.
-_BACK_END_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(duckdb|postgresql)\.sql$")
+#: the shared file's in the same transaction (0011: PostgreSQL's indexes, which DuckDB is
+#: better without); ``NNNN_name.<back end>.before.sql`` runs before the shared file's (0013:
+#: each back end's own JSON type, and PostgreSQL first drops the views that bind a column
+#: whose type changes; the shared file re-creates them). Everything else stays in the one
+#: file both back ends run.
+_BACK_END_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(duckdb|postgresql)(\.before)?\.sql$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,35 +30,50 @@ class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
+    #: ``(back end, statements)`` run after the shared statements.
     back_end_statements: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: ``(back end, statements)`` run before the shared statements.
+    back_end_statements_before: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def statements_for(self, kind: str) -> tuple[str, ...]:
         """The statements a back end (``duckdb``, ``postgresql``) runs for this migration."""
-        extra = [
-            statements for back_end, statements in self.back_end_statements if back_end == kind
-        ]
-        return self.statements + tuple(statement for part in extra for statement in part)
+        return (
+            _of_back_end(self.back_end_statements_before, kind)
+            + self.statements
+            + _of_back_end(self.back_end_statements, kind)
+        )
+
+
+def _of_back_end(parts: tuple[tuple[str, tuple[str, ...]], ...], kind: str) -> tuple[str, ...]:
+    return tuple(statement for back_end, part in parts if back_end == kind for statement in part)
 
 
 def available_migrations() -> list[Migration]:
     """Every migration, in version order."""
     migrations = []
-    back_end: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+    after: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+    before: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
     for entry in resources.files("schemas.migrations").iterdir():
         if found := _BACK_END_FILE.match(entry.name):
             statements = tuple(split_statements(entry.read_text(encoding="utf-8")))
-            back_end.setdefault(int(found[1]), []).append((found[3], statements))
+            phase = before if found[4] else after
+            phase.setdefault(int(found[1]), []).append((found[3], statements))
         match = _FILE_NAME.match(entry.name)
         if not match:
             continue
         sql = entry.read_text(encoding="utf-8")
         migrations.append(Migration(int(match[1]), match[2], tuple(split_statements(sql))))
     migrations = [
-        dataclasses.replace(each, back_end_statements=tuple(back_end.pop(each.version, ())))
+        dataclasses.replace(
+            each,
+            back_end_statements=tuple(after.pop(each.version, ())),
+            back_end_statements_before=tuple(before.pop(each.version, ())),
+        )
         for each in migrations
     ]
-    if back_end:
-        raise RuntimeError(f"back-end migration files without a shared one: {sorted(back_end)}")
+    if after or before:
+        orphans = sorted({*after, *before})
+        raise RuntimeError(f"back-end migration files without a shared one: {orphans}")
     migrations.sort(key=lambda migration: migration.version)
     versions = [migration.version for migration in migrations]
     if len(set(versions)) != len(versions):
@@ -87,8 +105,11 @@ def applied_version(connection: Connection) -> int | None:
     return int(newest[0][0]) if newest and newest[0][0] is not None else None
 
 
-def migrate(connection: Connection) -> list[int]:
-    """Apply every migration not yet applied, each in its own transaction; return those applied."""
+def migrate(connection: Connection, up_to: int | None = None) -> list[int]:
+    """Apply every migration not yet applied, each in its own transaction; return those applied.
+
+    ``up_to`` stops after that version (a test builds an older warehouse to upgrade).
+    """
     connection.prepare_schema()
     connection.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -97,7 +118,7 @@ def migrate(connection: Connection) -> list[int]:
     done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
     applied = []
     for migration in available_migrations():
-        if migration.version in done:
+        if migration.version in done or (up_to is not None and migration.version > up_to):
             continue
         with connection.transaction():
             for statement in migration.statements_for(connection.kind):

@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 import pyarrow as pa
 from psycopg import sql as pgsql
+from psycopg.types.string import TextLoader
 
 from pipelines.warehouse.connection import Connection, WarehouseBusy, WarehouseError
 
@@ -53,6 +54,10 @@ class PostgresConnection(Connection):
             # The message names host and port; the password never appears in it.
             raise WarehouseError(f"cannot connect to PostgreSQL: {error}".strip()) from None
         self._connection.execute("SET TIME ZONE 'UTC'")
+        # JSON documents come back as text, as DuckDB returns them, not parsed into dicts and
+        # lists: every reader then parses the one way, whatever the back end.
+        for json_type in ("json", "jsonb"):
+            self._connection.adapters.register_loader(json_type, TextLoader)
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self._connection.execute(_placeholders(sql), list(parameters))

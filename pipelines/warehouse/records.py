@@ -11,15 +11,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.warehouse.bulk import insert_new
+from pipelines.warehouse.bulk import insert_new, staged_values
 from pipelines.warehouse.connection import Connection
 from schemas.tables import DETECTIONS, RECORDS
 from schemas.vocabulary import MODEL_CATEGORIES
 
 _UPDATABLE = [column for column in RECORDS.staged_columns if column != "id"]
+#: ``{values}``: the staged columns as :func:`~pipelines.warehouse.bulk.staged_values` reads
+#: them on the connection's back end.
 _UPSERT_RECORDS = f"""
 INSERT INTO records ({", ".join(RECORDS.staged_columns)}, first_run_id, last_run_id)
-SELECT {", ".join(RECORDS.staged_columns)}, ?, ? FROM staged_records
+SELECT {{values}}, ?, ? FROM staged_records
 ON CONFLICT (id) DO UPDATE SET
     {", ".join(f"{column} = excluded.{column}" for column in _UPDATABLE)},
     last_run_id = excluded.last_run_id
@@ -93,7 +95,8 @@ class RecordStore:
         """Insert new records, update those observed later; a rerun changes nothing."""
         with self.connection.loaded("staged_records", records.select(list(RECORDS.staged_columns))):
             total, existing, newer = self.connection.execute(_COUNT_CHANGES)[0]
-            self.connection.execute(_UPSERT_RECORDS, (run_id, run_id))
+            values = staged_values(self.connection, RECORDS, RECORDS.staged_columns)
+            self.connection.execute(_UPSERT_RECORDS.format(values=values), (run_id, run_id))
         return UpsertCounts(total - existing, newer, existing - newer)
 
     def delete_detections_of_tombstones(self, run_id: str) -> None:

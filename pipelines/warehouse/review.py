@@ -65,9 +65,12 @@ def _where(chosen: QueueFilter, now: datetime) -> tuple[str, list[Any]]:
         ("policy_clause", "policy_clauses", chosen.clauses),
     ):
         # The lead value, or one of every value fired (a JSON array of strings: match the
-        # quoted value); alerts from before the review lifecycle have only the lead one.
+        # quoted value in its text); alerts from before the review lifecycle have only the
+        # lead one.
         if values:
-            clauses.append(" OR ".join(f"{lead} = ? OR {every} LIKE ?" for _ in values))
+            clauses.append(
+                " OR ".join(f"{lead} = ? OR CAST({every} AS TEXT) LIKE ?" for _ in values)
+            )
             for value in values:
                 parameters.extend((value, f'%"{value}"%'))
     if chosen.max_age_hours is not None:

@@ -95,7 +95,7 @@ class SubjectAccessStore:
         """Audit entries whose counts name the pseudonym (erasures, access requests) or one
         of the alerts about the person (reviewers' views and actions)."""
         names = [pseudonym, *sorted(set(alert_ids))]
-        condition = " OR ".join("counts LIKE ?" for _ in names)
+        condition = " OR ".join("CAST(counts AS TEXT) LIKE ?" for _ in names)
         return self.connection.query_dicts(
             f"SELECT * FROM audit_log WHERE {condition} ORDER BY created_at, audit_id",
             [f"%{name}%" for name in names],

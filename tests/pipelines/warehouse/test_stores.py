@@ -32,6 +32,7 @@ REPORTED = {
     "BIGINT": {"BIGINT", "bigint"},
     "DOUBLE PRECISION": {"DOUBLE", "double precision"},
     "TIMESTAMPTZ": {"TIMESTAMP WITH TIME ZONE", "timestamp with time zone"},
+    "JSON": {"JSON", "jsonb"},
 }
 
 
