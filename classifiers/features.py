@@ -105,11 +105,13 @@ class HashedNgrams:
         data = np.frombuffer(b"\x00".join(encoded), np.uint8)
         document_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(data)]
         blocks: list[Block] = []
-        codes = data.astype(np.uint64) + np.uint64(1)
+        codes = data.astype(np.uint64)
+        codes += np.uint64(1)
         separator = data == 0
         rolling, crosses = codes, separator
         for n in range(2, self.char_max + 1):  # rolling[i] = hash of data[i : i + n]
-            rolling = rolling[:-1] * _PRIME + codes[n - 1 :]
+            rolling = rolling[:-1] * _PRIME
+            rolling += codes[n - 1 :]
             crosses = crosses[:-1] | separator[n - 1 :]
             if n >= self.char_min:
                 keep = ~crosses
@@ -122,11 +124,15 @@ class HashedNgrams:
         return blocks
 
     def _column(self, hashes: npt.NDArray[np.uint64], salt: int) -> npt.NDArray[np.int64]:
-        mixed = (hashes ^ np.uint64(salt)) * _MIX
+        # In place where the arrays are new: this runs for every n-gram of a batch.
+        mixed = hashes ^ np.uint64(salt)
+        mixed *= _MIX
         mixed ^= mixed >> _SHIFT
         if self.n_features & (self.n_features - 1) == 0:  # a power of two: a mask, same result
-            return (mixed & np.uint64(self.n_features - 1)).astype(np.int64)
-        return (mixed % np.uint64(self.n_features)).astype(np.int64)
+            mixed &= np.uint64(self.n_features - 1)
+        else:
+            mixed %= np.uint64(self.n_features)
+        return mixed.view(np.int64)  # every column is below 2**63: the same numbers
 
     def word_shares(
         self,
@@ -176,13 +182,14 @@ class HashedNgrams:
                 target = np.where(valid, word_offsets[rows] + local, len(shares) - 1)
                 shares += np.bincount(target, weights=part, minlength=len(shares))
         result = []
+        every_share, offsets = shares.tolist(), word_offsets.tolist()
         for index, text_words in enumerate(words):
             if display is not None:
                 shown = display[index].split()
                 text_words = shown if len(shown) == len(text_words) else text_words
-            own = shares[word_offsets[index] : word_offsets[index + 1]]
+            own = every_share[offsets[index] : offsets[index + 1]]
             merged: dict[str, float] = {}
-            for word, share in zip(text_words, own.tolist(), strict=True):
+            for word, share in zip(text_words, own, strict=True):
                 merged[word] = merged.get(word, 0.0) + share
             result.append(merged)
         return result

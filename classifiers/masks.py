@@ -65,17 +65,27 @@ TOPIC_WORDS = frozenset(
 _PLACEHOLDERS = {word: GROUP_PLACEHOLDER for word in GROUP_WORDS} | {
     word: TOPIC_PLACEHOLDER for word in TOPIC_WORDS
 }
-_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:[.,:]\d+)*(?!\w)")
+#: A stand-alone number: ``_NUMBER`` where ``_AFTER_WORD`` does not match the character before
+#: it. (Written as two expressions, as one with the look-behind first would be tried at every
+#: position of a text; this one starts with a digit, which the engine finds quickly.)
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*(?!\w)")
+_AFTER_WORD = re.compile(r"[\w.,:]")
 #: A run of letters: what the threat patterns and the group statements look words up by.
 LETTERS = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 _KEYS = frozenset(_PLACEHOLDERS)
+#: The run of letters each placeholder brings ("g" of "_g_").
+_PLACEHOLDER_RUNS = {word: placeholder.strip("_") for word, placeholder in _PLACEHOLDERS.items()}
 #: Listed words that end in "+" ("lgbtq+"), under their letters ("lgbtq").
 _WITH_PLUS = {word[:-1]: word for word in _PLACEHOLDERS if word.endswith("+")}
 #: Each listed word where it stands as a word of its own: not inside a longer run of letters,
 #: and without a "+" after it unless the "+" is part of the word ("women's" holds "women").
 _WHOLE_WORD = {
-    word: re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z{'' if word.endswith('+') else '+'}])")
+    # The word first and the look-behind after it: the engine then looks for the word's
+    # letters, which is fast, rather than trying the look-behind at every position.
+    word: re.compile(
+        rf"{re.escape(word)}(?<![a-z]{re.escape(word)})(?![a-z{'' if word.endswith('+') else '+'}])"
+    )
     for word in _PLACEHOLDERS
 }
 
@@ -93,18 +103,39 @@ def mask(text: str) -> str:
 def mask_with_letters(text: str) -> tuple[str, set[str]]:
     """``mask(text)``, and the runs of letters (``LETTERS``) of the masked text.
 
-    Scoring needs both, and the runs are found once: most texts name no group or topic,
-    and masking numbers changes no run of letters, so the runs of such a text are those
-    it came with. Only a text that names one is searched again after masking.
+    Scoring needs both, and the runs are found once. Each replacement takes a whole run
+    of letters (with a "+" after it for "lgbtq+") and puts a placeholder with a run of
+    its own ("g" of "_g_") in its place; masking numbers changes no run of letters. So the
+    runs after masking are those before, less the masked words with no occurrence left,
+    plus the placeholders' runs.
     """
-    letters = set(LETTERS.findall(text))
+    runs = LETTERS.findall(text)
+    letters = set(runs)
     # Most texts name no group or topic, and those that do name one or two: a set
     # intersection finds them, and one small expression per word found replaces it (this
     # is the hot path of scoring).
     found = _KEYS.intersection(letters)
     if found:
-        for word in found | {_WITH_PLUS[w] for w in found if w in _WITH_PLUS}:
-            text = _WHOLE_WORD[word].sub(_PLACEHOLDERS[word], text)
+        replaced: dict[str, int] = {}  # occurrences replaced, by run of letters
+        # Words with a "+" first: whether one stands alone ("lgbtq+" but not "lgbtq+wall")
+        # is decided before a neighbour is masked (otherwise it would depend on set order).
+        with_plus = [_WITH_PLUS[w] for w in found if w in _WITH_PLUS]
+        for word in [*with_plus, *found]:
+            text, count = _WHOLE_WORD[word].subn(_PLACEHOLDERS[word], text)
+            if count:
+                run = word.rstrip("+")
+                replaced[run] = replaced.get(run, 0) + count
+                letters.add(_PLACEHOLDER_RUNS[word])
+        for run, count in replaced.items():
+            if runs.count(run) == count:
+                letters.discard(run)
     if _DIGIT.search(text):
-        text = _NUMBER.sub(NUMBER_PLACEHOLDER, text)
-    return text, (set(LETTERS.findall(text)) if found else letters)
+        text = _NUMBER.sub(lambda number: _number_placeholder(number, text), text)
+    return text, letters
+
+
+def _number_placeholder(number: re.Match[str], text: str) -> str:
+    """The placeholder for a number that does not go on from a word, a number or a separator."""
+    start = number.start()
+    stands_alone = start == 0 or _AFTER_WORD.match(text, start - 1) is None
+    return NUMBER_PLACEHOLDER if stands_alone else number.group(0)

@@ -214,3 +214,21 @@ def test_the_batch_scans_flag_what_the_expressions_match(texts: list[str]) -> No
     assert quick_scans.three_in_a_row(texts).tolist() == [
         _THREE_IN_A_ROW.search(t.replace(" ", "")) is not None for t in texts
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lgbtq+wall 12 women", "lgbtq+_t_ 0 _g_"),  # "lgbtq+" is not a word of its own here
+        ("the lgbtq+ society and lgbtq folk", "the _g_ society and _g_ folk"),
+        ("gay+women", "gay+_g_"),
+        ("women's 2,500 trump-voters x1 3.5", "_g_'s 0 _t_-voters x1 0"),
+        ("women and womens", "_g_ and womens"),  # one occurrence left as it was
+    ],
+)
+def test_masking_gives_the_letters_of_the_masked_text(text: str, expected: str) -> None:
+    from classifiers.masks import LETTERS, mask_with_letters
+
+    masked, letters = mask_with_letters(text)
+    assert masked == expected
+    assert letters == set(LETTERS.findall(masked))
