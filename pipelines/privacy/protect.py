@@ -24,8 +24,9 @@ from schemas.vocabulary import DETECTION_CLAUSES
 
 PRIVACY_DETECTOR = "privacy"
 #: 2: names and addresses by the NER model (issue 13); 3: a name that names a thing is dropped
-#: (``recognizers/named_things``) and the name pre-filter reads English endings.
-PRIVACY_DETECTOR_VERSION = "3"
+#: (``recognizers/named_things``) and the name pre-filter reads English endings; 4: the kinds of
+#: words around a name say thing or person (``recognizers/name_context``), a person cue winning.
+PRIVACY_DETECTOR_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,12 @@ of Luther"), bands, games and apps. A name model reads all of them as people. A
   "… 2 … 1"), or a place's first word ("San Diego", "Port Elizabeth", "St Helens").
   A possessive name ("Sarah's album") is a person's and only the "law" kind of words
   after a surname ("Moore's law", "Parkinson's disease") count ("Sarah's law essay" is
-  Sarah's).
+  Sarah's); so do the kinds of words around it that ``name_context`` reads (a verb of
+  consumption before it, a noun of a work or a product after it, an article, quotes, …).
+
+Every cue gives way to a person cue (``name_context.person_cue``: a title, a relation,
+thanks, speech, a pronoun): "Listening to Zorba rant, she is right" keeps Zorba. Only the
+list does not give way.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from functools import cache
 from wordfreq import zipf_frequency
 
 from pipelines.privacy.ner.prefilter import opens_sentence
+from pipelines.privacy.recognizers.name_context import person_cue, thing_cue
 
 #: A word this frequent in English (Zipf scale) that is no name may open a name model's span
 #: without being part of the name ("Rewatching Skyfall", "ngl coco", "saw Djokovic").
@@ -289,9 +295,13 @@ class NamedThings:
         self.given = given
 
     def names_a_thing(self, text: str, start: int, end: int) -> bool:
+        """Listed, or a cue beside it says thing and none says person (``name_context``)."""
         if self._listed(text, start, end):
             return True
         start = self._name_start(text, start, end)
+        return self._thing_cue(text, start, end) and not person_cue(text, start, end)
+
+    def _thing_cue(self, text: str, start: int, end: int) -> bool:
         value = text[start:end]
         after = text[end:]
         if _POSSESSIVE.search(value) or after.startswith(("'s", "\u2019s")):
@@ -313,6 +323,7 @@ class NamedThings:
             or _PLACE_INSIDE.match(value)
             or (_PLACE_WORD.match(value) is not None and _CAPITALISED_NEXT.match(after))
             or _SUBJECT_OR_PLACE_AFTER.match(after)
+            or thing_cue(text, start, end)
         )
 
     def _name_start(self, text: str, start: int, end: int) -> int:

@@ -114,6 +114,13 @@ def test_a_private_person_stays_redacted(text: str, name: str) -> None:
         ("Thanks Diego for the notes", "Diego", False),
         ("Roman History exam today", "Roman", True),
         ("Roman studies law at Leeds", "Roman", False),
+        # Kinds of words around a name (``name_context``), and a person cue beating them.
+        ("Cried three times during Ottoline", "Ottoline", True),
+        ("Exams are timetabled on Quilla now", "Quilla", True),
+        ("Zorba keeps crashing in the quiz", "Zorba", True),
+        ("Listening to Zorba rant about the finale, she is right", "Zorba", False),
+        ("Dressed up as Bertram with Ottoline", "Ottoline", False),
+        ("Rewatching the film with Victoria", "Victoria", False),
     ],
 )
 def test_what_makes_a_span_a_thing(text: str, name: str, thing: bool) -> None:
