@@ -28,6 +28,16 @@ def _sql_type(arrow_type: pa.DataType) -> str:
     return "TEXT"
 
 
+def read_json_as_text(connection: psycopg.Connection[Any]) -> None:
+    """Make ``json`` and ``jsonb`` values come back as text, as DuckDB returns its ``JSON``.
+
+    psycopg would parse them into dicts and lists; as text, every reader parses a document
+    the one way, whatever the back end.
+    """
+    for json_type in ("json", "jsonb"):
+        connection.adapters.register_loader(json_type, TextLoader)
+
+
 #: The advisory lock's first key: ours, so other applications' locks never collide with it.
 _LEASE_CLASS = 0x50C0
 
@@ -54,10 +64,7 @@ class PostgresConnection(Connection):
             # The message names host and port; the password never appears in it.
             raise WarehouseError(f"cannot connect to PostgreSQL: {error}".strip()) from None
         self._connection.execute("SET TIME ZONE 'UTC'")
-        # JSON documents come back as text, as DuckDB returns them, not parsed into dicts and
-        # lists: every reader then parses the one way, whatever the back end.
-        for json_type in ("json", "jsonb"):
-            self._connection.adapters.register_loader(json_type, TextLoader)
+        read_json_as_text(self._connection)
 
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         cursor = self._connection.execute(_placeholders(sql), list(parameters))

@@ -121,6 +121,8 @@ def _reading(settings: Settings) -> Iterator[Run]:
         from psycopg import sql as pgsql
         from psycopg.rows import dict_row
 
+        from pipelines.warehouse.postgres_connection import read_json_as_text
+
         password = settings.warehouse.password
         postgres = psycopg.connect(
             url,
@@ -130,6 +132,7 @@ def _reading(settings: Settings) -> Iterator[Run]:
             row_factory=dict_row,
         )
         postgres.execute("SET TIME ZONE 'UTC'")
+        read_json_as_text(postgres)  # as socmon's own connection reads JSON columns
         schema = pgsql.Identifier(settings.warehouse.db_schema)
         postgres.execute(pgsql.SQL("SET search_path TO {}").format(schema))
 
