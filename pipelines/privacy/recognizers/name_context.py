@@ -77,7 +77,7 @@ _THING_BEFORE = re.compile(
     rf"(?:\b(?:{_CONSUME})(?:\s+(?:all of|the whole of|the new|the first|the last|some|"
     r"more|the))?"
     r"|\b(?:the|a|an|this|that|these|those|my|your|our|every|any)"
-    r"|\b(?:on|outside|via|inside|near|into|during|throughout|through)"
+    r"|\b(?:on|outside|via|inside|near|during|throughout|through)"
     r"|\b(?:copy|copies|episodes?|seasons?|series|chapters?|volumes?|edition|sequel|cast|"
     r"fans?|tickets?|ending|finale|soundtrack|trailer) (?:of|for|to)"
     r"|\b(?:way|route|journey|commute|trains?|bus|coach|flights?|tickets?|return) "

@@ -71,6 +71,7 @@ NEITHER = [
     ("Zorba was so rude to me today", "Zorba"),
     ("Does anyone know Marigold Brandt?", "Marigold Brandt"),
     ("Sarah's album launch is on Friday", "Sarah"),
+    ("Bumped into Zorba outside the library", "Zorba"),
 ]
 
 
