@@ -2,7 +2,8 @@
 
 The query connection refuses every write (and on DuckDB any file outside the warehouse);
 an analyst reads the published analytics copy while the pipeline holds the DuckDB file;
-exports are partitioned by date and carry the warehouse's descriptions.
+exports are partitioned by date and carry the warehouse's descriptions; JSON columns are
+read inside with the same SQL on both and come out as their text.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import email.policy
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
@@ -20,7 +22,7 @@ import pytest
 from pipelines.config import Settings
 from pipelines.warehouse import open_warehouse
 from tests.integration.helpers import run_cli
-from tests.pipelines.warehouse.analytics_data import RECORDS, insert, load
+from tests.pipelines.warehouse.analytics_data import RECORDS, REVIEWER, insert, load
 from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
@@ -156,6 +158,30 @@ def test_export_parquet_is_partitioned_by_date_and_described(
     records = pads.dataset(out / "records", format="parquet", partitioning="hive").to_table()
     assert sorted(records.column("id").to_pylist()) == ["facebook:5", "x:4"]
     assert str(records.schema.field("created_at").type) == "timestamp[us, tz=UTC]"
+
+
+def test_json_columns_are_read_inside_and_come_out_as_their_text(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # The same SQL reads inside a JSON column on both back ends (JSON / jsonb, no cast).
+    shown = run_cli(
+        settings,
+        "query",
+        "--json",
+        "SELECT alert_id, recipients, evidence -> 'findings' -> 1 ->> 'rule_id' AS second_rule "
+        "FROM alerts WHERE alert_id = 'A2'",
+    )
+    assert shown.returncode == 0, shown.stderr
+    [row] = json.loads(shown.stdout)
+    assert row["second_rule"] == "hate-received"
+    assert json.loads(row["recipients"]) == [REVIEWER]  # a document's text, on both
+
+    done = run_cli(settings, "export", "--table", "records", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    records = pads.dataset(tmp_path / "records", format="parquet", partitioning="hive").to_table()
+    assert records.schema.field("accounts").type == pa.string()
+    accounts = dict(zip(records["id"].to_pylist(), records["accounts"].to_pylist(), strict=True))
+    assert json.loads(accounts["x:4"]) == ["uni_main", "uni_research"]
 
 
 def test_export_csv_and_refusals(settings: Settings, tmp_path: Path) -> None:
