@@ -86,9 +86,26 @@ def workers_cpu_s(cluster: LocalDaskCluster) -> dict[str, float]:
         return {address: float(seconds) for address, seconds in client.run(cpu_s).items()}
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) another process on this machine has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the command name: state is field 3; utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def print_phases(name: str, result: ProcessResult, process_s: float, client_cpu_s: float) -> None:
+    """Where the run's wall clock went, phase by phase, with the client's CPU seconds."""
+    print(f"{name}: phases (wall s / client CPU s)")
+    for timing in result.phases:
+        print(f"  {timing.name:<22} {timing.wall_s:7.2f} {timing.cpu_s:7.2f}")
+    top = sum(t.wall_s for t in result.phases if "." not in t.name)
+    print(f"  {'(outside the phases)':<22} {process_s - top:7.2f}")
+    print(f"  {'process, all':<22} {process_s:7.2f} {client_cpu_s:7.2f}")
+
+
 def timed_process(
     settings: Settings, name: str, workdir: Path, runner_options: list[str]
-) -> tuple[float, ProcessResult]:
+) -> tuple[float, float, ProcessResult]:
     """Run `process` into a warehouse and consumer group of its own; return seconds taken."""
     own = settings.model_copy(
         update={
@@ -101,9 +118,9 @@ def timed_process(
             ),
         }
     )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = process(own, runner_options)
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, time.process_time() - cpu, result
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -148,14 +165,24 @@ def main(argv: list[str] | None = None) -> None:
             if workers:
                 with LocalDaskCluster(workers=workers) as cluster:
                     options = [*args.runner_options, *cluster.runner_options()]
+                    assert cluster.scheduler is not None
+                    scheduler_before = process_cpu_s(cluster.scheduler.pid)
                     before = workers_cpu_s(cluster)
-                    process_s, result = timed_process(settings, name, workdir, options)
+                    process_s, client_s, result = timed_process(settings, name, workdir, options)
                     after = workers_cpu_s(cluster)
+                    scheduler_s = process_cpu_s(cluster.scheduler.pid) - scheduler_before
                 busy = sorted((after[worker] - before[worker] for worker in after), reverse=True)
                 worker_cpu[name] = busy
-                print(f"{name}: CPU seconds of each worker " + ", ".join(f"{s:.1f}" for s in busy))
+                print(
+                    f"{name}: CPU seconds of each worker "
+                    + ", ".join(f"{s:.1f}" for s in busy)
+                    + f"; scheduler {scheduler_s:.1f}"
+                )
             else:
-                process_s, result = timed_process(settings, name, workdir, args.runner_options)
+                process_s, client_s, result = timed_process(
+                    settings, name, workdir, args.runner_options
+                )
+            print_phases(name, result, process_s, client_s)
             if result.records_read != args.records or not result.reconciles():
                 sys.exit(f"benchmark invalid: {name} read {result.records_read} of {args.records}")
             rates[name] = args.records / process_s

@@ -26,6 +26,7 @@ from pipelines.beam.pipeline import run_pipeline
 from pipelines.config import Settings
 from pipelines.kafka_admin import cluster_id_of, fix_ranges, high_water_marks
 from pipelines.logs import log_fields
+from pipelines.phases import PhaseClock, PhaseTiming
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
@@ -54,6 +55,8 @@ class ProcessResult:
     out_of_scope: int
     counts: CommitCounts
     dq_warnings: tuple[DqResult, ...] = ()
+    #: Wall-clock and CPU seconds of each phase of the run, in the order they ended.
+    phases: tuple[PhaseTiming, ...] = ()
 
     @property
     def records_stored(self) -> int:
@@ -104,15 +107,18 @@ def run_process(
 def _run_process(
     plan: ProcessPlan, warehouse: Warehouse, run_id: str, extra_runner_options: Sequence[str]
 ) -> ProcessResult:
+    clock = PhaseClock()
     try:
-        warehouse.runs.start(run_id, "process", component_versions())
-        cluster_id = cluster_id_of(plan.bootstrap_servers, plan.kafka.connect_timeout_ms)
-        finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
-        ranges = _fix_ranges(plan, warehouse, cluster_id)
+        with clock.phase("start"):
+            warehouse.runs.start(run_id, "process", component_versions())
+            cluster_id = cluster_id_of(plan.bootstrap_servers, plan.kafka.connect_timeout_ms)
+            finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
+        with clock.phase("ranges"):
+            ranges = _fix_ranges(plan, warehouse, cluster_id)
         if sum(piece.size for piece in ranges) == 0:
             return _nothing_new(plan, warehouse, run_id, ranges, cluster_id)
         result = _stage_and_commit(
-            plan, warehouse, run_id, ranges, cluster_id, extra_runner_options
+            plan, warehouse, run_id, ranges, cluster_id, extra_runner_options, clock
         )
         _log_result(result)
         return result
@@ -166,9 +172,11 @@ def _stage_and_commit(
     ranges: tuple[PartitionRange, ...],
     cluster_id: str | None,
     extra_runner_options: Sequence[str],
+    clock: PhaseClock,
 ) -> ProcessResult:
     settings = plan.pipeline
-    remove_stale_runs(settings.staging_dir, keep=run_id)
+    with clock.phase("remove_stale_staging"):
+        remove_stale_runs(settings.staging_dir, keep=run_id)
     staged = run_pipeline(
         run_id=run_id,
         ranges=ranges,
@@ -181,34 +189,45 @@ def _stage_and_commit(
         runner_options=[*settings.runner_options, *extra_runner_options],
         protection=plan.protection,
         scoring=plan.scoring,
+        clock=clock,
     )
     reached("after_staging")
-    warehouse.runs.note_staged(
-        run_id,
-        {
-            "records_read": staged.records_read,
-            "duplicates": staged.duplicates,
-            "dead_letters": staged.dead_letters,
-            "out_of_scope": staged.out_of_scope,
-        },
-        staged.ranges,
-    )
-    tables = with_alerts(StagedTables.read(staged), plan.alerting, warehouse)
+    with clock.phase("note_staged"):
+        warehouse.runs.note_staged(
+            run_id,
+            {
+                "records_read": staged.records_read,
+                "duplicates": staged.duplicates,
+                "dead_letters": staged.dead_letters,
+                "out_of_scope": staged.out_of_scope,
+            },
+            staged.ranges,
+        )
+    with clock.phase("read_staged"):
+        tables = StagedTables.read(staged)
+    with clock.phase("build_alerts"):
+        tables = with_alerts(tables, plan.alerting, warehouse)
     clauses = tuple(plan.alerting.rules.policy.clauses)
     allowed = (*plan.protection.privacy.allow_list, *plan.protection.official_handles)
-    warnings = check_quality(
-        warehouse, run_id, tables, plan.account_keys, clauses, plan.operations, allowed
-    )
-    counts = commit_run(
-        warehouse, staged, tables, plan.kafka.consumer_group, cluster_id, plan.audit
-    )
+    with clock.phase("quality_gate"):
+        warnings = check_quality(
+            warehouse, run_id, tables, plan.account_keys, clauses, plan.operations, allowed
+        )
+    with clock.phase("commit_transaction"):
+        counts = commit_run(
+            warehouse, staged, tables, plan.kafka.consumer_group, cluster_id, plan.audit
+        )
     reached("after_commit")
-    raise_pattern_alerts(warehouse, plan.alerting, run_id)
-    finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
-    copy = warehouse.connection.publish_for_readers()
+    with clock.phase("pattern_alerts"):
+        raise_pattern_alerts(warehouse, plan.alerting, run_id)
+    with clock.phase("after_commit"):
+        finish_after_commit(warehouse, plan.bootstrap_servers, plan.kafka, cluster_id)
+    with clock.phase("analytics_copy"):
+        copy = warehouse.connection.publish_for_readers()
     if copy is not None:
         log.info("analytics copy published at %s", copy)
-    remove_staged(staged.directory)
+    with clock.phase("remove_staging"):
+        remove_staged(staged.directory)
     return ProcessResult(
         run_id,
         ranges,
@@ -218,6 +237,7 @@ def _stage_and_commit(
         staged.out_of_scope,
         counts,
         tuple(warnings),
+        clock.timings,
     )
 
 
