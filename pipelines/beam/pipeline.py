@@ -6,13 +6,13 @@ those into warehouse rows in one transaction.
 
 Shape::
 
-    ranges ─ Reshuffle ─ Read ─ Parse+Protect ─┬─ records ─ ShardById ─ GroupByKey ─ StageLatest
-                                               ├─ dead letters ─ GroupByKey ─ StageSideTable
-                                               ├─ out of scope ─ GroupByKey ─ StageSideTable
-                                               └─ detections ─── GroupByKey ─ StageSideTable
+    ranges ─ Reshuffle ─ Read ─ Parse+Protect ─ KeyByStagedFile ─ GroupByKey ─ StageFile
 
-Parse+Protect emits ``(kind, table)`` pairs and each branch selects its kind (``TablesOf``):
-the DaskRunner does not keep a multi-output ParDo's tagged outputs apart.
+Parse+Protect emits ``(kind, table)`` pairs (records, dead letters, out of scope,
+detections) rather than tagged outputs, which the DaskRunner does not keep apart;
+``KeyByStagedFile`` keys each table by the file it is staged in (records by the shard of
+their ids, each other kind in one file), so one ``GroupByKey`` gathers them all: on Dask
+a shuffle costs about pieces² scheduler tasks, and one is cheaper than one per kind.
 
 Parse+Protect validates each message, drops records of unregistered accounts,
 detects personal data in the raw text (in memory only), and emits redacted
@@ -50,17 +50,8 @@ from apache_beam.pvalue import PCollection
 
 from pipelines.beam.kafka_source import ReadPartitionRange
 from pipelines.beam.scoring import ScoringSpec
-from pipelines.beam.transforms import (
-    DEAD_LETTERS,
-    DETECTIONS,
-    OUT_OF_SCOPE,
-    RECORDS,
-    ParseBatch,
-    ShardById,
-    StageLatestRecords,
-    StageSideTable,
-    TablesOf,
-)
+from pipelines.beam.transforms import KeyByStagedFile, ParseBatch, StageFile
+from pipelines.phases import PhaseClock
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.ranges import PartitionRange, split_range
 from pipelines.staging import StagedRun, staged_path, staged_run_from_files
@@ -99,7 +90,7 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
         self.poll_timeout_s = poll_timeout_s
 
     def expand(self, ranges: PCollection[PartitionRange]) -> PCollection[str]:
-        parsed = (
+        staged: PCollection[str] = (
             ranges
             | "Spread" >> beam.Reshuffle()
             | "Read"
@@ -107,24 +98,9 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
                 ReadPartitionRange(self.bootstrap_servers, self.batch_size, self.poll_timeout_s)
             )
             | "ParseAndProtect" >> beam.ParDo(ParseBatch(self.topic, self.protection, self.scoring))
-        )
-        staged_records = (
-            parsed
-            | f"Only{RECORDS}" >> beam.ParDo(TablesOf(RECORDS))
-            | "ShardById" >> beam.ParDo(ShardById(self.buckets))
-            | "GroupShards" >> beam.GroupByKey()
-            | "StageRecords" >> beam.ParDo(StageLatestRecords(self.directory))
-        )
-        staged_side_tables = [
-            parsed
-            | f"Only{name}" >> beam.ParDo(TablesOf(name))
-            | f"Key{name}" >> beam.Map(lambda table: (0, table))
-            | f"Gather{name}" >> beam.GroupByKey()
-            | f"Stage{name}" >> beam.ParDo(StageSideTable(self.directory, name))
-            for name in (DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS)
-        ]
-        staged: PCollection[str] = (staged_records, *staged_side_tables) | "StagedFiles" >> (
-            beam.Flatten()
+            | "KeyByStagedFile" >> beam.ParDo(KeyByStagedFile(self.buckets))
+            | "GatherFiles" >> beam.GroupByKey()
+            | "StageFiles" >> beam.ParDo(StageFile(self.directory))
         )
         return staged
 
@@ -142,44 +118,85 @@ def run_pipeline(
     runner_options: Sequence[str],
     protection: ProtectionSpec,
     scoring: ScoringSpec | None = None,
+    clock: PhaseClock | None = None,
 ) -> StagedRun:
-    """Run the pipeline over ``ranges`` and return the manifest of what it staged."""
+    """Run the pipeline over ``ranges`` and return the manifest of what it staged.
+
+    ``clock`` times its phases: ``pipeline.submit`` (building the graph and handing it to the
+    runner; the DirectRunner runs it all here), ``pipeline.wait`` and ``pipeline.manifest``.
+    """
+    clock = clock or PhaseClock()
+    with clock.phase("pipeline"):
+        return _run_pipeline(
+            run_id=run_id,
+            ranges=ranges,
+            bootstrap_servers=bootstrap_servers,
+            staging_dir=staging_dir,
+            batch_size=batch_size,
+            buckets=buckets,
+            max_range_span=max_range_span,
+            poll_timeout_s=poll_timeout_s,
+            runner_options=runner_options,
+            protection=protection,
+            scoring=scoring,
+            clock=clock,
+        )
+
+
+def _run_pipeline(
+    *,
+    run_id: str,
+    ranges: Sequence[PartitionRange],
+    bootstrap_servers: str,
+    staging_dir: str | Path,
+    batch_size: int,
+    buckets: int,
+    max_range_span: int,
+    poll_timeout_s: float,
+    runner_options: Sequence[str],
+    protection: ProtectionSpec,
+    scoring: ScoringSpec | None,
+    clock: PhaseClock,
+) -> StagedRun:
     directory = staged_path(staging_dir, run_id)
     pieces = [piece for whole in ranges for piece in split_range(whole, max_range_span)]
     topic = ranges[0].topic
     options = PipelineOptions(with_runner_defaults(runner_options))
-    pipeline = beam.Pipeline(options=options)
-    _ = (
-        pipeline
-        | "Ranges" >> beam.Create(pieces)
-        | "StageRun"
-        >> StageRun(
-            topic=topic,
-            bootstrap_servers=bootstrap_servers,
-            directory=directory,
-            batch_size=batch_size,
-            buckets=buckets,
-            poll_timeout_s=poll_timeout_s,
-            protection=protection,
-            scoring=scoring,
+    with clock.phase("pipeline.submit"):
+        pipeline = beam.Pipeline(options=options)
+        _ = (
+            pipeline
+            | "Ranges" >> beam.Create(pieces)
+            | "StageRun"
+            >> StageRun(
+                topic=topic,
+                bootstrap_servers=bootstrap_servers,
+                directory=directory,
+                batch_size=batch_size,
+                buckets=buckets,
+                poll_timeout_s=poll_timeout_s,
+                protection=protection,
+                scoring=scoring,
+            )
         )
-    )
-    result = pipeline.run()
-    try:
-        result.wait_until_finish()
-    finally:
-        _close_runner_client(result)
-    records_read = _counter(result, "records_read")
-    if records_read is None:
-        log.info("the runner reports no metrics: records read are counted from the staged files")
-    manifest = staged_run_from_files(run_id, directory, tuple(ranges), records_read)
-    if not manifest.reconciles():
-        raise ReconciliationError(
-            f"run {run_id}: read {manifest.records_read} but staged {manifest.records_staged} "
-            f"+ duplicates {manifest.duplicates} + out of scope {manifest.out_of_scope} "
-            f"+ dead letters {manifest.dead_letters}"
-        )
-    manifest.save()
+        result = pipeline.run()
+    with clock.phase("pipeline.wait"):
+        try:
+            result.wait_until_finish()
+        finally:
+            _close_runner_client(result)
+    with clock.phase("pipeline.manifest"):
+        records_read = _counter(result, "records_read")
+        if records_read is None:
+            log.info("the runner reports no metrics: records read are counted from staged files")
+        manifest = staged_run_from_files(run_id, directory, tuple(ranges), records_read)
+        if not manifest.reconciles():
+            raise ReconciliationError(
+                f"run {run_id}: read {manifest.records_read} but staged "
+                f"{manifest.records_staged} + duplicates {manifest.duplicates} + out of scope "
+                f"{manifest.out_of_scope} + dead letters {manifest.dead_letters}"
+            )
+        manifest.save()
     return manifest
 
 

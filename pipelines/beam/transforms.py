@@ -6,7 +6,7 @@ Written for every runner, including Beam's DaskRunner, which (Beam 2.77) runs ``
 ``teardown`` around every bundle and hands all of a multi-output ParDo's outputs to each
 consumer: so the protector and models are shared per worker process through Beam's
 :class:`~apache_beam.utils.shared.Shared`, and ``ParseBatch`` emits ``(kind, table)`` pairs
-that each branch selects with :class:`TablesOf` instead of tagged outputs.
+instead of tagged outputs, which :class:`KeyByStagedFile` keys by the file they are staged in.
 """
 
 from __future__ import annotations
@@ -102,58 +102,52 @@ class ParseBatch(beam.DoFn):
                 yield kind, table
 
 
-class TablesOf(beam.DoFn):
-    """The tables of one kind among ``ParseBatch``'s ``(kind, table)`` pairs."""
-
-    def __init__(self, kind: str) -> None:
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}")
-        self.kind = kind
-
-    def process(self, element: tuple[str, pa.Table]) -> Iterator[pa.Table]:
-        kind, table = element
-        if kind == self.kind:
-            yield table
+#: The staged file a group of tables becomes: its kind and shard (side tables have one, 0).
+FileKey = tuple[str, int]
 
 
-class ShardById(beam.DoFn):
-    """Splits a table of records into (shard, table) so that each id meets its duplicates."""
+class KeyByStagedFile(beam.DoFn):
+    """Keys ``ParseBatch``'s ``(kind, table)`` pairs by the staged file their rows go to.
+
+    Records are split by the shard of their id, so every version of an id meets in one group
+    whatever partition it came from; each other kind goes whole to its one file. One
+    ``GroupByKey`` then gathers every file's tables: on the DaskRunner one shuffle instead of
+    one per kind (each shuffle is about pieces² tasks for Dask's scheduler).
+    """
 
     def __init__(self, buckets: int) -> None:
         self.buckets = buckets
 
-    def process(self, records: pa.Table) -> Iterator[tuple[int, pa.Table]]:
-        yield from split_by_bucket(records, self.buckets).items()
+    def process(self, element: tuple[str, pa.Table]) -> Iterator[tuple[FileKey, pa.Table]]:
+        kind, table = element
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}")
+        if kind == RECORDS:
+            for bucket, shard in split_by_bucket(table, self.buckets).items():
+                yield (RECORDS, bucket), shard
+        else:
+            yield (kind, 0), table
 
 
-class StageLatestRecords(beam.DoFn):
-    """Keeps the latest version of each id in a shard and stages it as one Parquet file."""
+class StageFile(beam.DoFn):
+    """Stages one group as one Parquet file ``<kind>-<shard>.parquet`` under ``directory``:
+    for records, the latest version of each id in the shard (the rest count as duplicates);
+    for a side table (dead letters, out of scope, detections), every row."""
 
     def __init__(self, directory: str) -> None:
         self.directory = directory
         self.duplicates = Metrics.counter("socmon", "duplicates")
 
-    def process(self, shard: tuple[int, Iterable[pa.Table]]) -> Iterator[str]:
-        bucket, tables = shard
-        kept, duplicates = keep_latest(tables)
-        self.duplicates.inc(duplicates)
-        path = staged_path(self.directory, f"records-{bucket:04d}.parquet")
-        write_staged_table(kept, path, duplicates)
-        yield path
-
-
-class StageSideTable(beam.DoFn):
-    """Stages every row of one side table (dead letters, out of scope, detections) as one file."""
-
-    def __init__(self, directory: str, name: str) -> None:
-        self.directory = directory
-        self.name = name
-
-    def process(self, grouped: tuple[int, Iterable[pa.Table]]) -> Iterator[str]:
-        _, tables = grouped
-        schema = SIDE_TABLES[self.name]
-        combined = pa.concat_tables(list(tables) or [schema.empty_table()])
-        first_columns = [(name, "ascending") for name in schema.names[:3]]
-        path = staged_path(self.directory, f"{self.name}-0000.parquet")
-        write_staged_table(combined.sort_by(first_columns), path)
+    def process(self, group: tuple[FileKey, Iterable[pa.Table]]) -> Iterator[str]:
+        (kind, shard), tables = group
+        path = staged_path(self.directory, f"{kind}-{shard:04d}.parquet")
+        if kind == RECORDS:
+            kept, duplicates = keep_latest(tables)
+            self.duplicates.inc(duplicates)
+            write_staged_table(kept, path, duplicates)
+        else:
+            schema = SIDE_TABLES[kind]
+            combined = pa.concat_tables(list(tables) or [schema.empty_table()])
+            first_columns = [(name, "ascending") for name in schema.names[:3]]
+            write_staged_table(combined.sort_by(first_columns), path)
         yield path

@@ -14,13 +14,11 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.beam.kafka_source import raw_batch
 from pipelines.beam.transforms import (
-    DEAD_LETTERS,
+    DETECTIONS,
     RECORDS,
+    KeyByStagedFile,
     ParseBatch,
-    ShardById,
-    StageLatestRecords,
-    StageSideTable,
-    TablesOf,
+    StageFile,
 )
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.settings.privacy import PrivacySettings
@@ -51,25 +49,18 @@ def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path)
     ]
     directory = str(tmp_path)
     with test_pipeline.TestPipeline() as pipeline:
-        parsed = pipeline | beam.Create(batches) | beam.ParDo(ParseBatch("records", PROTECTION))
         staged = (
-            parsed
-            | "Records" >> beam.ParDo(TablesOf(RECORDS))
-            | beam.ParDo(ShardById(3))
+            pipeline
+            | beam.Create(batches)
+            | beam.ParDo(ParseBatch("records", PROTECTION))
+            | beam.ParDo(KeyByStagedFile(3))
             | beam.GroupByKey()
-            | beam.ParDo(StageLatestRecords(directory))
-            | "Count" >> beam.combiners.Count.Globally()
-        )
-        dead = (
-            parsed
-            | "DeadLetters" >> beam.ParDo(TablesOf(DEAD_LETTERS))
-            | beam.Map(lambda table: (0, table))
-            | "GroupDead" >> beam.GroupByKey()
-            | beam.ParDo(StageSideTable(directory, DEAD_LETTERS))
+            | beam.ParDo(StageFile(directory))
             | beam.Map(lambda path: Path(path).name)
         )
-        assert_that(staged, equal_to([3]), label="three shards staged")
-        assert_that(dead, equal_to(["dead_letters-0000.parquet"]), label="dead letters staged")
+        # Both batches' dead letters in one file; every version of an id in its shard's file.
+        expected = ["dead_letters-0000.parquet", *(f"records-{n:04d}.parquet" for n in range(3))]
+        assert_that(staged, equal_to(expected))
 
     staged = staged_run_from_files("run", tmp_path, (), None)
     assert staged.records_staged == 40  # 25 + 21 - 5 overlapping - 1 edit of an id already there
@@ -80,10 +71,21 @@ def test_batches_from_two_partitions_are_deduplicated_and_staged(tmp_path: Path)
     assert len({row["id"] for row in rows}) == 40
 
 
-def test_tables_of_selects_one_kind_and_refuses_unknown_kinds() -> None:
-    batch = raw_batch(0, [0], [None], [b"x"])
-    select = TablesOf(DEAD_LETTERS)
-    assert list(select.process((DEAD_LETTERS, batch))) == [batch]
-    assert list(select.process((RECORDS, batch))) == []
+def test_records_are_keyed_by_shard_and_other_kinds_by_their_one_file() -> None:
+    messages = [encode_record(record, "t") for record in generate_records(30)]
+    batch = raw_batch(0, list(range(30)), [m.key for m in messages], [m.value for m in messages])
+    parse = ParseBatch("records", PROTECTION)
+    parse.setup()
+    try:
+        [(kind, table)] = list(parse.process(batch))
+    finally:
+        parse.teardown()
+    assert kind == RECORDS
+    key = KeyByStagedFile(4)
+    shards = list(key.process((RECORDS, table)))
+    assert sorted(shard for (_, shard), _ in shards) == [0, 1, 2, 3]
+    assert {name for (name, _), _ in shards} == {RECORDS}
+    assert sum(part.num_rows for _, part in shards) == 30
+    assert list(key.process((DETECTIONS, table))) == [((DETECTIONS, 0), table)]
     with pytest.raises(ValueError, match="known: records, dead_letters"):
-        TablesOf("dead_letter")
+        list(key.process(("dead_letter", table)))
