@@ -40,6 +40,7 @@ from classifiers.base import CATEGORIES, TextScores
 from classifiers.claims import DEFAULT_CLAIMS_FILE, ClaimMatcher, load_claims
 from classifiers.features import HashedNgrams
 from classifiers.group_statements import Reading, Stance, read
+from classifiers.intensifiers import praise_intensifiers, without_spans
 from classifiers.language import detect_language, is_scored
 from classifiers.linear import LinearModel, top_terms
 from classifiers.masks import GROUP_PLACEHOLDER
@@ -131,6 +132,9 @@ class ClassifierSet:
     gate_exponent: float = 1.0
     claims_file: Path = DEFAULT_CLAIMS_FILE
     claim_similarity: float = 0.5
+    #: Score a text whose swear words only intensify praise ("fucking amazing") again
+    #: without them (``classifiers.intensifiers``); off, the offensive model alone decides.
+    rescore_praise: bool = True
 
     def __post_init__(self) -> None:
         self.threat = ThreatClassifier(self.normalizer)
@@ -170,6 +174,8 @@ class ClassifierSet:
             )
             for index, category in enumerate(LINEAR_MODELS)
         }
+        if self.rescore_praise:
+            self._rescore_praise(normalized, words, probabilities["offensive"])
         # The misleading model only judges what looks like its domain (health and news
         # claims); ordinary chatter would otherwise look "fake" to it.
         misleading = gated_misleading(
@@ -234,6 +240,27 @@ class ClassifierSet:
                 statements,
             )
         return results
+
+    def _rescore_praise(
+        self,
+        normalized: Sequence[str],
+        words: Sequence[set[str]],
+        offensive: npt.NDArray[np.float64],
+    ) -> None:
+        """Texts flagged offensive whose swear words only intensify praise get the score of
+        the text without those words, when that is lower (``offensive`` is changed in place)."""
+        cut: dict[int, str] = {}
+        for index in np.flatnonzero(offensive >= self.thresholds["offensive"]).tolist():
+            spans = praise_intensifiers(normalized[index], words[index])
+            if spans:
+                cut[index] = without_spans(normalized[index], spans)
+        if not cut:
+            return
+        model = self.linear["offensive"]
+        column = self._coefficients[:, LINEAR_MODELS.index("offensive")][:, None]
+        decisions = self.features.scores(list(cut.values()), column)[:, 0] + model.intercept
+        rows = np.fromiter(cut, np.int64, len(cut))
+        offensive[rows] = np.minimum(offensive[rows], model.probability(decisions))
 
     def _with_offensive(self, scores: dict[str, float], labels: tuple[str, ...]) -> tuple[str, ...]:
         """Hate and threats are abusive language: a text labelled either is also labelled
@@ -331,6 +358,11 @@ class ClassifierSet:
                         "by_length": {
                             str(k): v for k, v in sorted(self.normalizer.by_length_.items())
                         },
+                        # How often each word of ``by_length`` was seen, in the same order.
+                        "counts_by_length": {
+                            str(k): [self.normalizer.word_count(word) for word in v]
+                            for k, v in sorted(self.normalizer.by_length_.items())
+                        },
                     },
                     "misleading_topic_words": sorted(self.topic_words),
                     "misleading_requires_topic": self.require_topic,
@@ -377,6 +409,13 @@ class ClassifierSet:
                 int(length): words
                 for length, words in description["normalizer"]["by_length"].items()
             }
+            counts = description["normalizer"].get("counts_by_length")
+            if counts is not None:
+                normalizer.counts_ = {
+                    word: count
+                    for length, words in normalizer.by_length_.items()
+                    for word, count in zip(words, counts[str(length)], strict=True)
+                }
             linear = {
                 category: LinearModel(
                     np.ascontiguousarray(arrays["coefficients"][:, index]),

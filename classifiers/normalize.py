@@ -79,6 +79,7 @@ class TextNormalizer:
         self.by_length_: dict[int, list[str]] = {}
         for word in vocabulary:  # most frequent first
             self.by_length_.setdefault(len(word), []).append(word)
+        self.counts_ = {word: counts[word] for word in vocabulary}
         return self
 
     def __call__(self, text: str) -> str:
@@ -143,17 +144,27 @@ class TextNormalizer:
         return _collapsed(text, _THREE_IN_A_ROW.search(text) is not None)
 
     def _unstretch(self, match: re.Match[str]) -> str:
-        """ "fuuuuck" → "fuck" (a known word); "soooo" → "soo"; "goooood" → "good"
-        (punctuation around the word is kept: "fuuuuck!" → "fuck!")."""
+        """A stretched word with its letters two, or one if that makes a known word that is
+        more common: "fuuuuck" → "fuck" (even though a few writers spell "fuuck"); "goooood"
+        → "good" (more common than "god"); "zzzzz" → "zz" (punctuation around the word is
+        kept: "fuuuuck!" → "fuck!"). Without counts (older model files), a known doubled
+        form wins."""
         edges = _EDGES.fullmatch(match.group(0))
         assert edges is not None  # the expression matches any text
         head, word, tail = edges.groups()
         doubled = word.replace("\x00", "")
         single = _MARKED_PAIR.sub(r"\1", word)
         known = self._known_words()
-        if doubled in known or single not in known:
-            return head + doubled + tail
-        return head + single + tail
+        if single in known and (
+            doubled not in known or self.word_count(single) > self.word_count(doubled)
+        ):
+            return head + single + tail
+        return head + doubled + tail
+
+    def word_count(self, word: str) -> int:
+        """How often the training texts spell ``word`` (0 when the counts were not kept)."""
+        counts: dict[str, int] = getattr(self, "counts_", {})
+        return counts.get(word, 0)
 
     def _unspace(self, match: re.Match[str]) -> str:
         """ "b i t c h" → "bitch"; a leading article stays apart when the rest is a known word
