@@ -64,7 +64,8 @@ from pipelines.config import Settings
 from pipelines.steps import reached
 from pipelines.usecases.escalate import escalate_due, escalation_plan
 from pipelines.usecases.mailing import Mailing, mailing_for
-from pipelines.usecases.operations_notices import NoticeResult, TokenProbe, send_notices
+from pipelines.usecases.operations_notices import NoticeResult, send_notices
+from pipelines.usecases.operations_problems import TokenProbe
 from pipelines.usecases.sender import Sender
 from pipelines.warehouse import Warehouse, open_warehouse
 from schemas.alerts import DueDelivery, StartedEmail
