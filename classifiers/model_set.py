@@ -195,25 +195,30 @@ class ClassifierSet:
         results: list[TextScores] = []
         implied: set[int] = set()  # offensive only because of hate or threat
         statements: dict[int, Reading] = {}  # the words of a statement about a group
+        thresholds = self.thresholds
+        # Python floats, the same numbers: this loop runs once per text.
+        offensive_scores = probabilities["offensive"].tolist()
+        hate_scores = probabilities["hate"].tolist()
+        misleading_scores = misleading.tolist()
         for index in range(len(normalized)):
             scores = {
-                "offensive": float(probabilities["offensive"][index]),
-                "hate": float(probabilities["hate"][index]),
+                "offensive": offensive_scores[index],
+                "hate": hate_scores[index],
                 "threat": threat[index],
-                "misleading": float(misleading[index]),
+                "misleading": misleading_scores[index],
             }
             match = claims[index]
             if match is not None:
                 scores["misleading"] = max(scores["misleading"], match[1])
             scores["hate"], is_hate, reading = hate_verdict(
-                normalized[index], scores["hate"], self.thresholds["hate"], words[index]
+                normalized[index], scores["hate"], thresholds["hate"], words[index]
             )
             if reading.words:
                 statements[index] = reading
             labels = tuple(
                 c
                 for c in CATEGORIES
-                if (is_hate if c == "hate" else scores[c] >= self.thresholds[c])
+                if (is_hate if c == "hate" else scores[c] >= thresholds[c])
                 or (c == "misleading" and match is not None)
             )
             if IMPLY_OFFENSIVE.intersection(labels) and "offensive" not in labels:
@@ -226,7 +231,7 @@ class ClassifierSet:
                     explanations={},
                     lang=languages[index],
                     scored=is_scored(languages[index]),
-                    thresholds=dict(self.thresholds),
+                    thresholds=dict(thresholds),
                     matched_claim=match[0].id if match else None,
                 )
             )
