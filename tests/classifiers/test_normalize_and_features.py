@@ -232,3 +232,11 @@ def test_masking_gives_the_letters_of_the_masked_text(text: str, expected: str) 
     masked, letters = mask_with_letters(text)
     assert masked == expected
     assert letters == set(LETTERS.findall(masked))
+
+
+def test_a_stretched_word_becomes_the_more_common_spelling() -> None:
+    counted = TextNormalizer(min_count=1).fit(["fuck"] * 5 + ["fuuck"] * 2 + ["good"] * 4 + ["god"])
+    assert counted("fuuuuuck you") == "fuck you"  # both known, "fuck" more common
+    assert counted("goooood") == "good"  # "god" is known too, but rarer
+    del counted.counts_  # a model file from before the counts were kept
+    assert counted("fuuuuuck you") == "fuuck you"

@@ -25,22 +25,7 @@ def flagged(shipped: ClassifierSet, texts: tuple[str, ...], category: str) -> li
     return [category in result.labels for result in shipped.score(list(texts))]
 
 
-#: Disguised abuse the shipped models miss, and why (the README's robustness table counts them).
-KNOWN_MISSES = {
-    "fuuuuuck you and your rules": "the stretched word becomes 'fuuck', a word the vocabulary "
-    "knows, which scores 0.69 against the offensive threshold of 0.73 (2 % budget)",
-}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[t]))
-        if t in KNOWN_MISSES
-        else t
-        for t in robustness.ABUSE_DISGUISED
-    ],
-)
+@pytest.mark.parametrize("text", robustness.ABUSE_DISGUISED)
 def test_disguised_abuse_is_caught(shipped: ClassifierSet, text: str) -> None:
     result = shipped.score([text])[0]
     assert "offensive" in result.labels
