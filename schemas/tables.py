@@ -32,7 +32,7 @@ class _JsonDocument:
 
 _JSON = _JsonDocument()
 #: The SQL type of a JSON column on each back end (migration 0013): DuckDB's ``JSON`` keeps
-#: the text as written; PostgreSQL's ``jsonb`` keeps it parsed (keys sorted, spaces
+#: the text as written; PostgreSQL's ``jsonb`` keeps it parsed (keys reordered, spaces
 #: normalised), so what is read back is the same document, not always the same characters.
 JSON_SQL_TYPES = {"duckdb": "JSON", "postgresql": "jsonb"}
 _SQL_TYPES = {
@@ -59,12 +59,8 @@ class Column:
     @property
     def sql_type(self) -> str:
         """The SQL type of this column, ``JSON`` for a JSON document (``jsonb`` on
-        PostgreSQL: see :meth:`sql_type_on`)."""
+        PostgreSQL: see :data:`JSON_SQL_TYPES`)."""
         return "JSON" if self.json else _SQL_TYPES[self.arrow_type]
-
-    def sql_type_on(self, back_end: str) -> str:
-        """The SQL type of this column on one back end (``duckdb`` or ``postgresql``)."""
-        return JSON_SQL_TYPES[back_end] if self.json else self.sql_type
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pipelines.warehouse.alerts import alerts_table, deliveries_table
 from pipelines.warehouse.connector_state import BrokerView
 from pipelines.warehouse.dead_letters import PendingDeadLetter
 from schemas.alerts import Alert, Delivery, alert_id_of, delivery_id_of
-from schemas.tables import DEAD_LETTERS, DETECTIONS, RECORDS, TABLES
+from schemas.tables import DEAD_LETTERS, DETECTIONS, JSON_SQL_TYPES, RECORDS, TABLES
 from tests.support import SettingsFactory
 
 pytestmark = pytest.mark.integration
@@ -112,6 +112,8 @@ def test_every_declared_table_has_the_migrated_columns_and_types(warehouse: Ware
         assert [row["column_name"] for row in found] == list(table.column_names), table.name
         for column, row in zip(table.columns, found, strict=True):
             assert row["data_type"] in REPORTED[column.sql_type], (table.name, column.name)
+            if column.json:  # JSON on DuckDB, jsonb on PostgreSQL
+                assert row["data_type"] == JSON_SQL_TYPES[warehouse.kind], column.name
 
 
 def test_a_failed_transaction_leaves_nothing_and_nested_blocks_join_the_outer_one(
