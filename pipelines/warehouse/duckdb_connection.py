@@ -15,6 +15,14 @@ import pyarrow as pa
 
 from pipelines.warehouse.connection import Connection, WarehouseBusy, WarehouseError
 
+#: How every warehouse file is opened. DuckDB's JSON type comes from its json extension, built
+#: into the Python package. A file whose write-ahead log holds a JSON column's definition (a
+#: crash soon after a migration, before a checkpoint) needs it while the log is replayed, and
+#: DuckDB 2.0.1 then first tries to download it, which fails offline ("Failure while replaying
+#: WAL file ... automatically install the required extension 'json'"): extensions are loaded
+#: from what is installed, never downloaded at run time.
+DUCKDB_CONFIG: dict[str, Any] = {"autoinstall_known_extensions": False}
+
 
 def duckdb_path(url: str) -> Path:
     """The file named by ``duckdb:///path`` (relative) or ``duckdb:////abs/path``."""
@@ -49,7 +57,9 @@ class DuckDBConnection(Connection):
         deadline = time.monotonic() + wait_s
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
+                return duckdb.connect(
+                    str(self.path), read_only=self.read_only, config=DUCKDB_CONFIG
+                )
             except duckdb.IOException as error:
                 if "lock" not in str(error).lower():
                     raise WarehouseError(f"cannot open {self.path}: {error}") from None

@@ -107,7 +107,9 @@ def _reading(settings: Settings) -> Iterator[Run]:
     if url.startswith("duckdb://"):
         import duckdb
 
-        duck = duckdb.connect(url.removeprefix("duckdb:///"), read_only=True)
+        from pipelines.warehouse.duckdb_connection import DUCKDB_CONFIG
+
+        duck = duckdb.connect(url.removeprefix("duckdb:///"), read_only=True, config=DUCKDB_CONFIG)
         duck.execute("SET TimeZone = 'UTC'")
 
         def run(sql: str, parameters: Sequence[Any]) -> list[Row]:

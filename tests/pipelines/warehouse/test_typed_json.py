@@ -3,20 +3,24 @@
 A warehouse built at migration 0012, holding rows in every JSON column, upgrades in place:
 each document reads back as the same JSON, the columns are ``JSON`` / ``jsonb``, and every
 view returns the rows it returned before. After it, both back ends return a JSON column as
-text, and the stores' filters over JSON arrays still find their rows.
+text, and the stores' filters over JSON arrays still find their rows. A DuckDB file killed
+before its migrations were checkpointed opens again without a network.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from pipelines.audit import AuditEntry
-from pipelines.warehouse import Warehouse, connect
+from pipelines.warehouse import Warehouse, connect, open_warehouse
 from pipelines.warehouse.connection import Connection
+from pipelines.warehouse.duckdb_connection import duckdb_path
 from pipelines.warehouse.migrations import applied_version, latest_version, migrate
 from pipelines.warehouse.subject_access import SubjectAccessStore
 from schemas.review import QueueFilter
@@ -234,3 +238,31 @@ def test_after_the_upgrade_writes_and_filters_over_json_work(
         assert json.loads(entry["counts"])["subject"] == PSEUDONYM
     finally:
         connection.close()
+
+
+def test_a_duckdb_file_killed_right_after_its_migrations_opens_again_offline(
+    make_settings: SettingsFactory,
+) -> None:
+    # The killed process leaves the JSON columns' definitions in the write-ahead log; DuckDB
+    # needs its json extension to replay them and must load it, not try to download it.
+    settings = make_settings("duckdb")
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; from pipelines.config import WarehouseSettings; "
+            "from pipelines.warehouse import open_warehouse; "
+            "open_warehouse(WarehouseSettings.model_validate_json(sys.argv[1])); os._exit(0)",
+            settings.warehouse.model_dump_json(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == 0, killed.stderr
+    path = duckdb_path(settings.warehouse.url)
+    assert path.with_name(path.name + ".wal").stat().st_size > 0
+
+    with open_warehouse(settings.warehouse.model_copy(update={"migrations": "explicit"})) as opened:
+        assert applied_version(opened.connection) == latest_version()
+        assert column_types(opened.connection)[("alerts", "evidence")] == "JSON"
