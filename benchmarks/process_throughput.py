@@ -12,8 +12,10 @@ the same run times:
 With ``--runner dask`` it also runs `process` on a local Dask cluster (Beam's DaskRunner)
 of each ``--workers`` count, one single-threaded worker process each, after the
 DirectRunner in the same run; each configuration reads every record again into its own
-warehouse. Starting the cluster is not timed (a cluster outlives a run); loading the
-models on each worker is (the DaskRunner loads them once per worker and run). Each
+warehouse. Starting the cluster is not timed (a cluster outlives a run), and its scheduler
+and workers import the pipeline's modules when they start (``--preload
+pipelines.beam.dask_preload``; ``--no-preload`` leaves that to the first graph and tasks);
+loading the models on each worker is timed (once per worker and run). Each
 worker's CPU seconds are printed too: on a shared machine the wall clock shows the cores
 the workers got, the CPU seconds what more workers would gain with a core each.
 
@@ -36,7 +38,11 @@ import resource
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
+
+from distributed import Client
 
 from connectors.broker import EmbeddedBroker
 from connectors.producer import RecordProducer
@@ -44,7 +50,7 @@ from connectors.topics import ensure_social_monitor_topics
 from pipelines.config import Settings
 from pipelines.kafka_admin import consumer_settings
 from pipelines.usecases.process import ProcessResult, process
-from testing.dask_cluster import LocalDaskCluster
+from testing.dask_cluster import PRELOAD, LocalDaskCluster
 from testing.synthetic import demo_account_settings, generate_records
 
 
@@ -84,6 +90,33 @@ def workers_cpu_s(cluster: LocalDaskCluster) -> dict[str, float]:
 
     with Client(cluster.address, timeout=10) as client:
         return {address: float(seconds) for address, seconds in client.run(cpu_s).items()}
+
+
+def task_stream_summary(stream: list[dict[str, Any]], started: float) -> list[str]:
+    """One line per worker from Dask's task stream: compute seconds by task group (the
+    biggest first), seconds spent receiving data from other workers, and when the worker's
+    first task started and its last ended, in seconds from the run's start."""
+    from dask.utils import key_split
+
+    by_worker: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    spans: dict[str, list[float]] = defaultdict(list)
+    for task in stream:
+        for step in task["startstops"]:
+            worker = str(step.get("worker", task["worker"]))
+            if step["action"] == "compute":
+                by_worker[worker][key_split(task["key"])] += step["stop"] - step["start"]
+                spans[worker] += [step["start"] - started, step["stop"] - started]
+            elif step["action"] == "transfer":
+                by_worker[worker]["(transfers)"] += step["stop"] - step["start"]
+    lines = []
+    for worker, groups in sorted(by_worker.items()):
+        compute = sum(seconds for group, seconds in groups.items() if group != "(transfers)")
+        top = sorted(groups.items(), key=lambda item: -item[1])[:4]
+        lines.append(
+            f"  {worker}: compute {compute:.1f} s from {min(spans[worker]):.1f} to "
+            f"{max(spans[worker]):.1f} s; " + ", ".join(f"{group} {s:.1f}" for group, s in top)
+        )
+    return lines
 
 
 def process_cpu_s(pid: int) -> float:
@@ -136,6 +169,11 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="Offsets per read task (pipeline.max_range_span); Dask spreads these tasks",
     )
+    parser.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="Start the Dask cluster without importing the pipeline's modules first",
+    )
     parser.add_argument("runner_options", nargs="*", help="Beam options, after --")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -163,21 +201,29 @@ def main(argv: list[str] | None = None) -> None:
             configurations += [(f"dask_{count}", count) for count in args.workers]
         for name, workers in configurations:
             if workers:
-                with LocalDaskCluster(workers=workers) as cluster:
+                preload = () if args.no_preload else PRELOAD
+                with (
+                    LocalDaskCluster(workers=workers, preload=preload) as cluster,
+                    Client(cluster.address, timeout=10) as watcher,
+                ):
                     options = [*args.runner_options, *cluster.runner_options()]
                     assert cluster.scheduler is not None
+                    watcher.get_task_stream()  # the scheduler records tasks from here on
                     scheduler_before = process_cpu_s(cluster.scheduler.pid)
                     before = workers_cpu_s(cluster)
+                    started = time.time()
                     process_s, client_s, result = timed_process(settings, name, workdir, options)
                     after = workers_cpu_s(cluster)
                     scheduler_s = process_cpu_s(cluster.scheduler.pid) - scheduler_before
+                    stream = watcher.get_task_stream(start=started)
                 busy = sorted((after[worker] - before[worker] for worker in after), reverse=True)
                 worker_cpu[name] = busy
                 print(
                     f"{name}: CPU seconds of each worker "
                     + ", ".join(f"{s:.1f}" for s in busy)
-                    + f"; scheduler {scheduler_s:.1f}"
+                    + f"; scheduler {scheduler_s:.1f}; {len(stream)} tasks"
                 )
+                print("\n".join(task_stream_summary(stream, started)))
             else:
                 process_s, client_s, result = timed_process(
                     settings, name, workdir, args.runner_options

@@ -8,7 +8,9 @@ the pipeline does. Workers run without a nanny: a killed worker stays dead
 instead of being restarted behind the test's back.
 
 Workers get their environment from the caller: that is how the pseudonym key
-and storage credentials reach them, never through the pipeline graph.
+and storage credentials reach them, never through the pipeline graph. The scheduler and
+the workers start with ``--preload pipelines.beam.dask_preload`` (the pipeline's imports done
+at start, as a long-lived cluster has them) unless ``preload=()``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from types import TracebackType
 
 from schemas.errors import SocmonError
 
+#: What the scheduler and each worker import when they start (``--preload``).
+PRELOAD = ("pipelines.beam.dask_preload",)
 #: Beam 2.77 knows the DaskRunner by its full path only.
 DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
 START_TIMEOUT_S = 60.0
@@ -45,7 +49,8 @@ def free_port() -> int:
 class LocalDaskCluster:
     """A scheduler and ``workers`` single-threaded worker processes on loopback.
 
-    ``environment`` is added to each worker's environment (``None`` removes a variable).
+    ``environment`` is added to each worker's environment (``None`` removes a variable);
+    ``preload`` names modules the scheduler and each worker import when they start.
     """
 
     def __init__(
@@ -54,11 +59,13 @@ class LocalDaskCluster:
         environment: Mapping[str, str | None] | None = None,
         threads_per_worker: int = 1,
         memory_limit: str = "2GiB",
+        preload: tuple[str, ...] = PRELOAD,
     ) -> None:
         self.worker_count = workers
         self.environment = dict(environment or {})
         self.threads_per_worker = threads_per_worker
         self.memory_limit = memory_limit
+        self.preload = preload
         self.port = 0
         self.scheduler: subprocess.Popen[bytes] | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
@@ -87,6 +94,7 @@ class LocalDaskCluster:
                 "--dashboard-address",
                 ":0",
                 "--no-show",
+                *self._preload_arguments(),
             ],
             {},
         )
@@ -113,11 +121,15 @@ class LocalDaskCluster:
                 ":0",
                 "--name",
                 f"socmon-worker-{number}",
+                *self._preload_arguments(),
             ],
             self.environment,
         )
         self.workers.append(worker)
         return worker
+
+    def _preload_arguments(self) -> list[str]:
+        return [argument for module in self.preload for argument in ("--preload", module)]
 
     def wait_for_workers(self, count: int) -> None:
         """Block until ``count`` workers are connected to the scheduler."""

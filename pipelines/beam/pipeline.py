@@ -180,10 +180,11 @@ def _run_pipeline(
             )
         )
         result = pipeline.run()
-    with clock.phase("pipeline.wait"):
-        try:
+    try:
+        with clock.phase("pipeline.wait"):
             result.wait_until_finish()
-        finally:
+    finally:
+        with clock.phase("pipeline.close"):
             _close_runner_client(result)
     with clock.phase("pipeline.manifest"):
         records_read = _counter(result, "records_read")
