@@ -77,18 +77,55 @@ def validate_tables(
         known_clauses = tuple(load_policy(DEFAULT_POLICY).clauses)
     factories = suites_for(account_keys, known_clauses, now or datetime.now(UTC))
     for name, table in present.items():
+        table_suites = [context.suites.add(factory()) for factory in factories.get(name, [])]
+        if not table_suites:
+            continue
         definition = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(
             f"{name}_batch"
         )
         # One validator per table: it loads the batch once for all the table's suites (a
-        # batch is fingerprinted by hashing the whole frame each time it is loaded).
+        # batch is fingerprinted by hashing the whole frame each time it is loaded), and the
+        # frame holds only the columns the suites look at.
+        frame = _as_frame(table.select(columns_checked(table_suites, table.column_names)))
         validator = Validator(
-            definition, result_format="BASIC", batch_parameters={"dataframe": _as_frame(table)}
+            definition, result_format="BASIC", batch_parameters={"dataframe": frame}
         )
-        for factory in factories.get(name, []):
-            suite = context.suites.add(factory())
+        for suite in table_suites:
             results.extend(_results(suite.name, validator.validate_expectation_suite(suite)))
     return results
+
+
+def columns_checked(suites: Iterable[Any], columns: Sequence[str]) -> list[str]:
+    """The ``columns`` that the suites' expectations name (their column arguments and row
+    conditions), in table order; all of them if an expectation is about the table's columns."""
+    named: set[str] = set()
+    for suite in suites:
+        for expectation in suite.expectations:
+            configuration = expectation.configuration
+            if configuration.type.startswith(("expect_table_column", "expect_table_columns")):
+                return list(columns)
+            named |= _column_names(configuration.kwargs)
+    return [column for column in columns if column in named]
+
+
+def _column_names(value: Any) -> set[str]:
+    """Column names in an expectation's arguments: ``column``, ``column_A``/``column_B``,
+    ``column_list`` and, inside row conditions, ``{"column": {"name": ...}}``."""
+    names: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("column", "column_A", "column_B") and isinstance(item, str):
+                names.add(item)
+            elif key == "column" and isinstance(item, dict) and isinstance(item.get("name"), str):
+                names.add(item["name"])
+            elif key == "column_list" and isinstance(item, list):
+                names.update(column for column in item if isinstance(column, str))
+            else:
+                names |= _column_names(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            names |= _column_names(item)
+    return names
 
 
 def _quiet(context: Any) -> None:
