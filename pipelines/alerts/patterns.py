@@ -1,16 +1,37 @@
 """Bullying patterns across stored items: repeat offenders, pile-ons and brigading.
 
 A single reply raises its own alert (:mod:`pipelines.alerts.build`); a pattern needs history,
-so it is judged over the hostile items the warehouse already holds, after each commit. Time
-is cut into fixed windows of each pattern's length (aligned to the Unix epoch: hours start on
-the hour, days at midnight UTC), so a window, and the alert it raises, is the same whatever
-run looks at it: the alert id is ``sha256(pattern | subject | window start)``, inserted if
-absent, so each (pattern, subject, window) raises one alert however often it is judged. Only
-windows holding an item whose detection was stored recently are judged, so a crash between
-the commit and this step is made good by the next run, and old windows are not reopened.
+so it is judged over the hostile items the warehouse already holds, after each commit.
 
-The alert carries a synthetic ``record_id`` (``pattern:<alert id>``): it is about many
-records, and the per-record machinery (edits, tombstones, label export) must not take it
+**Windows slide; each starts at an item.** For each pattern and subject (an author, a thread,
+a person, an account), a window of the pattern's length starts at every item's time:
+``[item, item + window_minutes)``. Judged in time order, a window that meets the pattern's
+thresholds raises an alert unless a window of the same pattern and subject that overlaps it
+already raised one (stored in the warehouse, or raised earlier in this run). So:
+
+* a burst whose items lie within less than the window's length (any 30 minutes for a thread
+  pile-on, any 24 hours for a repeat offender) is caught wherever the clock's hours and days
+  fall: the window starting at its first item holds all of it. Fixed windows aligned to the
+  clock (the first design) split a burst at 23:30-00:30 into two days, and fired in neither;
+* one burst raises one alert: every later window that overlaps the alert's is passed over,
+  so hostility that goes on raises at most one alert per window's length, the next starting
+  at or after the previous one's end;
+* ids are stable: ``sha256(pattern | subject | window start)``, inserted if absent, and the
+  window start is the first item of the first window that fired. Judging again (a rerun, a
+  crash between the commit and this step) finds the same window or one overlapping the
+  stored alert; a burst that grows, or an earlier item that arrives late and would start
+  the window sooner, overlaps the stored alert and adds nothing.
+
+Why not hopping windows (length L, starting every L/2, with the same rule about overlaps)?
+They keep a fixed grid but only catch for sure a burst lasting at most L/2; a sliding window
+costs the same lookup of stored alerts and catches any burst shorter than L. What a window
+cannot see: a burst spread over more than its length (five hostile authors eight minutes
+apart is 32 minutes, no 30-minute window holds all five) stays under the threshold.
+
+Only windows holding an item whose detection was stored recently are judged, so a crash
+between the commit and this step is made good by the next run, and old windows are not
+reopened. The alert carries a synthetic ``record_id`` (``pattern:<alert id>``): it is about
+many records, and the per-record machinery (edits, tombstones, label export) must not take it
 for one of theirs. Its evidence names the pattern, the window, the count and every item
 (record id, link, redacted and masked excerpt); the page lists them.
 """
@@ -19,7 +40,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,7 +54,6 @@ from schemas.alerts import Alert, Delivery
 from schemas.vocabulary import MASKED_CATEGORIES
 
 PatternRule = RepeatOffender | PileOn | Brigading
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: The category every pattern alert carries (the items keep their own categories).
 PATTERN_CATEGORY = "bullying"
 #: Items listed in an alert's evidence at most (the count says how many there were).
@@ -72,6 +93,20 @@ class HostileItem:
         return any(self.scores.get(each, -1.0) >= pattern.min_score for each in pattern.categories)
 
 
+@dataclass(frozen=True, slots=True)
+class RaisedWindow:
+    """The window of a pattern alert already raised: no overlapping window of the same
+    pattern and subject raises another."""
+
+    pattern_id: str
+    subject: str
+    start: datetime
+    end: datetime
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+
 @dataclass(frozen=True)
 class PatternMatch:
     """A pattern that fired: on which subject, in which window, on which items."""
@@ -87,6 +122,10 @@ class PatternMatch:
     @property
     def window_end(self) -> datetime:
         return self.window_start + timedelta(minutes=self.pattern.window_minutes)
+
+    @property
+    def raised(self) -> RaisedWindow:
+        return RaisedWindow(self.pattern.id, self.subject, self.window_start, self.window_end)
 
     @property
     def alert_id(self) -> str:
@@ -130,12 +169,6 @@ class PatternMatch:
         )
 
 
-def window_start(moment: datetime, minutes: int) -> datetime:
-    """The start of the fixed window of ``minutes`` that holds ``moment``."""
-    length = timedelta(minutes=minutes)
-    return EPOCH + ((moment.astimezone(UTC) - EPOCH) // length) * length
-
-
 def lookback(patterns: Sequence[PatternRule]) -> timedelta:
     """How far before a judged window the patterns look (brigading's baseline)."""
     longest = timedelta(0)
@@ -146,26 +179,34 @@ def lookback(patterns: Sequence[PatternRule]) -> timedelta:
 
 
 def find_patterns(
-    items: Iterable[HostileItem], patterns: Sequence[PatternRule], recent_since: datetime
+    items: Iterable[HostileItem],
+    patterns: Sequence[PatternRule],
+    recent_since: datetime,
+    raised: Iterable[RaisedWindow] = (),
 ) -> list[PatternMatch]:
-    """Every pattern that fires in a window holding an item stored at or after
-    ``recent_since``; ``items`` must reach back over those windows and the baselines."""
+    """Every window that fires, holds an item stored at or after ``recent_since`` and
+    overlaps no window in ``raised`` (the stored pattern alerts) nor one found before it.
+
+    ``items`` must reach back over those windows and the baselines."""
     listed = sorted(items, key=lambda item: (item.created_at, item.record_id))
+    taken: dict[tuple[str, str], list[RaisedWindow]] = defaultdict(list)
+    for window in raised:
+        taken[(window.pattern_id, window.subject)].append(window)
     found: list[PatternMatch] = []
     for pattern in patterns:
-        counted = [item for item in listed if item.counts_for(pattern)]
-        by_window: dict[tuple[str, datetime], list[HostileItem]] = defaultdict(list)
-        judged: set[tuple[str, datetime]] = set()
-        for item in counted:
-            for subject in _subjects(pattern, item):
-                key = (subject, window_start(item.created_at, pattern.window_minutes))
-                by_window[key].append(item)
-                if item.stored_at >= recent_since:
-                    judged.add(key)
-        for subject, start in sorted(judged):
-            match = _judge(pattern, subject, start, by_window[(subject, start)], counted)
-            if match is not None:
-                found.append(match)
+        by_subject: dict[str, list[HostileItem]] = defaultdict(list)
+        for item in listed:
+            if item.counts_for(pattern):
+                for subject in _subjects(pattern, item):
+                    by_subject[subject].append(item)
+        for subject in sorted(by_subject):
+            windows = taken[(pattern.id, subject)]
+            for match in _windows_that_fire(pattern, subject, by_subject[subject], recent_since):
+                if not any(
+                    window.overlaps(match.window_start, match.window_end) for window in windows
+                ):
+                    found.append(match)
+                    windows.append(match.raised)
     return found
 
 
@@ -178,32 +219,83 @@ def _subjects(pattern: PatternRule, item: HostileItem) -> list[str]:
     return [item.account]
 
 
-def _judge(
-    pattern: PatternRule,
-    subject: str,
-    start: datetime,
-    window: list[HostileItem],
-    counted: list[HostileItem],
-) -> PatternMatch | None:
+class _Tally:
+    """What the thresholds count in a window: items, distinct authors, threads and people,
+    and items stored recently (a window without one is not judged)."""
+
+    def __init__(self, recent_since: datetime) -> None:
+        self.recent_since = recent_since
+        self.items = 0
+        self.recent = 0
+        self.authors: Counter[str] = Counter()
+        self.threads: Counter[str] = Counter()
+        self.people: Counter[str] = Counter()
+
+    def change(self, item: HostileItem, step: int) -> None:
+        self.items += step
+        self.recent += step if item.stored_at >= self.recent_since else 0
+        for counter, key in (
+            (self.authors, item.author),
+            (self.threads, item.conversation_id),
+            (self.people, item.target),
+        ):
+            if key:
+                counter[key] += step
+                if not counter[key]:
+                    del counter[key]
+
+
+def _windows_that_fire(
+    pattern: PatternRule, subject: str, items: list[HostileItem], recent_since: datetime
+) -> Iterable[PatternMatch]:
+    """The judged windows of one subject (in time order, ``items`` sorted) that fire: one
+    starting at each distinct item time, holding the items up to its end."""
+    length = timedelta(minutes=pattern.window_minutes)
+    times = [item.created_at for item in items]
+    tally = _Tally(recent_since)
+    first = last = 0
+    for index, item in enumerate(items):
+        if index and times[index - 1] == item.created_at:
+            continue  # the same window as the item before
+        while first < index:
+            tally.change(items[first], -1)
+            first += 1
+        end = item.created_at + length
+        while last < len(items) and times[last] < end:
+            tally.change(items[last], +1)
+            last += 1
+        if not tally.recent:
+            continue
+        usual = None
+        if isinstance(pattern, Brigading):
+            baseline = timedelta(days=pattern.baseline_days)
+            before = index - bisect_left(times, item.created_at - baseline)
+            usual = before / (baseline / length)
+        if _fires(pattern, tally, usual):
+            window = tuple(items[index:last])
+            yield PatternMatch(
+                pattern, _subject_kind(pattern), subject, item.created_at, window, usual
+            )
+
+
+def _subject_kind(pattern: PatternRule) -> str:
     if isinstance(pattern, RepeatOffender):
-        match = PatternMatch(pattern, "author", subject, start, tuple(window))
-        enough_threads = pattern.min_threads is not None and match.threads >= pattern.min_threads
-        enough_people = pattern.min_people is not None and match.people >= pattern.min_people
-        return match if enough_threads or enough_people else None
+        return "author"
     if isinstance(pattern, PileOn):
-        match = PatternMatch(pattern, pattern.subject, subject, start, tuple(window))
-        return match if match.authors >= pattern.min_authors else None
-    baseline_start = start - timedelta(days=pattern.baseline_days)
-    before = sum(
-        1
-        for item in counted
-        if item.account == subject and baseline_start <= item.created_at < start
-    )
-    windows = timedelta(days=pattern.baseline_days) / timedelta(minutes=pattern.window_minutes)
-    usual = before / windows
-    if len(window) < pattern.min_count or len(window) < pattern.factor * usual:
-        return None
-    return PatternMatch(pattern, "account", subject, start, tuple(window), usual)
+        return pattern.subject
+    return "account"
+
+
+def _fires(pattern: PatternRule, tally: _Tally, usual: float | None) -> bool:
+    if isinstance(pattern, RepeatOffender):
+        enough_threads = (
+            pattern.min_threads is not None and len(tally.threads) >= pattern.min_threads
+        )
+        enough_people = pattern.min_people is not None and len(tally.people) >= pattern.min_people
+        return enough_threads or enough_people
+    if isinstance(pattern, PileOn):
+        return len(tally.authors) >= pattern.min_authors
+    return tally.items >= pattern.min_count and tally.items >= pattern.factor * (usual or 0.0)
 
 
 @dataclass(frozen=True)
@@ -356,6 +448,21 @@ def items_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[HostileItem]:
             )
         )
     return items
+
+
+def raised_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[RaisedWindow]:
+    """The windows of stored pattern alerts, from the warehouse's rows (``rule_id``,
+    ``subject``, ``window_start``, ``window_end``: the last three as written in the evidence)."""
+    return [
+        RaisedWindow(
+            pattern_id=str(row["rule_id"]),
+            subject=str(row["subject"]),
+            start=_utc(datetime.fromisoformat(row["window_start"])),
+            end=_utc(datetime.fromisoformat(row["window_end"])),
+        )
+        for row in rows
+        if row["subject"] is not None and row["window_start"] and row["window_end"]
+    ]
 
 
 def _utc(moment: datetime) -> datetime:

@@ -2,10 +2,11 @@
 
 Runs right after the commit step's transaction (and on a run that found nothing new, so a
 crash between the two is made good by the next run): the windows holding a hostile item
-stored in the last :data:`RECHECK` are judged over everything the warehouse holds, and
-each pattern that fires is inserted if absent, with its deliveries, in one transaction.
-The ids depend only on the pattern, the subject and the window, so judging a window again
-changes nothing (:mod:`pipelines.alerts.patterns`).
+stored in the last :data:`RECHECK` are judged over everything the warehouse holds, passing
+over those that overlap a stored pattern alert of the same pattern and subject, and each
+pattern that fires is inserted if absent, with its deliveries, in one transaction. The ids
+depend only on the pattern, the subject and the window's start, so judging again changes
+nothing (:mod:`pipelines.alerts.patterns`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from pipelines.alerts.patterns import find_patterns, items_from_rows, lookback, pattern_alerts
+from pipelines.alerts.patterns import (
+    find_patterns,
+    items_from_rows,
+    lookback,
+    pattern_alerts,
+    raised_from_rows,
+)
 from pipelines.usecases.commit_step import Alerting
 from pipelines.warehouse import Warehouse
 from pipelines.warehouse.alerts import alerts_table, deliveries_table
@@ -43,7 +50,9 @@ def raise_pattern_alerts(
     rows = store.hostile_items(
         categories, span[0] - longest - lookback(patterns), span[1] + longest
     )
-    matches = find_patterns(items_from_rows(rows), patterns, recent_since)
+    # Judged windows start after span[0] - longest; a stored one ending before cannot overlap.
+    raised = store.raised_windows([pattern.id for pattern in patterns], span[0] - longest)
+    matches = find_patterns(items_from_rows(rows), patterns, recent_since, raised_from_rows(raised))
     if not matches:
         return 0
     built = pattern_alerts(

@@ -1,14 +1,17 @@
-"""What the bullying patterns read: stored hostile replies by members of the public.
+"""What the bullying patterns read: stored hostile replies by members of the public, and
+the windows of the pattern alerts already raised.
 
 A row per (record, hostile category) that still stands: the detection not superseded by an
 edit, the record not deleted, its author not an official account; with the author of the
-item it answers when that is a member of the public (the person a reply is aimed at).
+item it answers when that is a member of the public (the person a reply is aimed at). A
+pattern alert's window is read from its evidence, so a window overlapping it is not raised
+again (:mod:`pipelines.alerts.patterns`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pipelines.warehouse.connection import Connection
@@ -56,4 +59,27 @@ class PatternStore:
             + _STANDING.format(categories=marks)
             + " AND r.created_at >= ? AND r.created_at < ? ORDER BY r.created_at, r.id",
             (*categories, posted_from, posted_until),
+        )
+
+    def raised_windows(
+        self, pattern_ids: Sequence[str], ending_after: datetime
+    ) -> list[dict[str, Any]]:
+        """Pattern alerts of these patterns whose window ends after ``ending_after``: the
+        pattern (``rule_id``), and the ``subject``, ``window_start`` and ``window_end`` as
+        written in the evidence (ISO 8601 text, UTC)."""
+        if not pattern_ids:
+            return []
+        marks = ", ".join("?" for _ in pattern_ids)
+        # The evidence holds isoformat() text of UTC times: compared as text from a bound
+        # cut to whole seconds, a later time is never smaller (a fraction's "." sorts after
+        # the "+" of "+00:00"); the caller checks overlaps exactly.
+        moment = ending_after if ending_after.tzinfo else ending_after.replace(tzinfo=UTC)
+        bound = (moment.astimezone(UTC).replace(microsecond=0) - timedelta(seconds=1)).isoformat()
+        return self.connection.query_dicts(
+            "SELECT rule_id, evidence->'pattern'->>'subject' AS subject, "
+            "evidence->'pattern'->>'window_start' AS window_start, "
+            "evidence->'pattern'->>'window_end' AS window_end "
+            f"FROM alerts WHERE record_id LIKE ? AND rule_id IN ({marks}) "
+            "AND evidence->'pattern'->>'window_end' >= ?",
+            ("pattern:%", *pattern_ids, bound),
         )

@@ -1,7 +1,10 @@
 """Bullying patterns over a real warehouse (DuckDB and PostgreSQL): synthetic threads stored
-as records and detections, judged after the commit, one alert per (pattern, subject, window)
-across reruns, with deliveries to the account's owner and line manager; busy friendly threads
-raise nothing; the review page lists the items.
+as records and detections, judged after the commit, one alert per burst across reruns and
+as the burst grows, with deliveries to the account's owner and line manager; busy friendly
+threads raise nothing; the review page lists the items.
+
+The shapes are placed across midnight UTC and across an hour, at times derived from the
+midnight that began yesterday: the same layout whatever the hour the tests run at.
 """
 
 from __future__ import annotations
@@ -10,14 +13,13 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipelines.alerts.build import Routing
-from pipelines.alerts.patterns import window_start
 from pipelines.alerts.rules import load_rules
 from pipelines.settings.alerts import AlertSettings
 from pipelines.usecases.commit_step import Alerting
@@ -42,8 +44,13 @@ ALERTING = Alerting(
     masker=lambda text, terms: text.replace("idiot", "i****"),
 )
 NOW = datetime.now(UTC)
-#: The start of an hour, three hours ago: pile-ons fall inside one window from here.
-HOUR = window_start(NOW - timedelta(hours=3), 60)
+#: Midnight UTC a day or two ago: the shapes lie around it, all posted before now (the
+#: detections are stored now, so their windows are judged).
+MIDNIGHT = datetime.combine(NOW.date(), time(), UTC) - timedelta(days=1)
+MINUTE = timedelta(minutes=1)
+#: A moment other tests build their threads from (tests/integration/test_subject_access.py):
+#: windows slide, so any moment will do; 11:00 yesterday is in the past whenever they run.
+HOUR = MIDNIGHT + timedelta(hours=11)
 
 
 @dataclass
@@ -121,50 +128,57 @@ def person(name: str) -> str:
     return (name.encode().hex() * 64)[:64]
 
 
+#: When the thread pile-on starts: ten minutes before midnight, over by ten past.
+PILE_ON_START = MIDNIGHT - 10 * MINUTE
+
+
 def synthetic_threads(first_number: int = 0) -> Threads:
     threads = Threads(number=first_number)
-    minute = timedelta(minutes=1)
-    # A pile-on: six people hostile under one post of ours within twenty minutes.
-    threads.add("official", HOUR, thread="x:post-a", official=True, text="Open day")
+    # A pile-on: six people hostile under one post of ours within twenty minutes, across
+    # midnight (23:50 to 00:10: no clock hour or day holds it).
+    threads.add("official", PILE_ON_START - MINUTE, thread="x:post-a", official=True, text="Open")
     for n in range(6):
         threads.add(
             person(f"angry-{n}"),
-            HOUR + (3 * n + 1) * minute,
+            PILE_ON_START + 4 * n * MINUTE,
             thread="x:post-a",
             hostile="offensive",
         )
-    # A busy friendly thread: sixty replies by thirty people, two of them rude.
-    threads.add("official", HOUR, thread="x:post-b", official=True, text="Graduation")
+    # A busy friendly thread: sixty replies by thirty people, two of them rude (19:00).
+    busy = MIDNIGHT - timedelta(hours=5)
+    threads.add("official", busy, thread="x:post-b", official=True, text="Graduation")
     for n in range(60):
-        threads.add(person(f"fan-{n % 30}"), HOUR + n * minute / 2, thread="x:post-b")
+        threads.add(person(f"fan-{n % 30}"), busy + n * MINUTE / 2, thread="x:post-b")
     for n in range(2):
         threads.add(
-            person(f"rude-{n}"), HOUR + (40 + n) * minute, thread="x:post-b", hostile="hate"
+            person(f"rude-{n}"), busy + (40 + n) * MINUTE, thread="x:post-b", hostile="hate"
         )
-    # A repeat offender: one person hostile under three other threads the same day.
-    for n in range(3):
+    # A repeat offender: one person hostile under three other threads at 22:00, 23:00 and
+    # 00:30, two days by the calendar.
+    for n, hours in enumerate((-2, -1, 0.5)):
         threads.add(
             person("troll"),
-            HOUR - timedelta(hours=n + 1),
+            MIDNIGHT + timedelta(hours=hours),
             thread=f"x:post-c{n}",
             hostile="offensive",
         )
-    # A pile-on on a person: four people hostile to one student's comment.
-    # (an hour later, so that this account's hostile replies per hour stay below brigading's)
-    student = threads.add(person("student"), HOUR + 61 * minute, thread="x:post-d")
+    # A pile-on on a person: four people hostile to one student's comment, 01:50 to 02:05
+    # (later, so that this account's hostile replies within an hour stay below brigading's).
+    student = threads.add(person("student"), MIDNIGHT + 100 * MINUTE, thread="x:post-d")
     for n in range(4):
         threads.add(
             person(f"mob-{n}"),
-            HOUR + (70 + n) * minute,
+            MIDNIGHT + (110 + 5 * n) * MINUTE,
             thread="x:post-d",
             parent=student,
             hostile="threat" if n == 0 else "offensive",
         )
-    # Brigading: twelve hostile replies in one hour on an account that usually gets none.
+    # Brigading: twelve hostile replies within an hour, across 05:00, on an account that
+    # usually gets none.
     for n in range(12):
         threads.add(
             person(f"brigade-{n}"),
-            HOUR + 4 * n * minute,
+            MIDNIGHT + (275 + 4 * n) * MINUTE,
             thread=f"x:sport-{n}",
             account="uni_sport",
             hostile="offensive",
@@ -191,7 +205,7 @@ def test_each_pattern_fires_once_on_its_shape_across_reruns(warehouse: Warehouse
     thread = json.loads(alerts["pile-on-thread"]["evidence"])
     assert thread["pattern"]["subject"] == "x:post-a"
     assert (thread["pattern"]["count"], thread["pattern"]["authors"]) == (6, 6)
-    assert thread["pattern"]["window_start"] == HOUR.isoformat()
+    assert thread["pattern"]["window_start"] == PILE_ON_START.isoformat()
     assert [item["record_id"] for item in thread["items"]] == [f"x:{n}" for n in range(2, 8)]
     assert all("i****" in item["excerpt"] for item in thread["items"])
     offender = json.loads(alerts["repeat-offender"]["evidence"])["pattern"]
@@ -209,12 +223,21 @@ def test_each_pattern_fires_once_on_its_shape_across_reruns(warehouse: Warehouse
 
 def test_a_busy_friendly_thread_and_old_windows_raise_nothing(warehouse: Warehouse) -> None:
     threads = Threads()
-    threads.add("official", HOUR, thread="x:post-b", official=True, text="Graduation")
+    threads.add(
+        "official", (MIDNIGHT - 25 * MINUTE), thread="x:post-b", official=True, text="Graduation"
+    )
     for n in range(200):
-        threads.add(person(f"fan-{n % 80}"), HOUR + timedelta(seconds=15 * n), thread="x:post-b")
+        threads.add(
+            person(f"fan-{n % 80}"),
+            (MIDNIGHT - 25 * MINUTE) + timedelta(seconds=15 * n),
+            thread="x:post-b",
+        )
     for n in range(3):
         threads.add(
-            person(f"rude-{n}"), HOUR + timedelta(minutes=n), thread="x:post-b", hostile="offensive"
+            person(f"rude-{n}"),
+            (MIDNIGHT - 25 * MINUTE) + timedelta(minutes=n),
+            thread="x:post-b",
+            hostile="offensive",
         )
     threads.store(warehouse)
 
@@ -225,6 +248,40 @@ def test_a_busy_friendly_thread_and_old_windows_raise_nothing(warehouse: Warehou
     assert warehouse.count("alerts") == 0
 
 
+def test_a_burst_raises_one_alert_as_it_grows_and_as_late_items_arrive(
+    warehouse: Warehouse,
+) -> None:
+    # Five people hostile in one thread from 10:50 (and some seconds) to 11:06: one alert.
+    start = MIDNIGHT + timedelta(hours=10, minutes=50, seconds=7, microseconds=250_000)
+    threads = Threads()
+    threads.add("official", start - MINUTE, thread="x:post-a", official=True, text="Open")
+    for n in range(5):
+        threads.add(
+            person(f"angry-{n}"), start + 4 * n * MINUTE, thread="x:post-a", hostile="offensive"
+        )
+    threads.store(warehouse)
+    assert raise_pattern_alerts(warehouse, ALERTING, "run-1") == 1
+
+    # Later runs see three more people (within the window and after it) and a reply posted
+    # before the first, arriving late: the window it would start overlaps the stored alert.
+    more = Threads(number=100)
+    for n in range(3):
+        more.add(
+            person(f"later-{n}"),
+            start + (20 + 10 * n) * MINUTE,
+            thread="x:post-a",
+            hostile="offensive",
+        )
+    more.add(person("early"), start - 5 * MINUTE, thread="x:post-a", hostile="offensive")
+    more.store(warehouse)
+
+    assert raise_pattern_alerts(warehouse, ALERTING, "run-2", NOW + MINUTE) == 0
+    assert raise_pattern_alerts(warehouse, ALERTING, "run-3", NOW + 2 * MINUTE) == 0
+    [alert] = warehouse.rows("alerts")
+    pattern = json.loads(alert["evidence"])["pattern"]
+    assert (pattern["window_start"], pattern["count"]) == (start.isoformat(), 5)
+
+
 def test_the_review_page_and_queue_show_a_pattern_alert_with_its_items(tmp_path: Path) -> None:
     settings = review_settings(tmp_path)
     app = create_app(settings)
@@ -232,11 +289,13 @@ def test_the_review_page_and_queue_show_a_pattern_alert_with_its_items(tmp_path:
         recipients={"acct_a": (ALICE, MARY)}, handles={"acct_a": "UniA"}, fallback=None
     )
     threads = Threads()
-    threads.add("official", HOUR, thread="x:post-a", account="acct_a", official=True, text="Hi")
+    threads.add(
+        "official", PILE_ON_START, thread="x:post-a", account="acct_a", official=True, text="Hi"
+    )
     for n in range(5):
         threads.add(
             person(f"angry-{n}"),
-            HOUR + timedelta(minutes=2 * n),
+            PILE_ON_START + timedelta(minutes=2 * n),
             thread="x:post-a",
             account="acct_a",
             hostile="offensive",
