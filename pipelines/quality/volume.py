@@ -2,11 +2,13 @@
 
 Both are warnings, not blockers: silence may be a broken connector or a quiet
 week, a spike may be a pile-on or a backfill — a person should look. "Usual" follows the
-account's rhythm: its rate of items is learned per hour of the day (UTC) and, with two weeks
-of history, per weekday, so a normal night or weekend is not a warning while the same quiet
-spell on a busy afternoon is. A spike of *hostile* replies is not this check's business: it
-is the brigading pattern (``pipelines/alerts/rules.yaml``), an alert emailed to the account's
-owner and line manager through the alert outbox.
+account's rhythm: its rate of items is learned per hour of the day and, with two weeks of
+history, per weekday — local hours and days in the university's zone (``alerts.timezone``),
+so the rhythm does not shift by an hour when the clocks change — and a normal night or
+weekend is not a warning while the same quiet spell on a busy afternoon is. A spike of
+*hostile* replies is not this check's business: it is the brigading pattern
+(``pipelines/alerts/rules.yaml``), an alert emailed to the account's owner and line manager
+through the alert outbox.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from pipelines.quality.results import DqResult
 from pipelines.warehouse.quality import QualityStore
@@ -45,14 +47,16 @@ def volume_checks(
     batch_counts: Mapping[str, int],
     batch_latest: Mapping[str, datetime],
     now: datetime | None = None,
+    zone: tzinfo = UTC,
 ) -> list[DqResult]:
-    """Warnings for accounts that went silent or spiked, judged against their history."""
+    """Warnings for accounts that went silent or spiked, judged against their history
+    (hours and weekdays of the rhythm in ``zone``)."""
     moment = now or datetime.now(UTC)
     history = store.new_records_per_run(HISTORY_RUNS)
     results = []
     for account in sorted(account_keys):
         results.append(_spike(account, batch_counts.get(account, 0), history.get(account, [])))
-        results.append(_silence(store, account, batch_latest.get(account), moment))
+        results.append(_silence(store, account, batch_latest.get(account), moment, zone))
     return [result for result in results if result is not None]
 
 
@@ -75,14 +79,20 @@ def _spike(account: str, count: int, history: list[int]) -> DqResult | None:
 
 
 def _silence(
-    store: QualityStore, account: str, batch_latest: datetime | None, moment: datetime
+    store: QualityStore,
+    account: str,
+    batch_latest: datetime | None,
+    moment: datetime,
+    zone: tzinfo,
 ) -> DqResult | None:
     stored = store.latest_item_times(account, HISTORY_ITEMS)
     times = [_utc(each) for each in stored] + ([_utc(batch_latest)] if batch_latest else [])
-    return silence_check(account, times, moment)
+    return silence_check(account, times, moment, zone)
 
 
-def silence_check(account: str, times: Iterable[datetime], moment: datetime) -> DqResult | None:
+def silence_check(
+    account: str, times: Iterable[datetime], moment: datetime, zone: tzinfo = UTC
+) -> DqResult | None:
     """Whether the account's quiet spell up to ``moment`` is longer than its rhythm allows.
 
     With at least :data:`MIN_HISTORY_FOR_RHYTHM` of history (up to :data:`HISTORY_DAYS`
@@ -98,7 +108,7 @@ def silence_check(account: str, times: Iterable[datetime], moment: datetime) -> 
     history = [each for each in ordered if each >= newest - timedelta(days=HISTORY_DAYS)]
     quiet_for = moment - newest
     if len(history) >= MIN_RECORDS_FOR_GAP and newest - history[-1] >= MIN_HISTORY_FOR_RHYTHM:
-        rhythm = Rhythm.learn(history, weekly=newest - history[-1] >= WEEKLY_RHYTHM)
+        rhythm = Rhythm.learn(history, weekly=newest - history[-1] >= WEEKLY_RHYTHM, zone=zone)
         expected = rhythm.expected(newest, moment)
         usual = rhythm.usual_gap(moment)
         gap = "null" if usual is None else f"{usual.total_seconds() / 60:.1f}"
@@ -138,30 +148,32 @@ def silence_check(account: str, times: Iterable[datetime], moment: datetime) -> 
 
 
 class Rhythm:
-    """Items per hour, learned per hour of the day (UTC), or per weekday and hour."""
+    """Items per hour, learned per local hour of the day, or per weekday and hour, in ``zone``."""
 
-    def __init__(self, rates: dict[int, float], weekly: bool) -> None:
+    def __init__(self, rates: dict[int, float], weekly: bool, zone: tzinfo = UTC) -> None:
         self.rates = rates
         self.weekly = weekly
+        self.zone = zone
 
     @property
     def name(self) -> str:
         return "per weekday and hour" if self.weekly else "per hour of the day"
 
     def slot(self, moment: datetime) -> int:
-        return moment.weekday() * 24 + moment.hour if self.weekly else moment.hour
+        local = moment.astimezone(self.zone)
+        return local.weekday() * 24 + local.hour if self.weekly else local.hour
 
     @classmethod
-    def learn(cls, times: Sequence[datetime], weekly: bool) -> Rhythm:
+    def learn(cls, times: Sequence[datetime], weekly: bool, zone: tzinfo = UTC) -> Rhythm:
         """Rates from item times (newest first): items in each slot over the hours of that
         slot the history covers."""
-        probe = cls({}, weekly)
+        probe = cls({}, weekly, zone)
         counts: dict[int, int] = {}
         for each in times:
             counts[probe.slot(each)] = counts.get(probe.slot(each), 0) + 1
         covered = _hours_per_slot(times[-1], times[0], probe)
         rates = {slot: counts.get(slot, 0) / hours for slot, hours in covered.items() if hours}
-        return cls(rates, weekly)
+        return cls(rates, weekly, zone)
 
     def expected(self, start: datetime, end: datetime) -> float:
         """Items usually arriving between ``start`` and ``end``."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from pipelines.alerts.build import Masker, Routing, build_alerts
 from pipelines.alerts.rules import LoadedRules
@@ -65,6 +65,7 @@ def check_quality(
     known_clauses: Sequence[str],
     operations: OperationsSettings,
     allowed: Sequence[str] = (),
+    zone: tzinfo = UTC,
 ) -> list[DqResult]:
     """Validate the staged batch; store the results; raise if a critical expectation failed.
 
@@ -86,7 +87,7 @@ def check_quality(
         for row in per_account.to_pylist():
             counts[row["account"]] = row["id_count"]
             latest[row["account"]] = row["created_at_max"]
-    results += volume_checks(warehouse.quality, account_keys, counts, latest)
+    results += volume_checks(warehouse.quality, account_keys, counts, latest, zone=zone)
     results.append(leftover_check(tables))
     warehouse.quality.record(run_id, results)
     blocking = [result for result in results if result.blocks_commit]

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from pipelines.audit import component_versions
 from pipelines.beam.pipeline import run_pipeline
@@ -156,7 +157,8 @@ def _nothing_new(
     cluster_id: str | None,
 ) -> ProcessResult:
     # Nothing new is exactly when a silent account must be noticed.
-    volume = volume_checks(warehouse.quality, plan.account_keys, {}, {})
+    zone = ZoneInfo(plan.alerting.settings.timezone)
+    volume = volume_checks(warehouse.quality, plan.account_keys, {}, {}, zone=zone)
     warehouse.quality.record(run_id, volume)
     finish_empty_run(warehouse, run_id, ranges, plan.audit, plan.kafka.consumer_group, cluster_id)
     raise_pattern_alerts(warehouse, plan.alerting, run_id)
@@ -211,7 +213,14 @@ def _stage_and_commit(
     allowed = (*plan.protection.privacy.allow_list, *plan.protection.official_handles)
     with clock.phase("quality_gate"):
         warnings = check_quality(
-            warehouse, run_id, tables, plan.account_keys, clauses, plan.operations, allowed
+            warehouse,
+            run_id,
+            tables,
+            plan.account_keys,
+            clauses,
+            plan.operations,
+            allowed,
+            zone=ZoneInfo(plan.alerting.settings.timezone),
         )
     with clock.phase("commit_transaction"):
         counts = commit_run(

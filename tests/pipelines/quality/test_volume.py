@@ -11,6 +11,7 @@ import json
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -122,3 +123,31 @@ def test_a_young_account_keeps_the_usual_gap_rule() -> None:
     assert not quiet_for_an_hour_and_a_half.success
     assert "usual_gap_minutes" in str(quiet_for_an_hour_and_a_half.observed_value)
     assert silence_check("uni_main", times[:10], times[9] + timedelta(days=30)) is None
+
+
+LONDON = ZoneInfo("Europe/London")
+#: Wednesday 28 October 2026, midnight UTC: the first Wednesday after the clocks went back.
+WEDNESDAY = datetime(2026, 10, 28, tzinfo=UTC)
+
+
+def office_hours_in_london(moment: datetime) -> float:
+    """The same office hours, kept by the clocks in London (BST until 25 October 2026)."""
+    return office_hours(moment.astimezone(LONDON))
+
+
+@pytest.mark.parametrize(("zone", "warns"), [(LONDON, False), (UTC, True)])
+def test_the_rhythm_follows_local_hours_across_the_clock_change(
+    zone: ZoneInfo, warns: bool
+) -> None:
+    # Three weeks of summer time, then the clocks go back: the office still opens at 08:00
+    # in London, which is now 08:00 UTC, no longer 07:00 UTC.
+    times = traffic(office_hours_in_london, datetime(2026, 10, 5, tzinfo=UTC), WEDNESDAY, seed=7)
+    before_opening = WEDNESDAY + timedelta(hours=7, minutes=59)  # 07:59 in London and UTC
+
+    result = silence_check("uni_main", times, before_opening, zone)
+
+    assert result is not None
+    assert json.loads(result.observed_value)["rhythm"] == "per weekday and hour"
+    # Learned in London's hours, 07:00 is still before opening; learned in UTC, the summer's
+    # busy 07:00 UTC slot expects a dozen items in the last hour: a false warning.
+    assert (not result.success) is warns
