@@ -24,6 +24,7 @@ from typing import Any
 import fsspec  # type: ignore[import-untyped]
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines.ranges import PartitionRange
@@ -44,12 +45,42 @@ DETECTION_ARROW_SCHEMA = DETECTIONS.staged_schema.append(
     pa.field(DETECTION_VERSION_COLUMN, RECORDS.staged_schema.field("observed_at").type)
 )
 
+#: What each parsed batch read (partition, first and last offset, messages), staged beside
+#: its outputs: the messages a run read are then counted apart from what it staged, so a
+#: runner without metrics (Dask) still cannot commit a run whose staged files fall short.
+READ_RECEIPTS = "read_receipts"
+READ_RECEIPT_ARROW_SCHEMA = pa.schema(
+    [
+        ("kafka_partition", pa.int32()),
+        ("first_offset", pa.int64()),
+        ("last_offset", pa.int64()),
+        ("messages", pa.int64()),
+    ]
+)
+
 #: The staged tables besides records: file prefix → schema.
 SIDE_TABLES = {
     "dead_letters": DEAD_LETTER_ARROW_SCHEMA,
     "out_of_scope": OUT_OF_SCOPE_ARROW_SCHEMA,
     "detections": DETECTION_ARROW_SCHEMA,
+    READ_RECEIPTS: READ_RECEIPT_ARROW_SCHEMA,
 }
+
+
+def read_receipt(partition: int, offsets: pa.ChunkedArray | pa.Array) -> pa.Table:
+    """The receipt of one raw batch of ``partition`` holding ``offsets`` (not empty)."""
+    return pa.Table.from_pylist(
+        [
+            {
+                "kafka_partition": partition,
+                "first_offset": pc.min(offsets).as_py(),
+                "last_offset": pc.max(offsets).as_py(),
+                "messages": len(offsets),
+            }
+        ],
+        schema=READ_RECEIPT_ARROW_SCHEMA,
+    )
+
 
 StagedRow = tuple[Any, ...]
 
@@ -186,6 +217,16 @@ def _read_metadata(path: str) -> pq.FileMetaData:
         return pq.read_metadata(source)
 
 
+def _column_sum(path: str, column: str) -> int:
+    if not is_remote(path):
+        table = pq.read_table(path, columns=[column])
+    else:
+        filesystem, remote_path = _filesystem(path)
+        with filesystem.open(remote_path, "rb") as source:
+            table = pq.read_table(source, columns=[column])
+    return int(pc.sum(table.column(column)).as_py() or 0)
+
+
 def _staged_files(directory: str, pattern: str) -> list[str]:
     """Staged files matching ``pattern``, sorted, as paths or URLs like ``directory``."""
     if not is_remote(directory):
@@ -277,8 +318,9 @@ def staged_run_from_files(
 ) -> StagedRun:
     """The manifest of what a pipeline staged in ``directory``, counted from the files.
 
-    ``records_read`` comes from the pipeline's metrics; when a runner reports none,
-    the files' own total is used.
+    ``records_read`` comes from the pipeline's metrics; when a runner reports none, from
+    the staged read receipts (never from the outputs' own total, which would reconcile
+    whatever was lost).
     """
     location = str(directory)
     record_files = _staged_files(location, "records-*.parquet")
@@ -292,7 +334,7 @@ def staged_run_from_files(
         name: sum(_read_metadata(path).num_rows for path in paths)
         for name, paths in side_files.items()
     }
-    total = staged + duplicates + side_counts["dead_letters"] + side_counts["out_of_scope"]
+    receipted = sum(_column_sum(path, "messages") for path in side_files[READ_RECEIPTS])
     return StagedRun(
         run_id=run_id,
         directory=location,
@@ -300,7 +342,7 @@ def staged_run_from_files(
         record_files=tuple(record_files),
         dead_letter_files=tuple(side_files["dead_letters"]),
         detection_files=tuple(side_files["detections"]),
-        records_read=total if records_read is None else records_read,
+        records_read=receipted if records_read is None else records_read,
         records_staged=staged,
         duplicates=duplicates,
         dead_letters=side_counts["dead_letters"],

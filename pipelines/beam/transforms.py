@@ -24,14 +24,22 @@ from pipelines.beam.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.beam.kafka_source import raw_messages
 from pipelines.beam.scoring import ScoringSpec
 from pipelines.privacy.spec import ProtectionSpec
-from pipelines.staging import SIDE_TABLES, staged_path, write_staged_table
+from pipelines.staging import (
+    READ_RECEIPTS,
+    SIDE_TABLES,
+    read_receipt,
+    staged_path,
+    write_staged_table,
+)
 
 RECORDS = "records"
 DEAD_LETTERS = "dead_letters"
 OUT_OF_SCOPE = "out_of_scope"
 DETECTIONS = "detections"
-#: What ``ParseBatch`` emits, in this order for each batch.
-KINDS = (RECORDS, DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS)
+#: What parsing a batch gives, in this order.
+PARSED_KINDS = (RECORDS, DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS)
+#: What ``ParseBatch`` emits: the parsed kinds and a receipt for every batch read.
+KINDS = (*PARSED_KINDS, READ_RECEIPTS)
 
 
 def without_secrets(protection: ProtectionSpec) -> ProtectionSpec:
@@ -54,7 +62,7 @@ class WorkerTools:
 
 class ParseBatch(beam.DoFn):
     """Parses, scopes, scores and protects a batch; emits ``(kind, table)`` for each of
-    ``KINDS`` that has rows.
+    ``KINDS`` that has rows, and the batch's read receipt (what it read, staged apart).
 
     ``records`` are valid, in-scope records, redacted and pseudonymised; the other kinds
     are dead letters, out-of-scope records and detections (privacy and classifiers). The
@@ -94,12 +102,14 @@ class ParseBatch(beam.DoFn):
         self.rejected.inc(parsed.dead_letters.num_rows)
         self.skipped.inc(parsed.out_of_scope.num_rows)
         for kind, table in zip(
-            KINDS,
+            PARSED_KINDS,
             (parsed.records, parsed.dead_letters, parsed.out_of_scope, parsed.detections),
             strict=True,
         ):
             if table.num_rows:
                 yield kind, table
+        if batch.num_rows:
+            yield READ_RECEIPTS, read_receipt(batch.column("partition")[0].as_py(), batch["offset"])
 
 
 #: The staged file a group of tables becomes: its kind and shard (side tables have one, 0).
