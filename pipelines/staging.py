@@ -183,10 +183,17 @@ def _filesystem(location: str) -> tuple[fsspec.AbstractFileSystem, str]:
     return filesystem, path
 
 
-def write_staged_table(table: pa.Table, path: str | Path, duplicates: int = 0) -> None:
-    """Write one staged file atomically (a rerun of the same task overwrites it whole)."""
+def write_staged_table(
+    table: pa.Table,
+    path: str | Path,
+    duplicates: int = 0,
+    extra_metadata: dict[bytes, bytes] | None = None,
+) -> None:
+    """Write one staged file atomically (a rerun of the same task overwrites it whole);
+    ``extra_metadata`` goes into the file's schema metadata with the duplicates' count."""
     metadata = dict(table.schema.metadata or {})
     metadata[DUPLICATES_METADATA_KEY] = str(duplicates).encode("ascii")
+    metadata.update(extra_metadata or {})
     with_metadata = table.replace_schema_metadata(metadata)
     if is_remote(path):
         filesystem, remote_path = _filesystem(str(path))
@@ -209,7 +216,8 @@ def read_staged_table(path: str | Path) -> pa.Table:
         return pq.read_table(source)
 
 
-def _read_metadata(path: str) -> pq.FileMetaData:
+def read_file_metadata(path: str) -> pq.FileMetaData:
+    """A staged file's Parquet footer, from a local path or a URL."""
     if not is_remote(path):
         return pq.read_metadata(path)
     filesystem, remote_path = _filesystem(path)
@@ -327,11 +335,11 @@ def staged_run_from_files(
     side_files = {name: _staged_files(location, f"{name}-*.parquet") for name in SIDE_TABLES}
     staged = duplicates = 0
     for path in record_files:
-        metadata = _read_metadata(path)
+        metadata = read_file_metadata(path)
         staged += metadata.num_rows
         duplicates += int((metadata.metadata or {}).get(DUPLICATES_METADATA_KEY, b"0"))
     side_counts = {
-        name: sum(_read_metadata(path).num_rows for path in paths)
+        name: sum(read_file_metadata(path).num_rows for path in paths)
         for name, paths in side_files.items()
     }
     receipted = sum(_column_sum(path, "messages") for path in side_files[READ_RECEIPTS])

@@ -54,6 +54,7 @@ from pipelines.beam.scoring import ScoringSpec
 from pipelines.beam.transforms import KeyByStagedFile, ParseBatch, StageFile
 from pipelines.phases import PhaseClock
 from pipelines.privacy.spec import ProtectionSpec
+from pipelines.quality.parts import RecordChecks
 from pipelines.ranges import PartitionRange, split_range
 from pipelines.staging import StagedRun, staged_path, staged_run_from_files
 from schemas.errors import SocmonError
@@ -79,10 +80,12 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
         poll_timeout_s: float,
         protection: ProtectionSpec,
         scoring: ScoringSpec | None = None,
+        checks: RecordChecks | None = None,
     ) -> None:
         super().__init__()
         self.protection = protection
         self.scoring = scoring
+        self.checks = checks
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
         self.directory = str(directory)
@@ -101,7 +104,7 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
             | "ParseAndProtect" >> beam.ParDo(ParseBatch(self.topic, self.protection, self.scoring))
             | "KeyByStagedFile" >> beam.ParDo(KeyByStagedFile(self.buckets))
             | "GatherFiles" >> beam.GroupByKey()
-            | "StageFiles" >> beam.ParDo(StageFile(self.directory))
+            | "StageFiles" >> beam.ParDo(StageFile(self.directory, self.checks))
         )
         return staged
 
@@ -119,10 +122,13 @@ def run_pipeline(
     runner_options: Sequence[str],
     protection: ProtectionSpec,
     scoring: ScoringSpec | None = None,
+    checks: RecordChecks | None = None,
     clock: PhaseClock | None = None,
 ) -> StagedRun:
     """Run the pipeline over ``ranges`` and return the manifest of what it staged.
 
+    ``checks``, when given, are the records suites, run on each staged records file where it
+    is written (the workers, on a cluster); the commit step merges their results.
     ``clock`` times its phases: ``pipeline.submit`` (building the graph and handing it to the
     runner; the DirectRunner runs it all here), ``pipeline.wait`` and ``pipeline.manifest``.
     """
@@ -140,6 +146,7 @@ def run_pipeline(
             runner_options=runner_options,
             protection=protection,
             scoring=scoring,
+            checks=checks,
             clock=clock,
         )
 
@@ -157,6 +164,7 @@ def _run_pipeline(
     runner_options: Sequence[str],
     protection: ProtectionSpec,
     scoring: ScoringSpec | None,
+    checks: RecordChecks | None,
     clock: PhaseClock,
 ) -> StagedRun:
     directory = staged_path(staging_dir, run_id)
@@ -178,6 +186,7 @@ def _run_pipeline(
                 poll_timeout_s=poll_timeout_s,
                 protection=protection,
                 scoring=scoring,
+                checks=checks,
             )
         )
         result = pipeline.run()

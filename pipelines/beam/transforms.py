@@ -24,6 +24,7 @@ from pipelines.beam.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.beam.kafka_source import raw_messages
 from pipelines.beam.scoring import ScoringSpec
 from pipelines.privacy.spec import ProtectionSpec
+from pipelines.quality.parts import PARTS_METADATA_KEY, RecordChecks
 from pipelines.staging import (
     READ_RECEIPTS,
     SIDE_TABLES,
@@ -141,11 +142,14 @@ class KeyByStagedFile(beam.DoFn):
 
 class StageFile(beam.DoFn):
     """Stages one group as one Parquet file ``<kind>-<shard>.parquet`` under ``directory``:
-    for records, the latest version of each id in the shard (the rest count as duplicates);
-    for a side table (dead letters, out of scope, detections), every row."""
+    for records, the latest version of each id in the shard (the rest count as duplicates),
+    checked against the records suites when ``checks`` are given (the results go into the
+    file's metadata, for the commit step to merge); for a side table (dead letters, out of
+    scope, detections), every row."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, checks: RecordChecks | None = None) -> None:
         self.directory = directory
+        self.checks = checks
         self.duplicates = Metrics.counter("socmon", "duplicates")
 
     def process(self, group: tuple[FileKey, Iterable[pa.Table]]) -> Iterator[str]:
@@ -154,7 +158,8 @@ class StageFile(beam.DoFn):
         if kind == RECORDS:
             kept, duplicates = keep_latest(tables)
             self.duplicates.inc(duplicates)
-            write_staged_table(kept, path, duplicates)
+            checked = {PARTS_METADATA_KEY: self.checks.run(kept)} if self.checks else None
+            write_staged_table(kept, path, duplicates, checked)
         else:
             schema = SIDE_TABLES[kind]
             combined = pa.concat_tables(list(tables) or [schema.empty_table()])

@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.quality.parts import ResultPart
 from pipelines.quality.results import DqResult
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,32 @@ def validate_tables(
     ``allowed`` are the public contact details and official handles the privacy filter keeps
     on purpose (``privacy.allow_list``): the backstop does not count them as leaked.
     """
+    outcomes = validation_outcomes(tables, account_keys, now, known_clauses, allowed)
+    return [_result(suite_name, item) for suite_name, item in outcomes]
+
+
+def validate_parts(
+    tables: Mapping[str, pa.Table | None],
+    account_keys: Iterable[str],
+    now: datetime,
+    known_clauses: Sequence[str],
+    allowed: Sequence[str] = (),
+) -> list[ResultPart]:
+    """Like :func:`validate_tables`, for one part of a batch (a staged file): each result
+    keeps the counts that :func:`pipelines.quality.parts.merge_parts` needs to judge the
+    whole batch from its parts."""
+    outcomes = validation_outcomes(tables, account_keys, now, known_clauses, allowed)
+    return [_part(suite_name, item) for suite_name, item in outcomes]
+
+
+def validation_outcomes(
+    tables: Mapping[str, pa.Table | None],
+    account_keys: Iterable[str],
+    now: datetime | None,
+    known_clauses: Sequence[str] | None,
+    allowed: Sequence[str],
+) -> list[tuple[str, Any]]:
+    """Every applicable suite run on each non-empty table: (suite name, expectation outcome)."""
     present = {
         name: table for name, table in tables.items() if table is not None and table.num_rows
     }
@@ -69,7 +96,7 @@ def validate_tables(
     context = gx.get_context(mode="ephemeral")
     _quiet(context)
     source = context.data_sources.add_pandas("socmon_batch")
-    results: list[DqResult] = []
+    outcomes: list[tuple[str, Any]] = []
     if known_clauses is None:  # the clauses of the shipped policy file
         from pipelines.alerts.rules import load_policy
         from pipelines.settings.alerts import DEFAULT_POLICY
@@ -91,8 +118,9 @@ def validate_tables(
             definition, result_format="BASIC", batch_parameters={"dataframe": frame}
         )
         for suite in table_suites:
-            results.extend(_results(suite.name, validator.validate_expectation_suite(suite)))
-    return results
+            outcome = validator.validate_expectation_suite(suite)
+            outcomes.extend((suite.name, item) for item in outcome.results)
+    return outcomes
 
 
 def columns_checked(suites: Iterable[Any], columns: Sequence[str]) -> list[str]:
@@ -148,28 +176,32 @@ def _as_frame(table: pa.Table) -> Any:
     return table.cast(pa.schema(fields)).to_pandas()
 
 
-def _results(suite_name: str, outcome: Any) -> list[DqResult]:
-    results = []
-    for item in outcome.results:
-        config = item.expectation_config
-        meta = config.meta or {}
-        details = item.result or {}
-        observed = details.get("observed_value")
-        results.append(
-            DqResult(
-                suite=suite_name,
-                expectation=config.type,
-                column=config.kwargs.get("column"),
-                severity=str(meta.get("severity", "critical")),
-                success=bool(item.success),
-                observed_value=None
-                if observed is None
-                else json.dumps(observed, default=str)[:500],
-                unexpected_count=details.get("unexpected_count"),
-                explains=str(meta.get("explains", "")),
-            )
-        )
-    return results
+def _result(suite_name: str, item: Any) -> DqResult:
+    config = item.expectation_config
+    meta = config.meta or {}
+    details = item.result or {}
+    observed = details.get("observed_value")
+    return DqResult(
+        suite=suite_name,
+        expectation=config.type,
+        column=config.kwargs.get("column"),
+        severity=str(meta.get("severity", "critical")),
+        success=bool(item.success),
+        observed_value=None if observed is None else json.dumps(observed, default=str)[:500],
+        unexpected_count=details.get("unexpected_count"),
+        explains=str(meta.get("explains", "")),
+    )
+
+
+def _part(suite_name: str, item: Any) -> ResultPart:
+    details = item.result or {}
+    mostly = item.expectation_config.kwargs.get("mostly")
+    return ResultPart(
+        result=_result(suite_name, item),
+        element_count=details.get("element_count"),
+        missing_count=details.get("missing_count"),
+        mostly=None if mostly is None else float(mostly),
+    )
 
 
 def without_allowed(records: pa.Table, allowed: Sequence[str]) -> pa.Table:

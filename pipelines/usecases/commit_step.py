@@ -66,14 +66,22 @@ def check_quality(
     operations: OperationsSettings,
     allowed: Sequence[str] = (),
     zone: tzinfo = UTC,
+    record_results: Sequence[DqResult] | None = None,
 ) -> list[DqResult]:
     """Validate the staged batch; store the results; raise if a critical expectation failed.
 
-    Returns the failed warnings (the batch still commits with those).
+    ``record_results`` are the records suites' results when the pipeline already checked the
+    records where it staged them (merged from the staged files); otherwise they are checked
+    here. Returns the failed warnings (the batch still commits with those).
     """
     records, detections = tables.records, tables.detections
-    results = validate_tables(
-        {"records": records, "detections": detections, "alerts": tables.alerts},
+    results = list(record_results or [])
+    results += validate_tables(
+        {
+            "records": records if record_results is None else None,
+            "detections": detections,
+            "alerts": tables.alerts,
+        },
         account_keys,
         known_clauses=known_clauses,
         allowed=allowed,

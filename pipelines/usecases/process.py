@@ -28,6 +28,7 @@ from pipelines.config import Settings
 from pipelines.kafka_admin import cluster_id_of, fix_ranges, high_water_marks
 from pipelines.logs import log_fields
 from pipelines.phases import PhaseClock, PhaseTiming
+from pipelines.quality.parts import RecordChecks, staged_record_results
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
@@ -177,6 +178,8 @@ def _stage_and_commit(
     clock: PhaseClock,
 ) -> ProcessResult:
     settings = plan.pipeline
+    clauses = tuple(plan.alerting.rules.policy.clauses)
+    allowed = (*plan.protection.privacy.allow_list, *plan.protection.official_handles)
     with clock.phase("remove_stale_staging"):
         remove_stale_runs(settings.staging_dir, keep=run_id)
     staged = run_pipeline(
@@ -191,6 +194,7 @@ def _stage_and_commit(
         runner_options=[*settings.runner_options, *extra_runner_options],
         protection=plan.protection,
         scoring=plan.scoring,
+        checks=RecordChecks(plan.account_keys, clauses, allowed, now=datetime.now(UTC)),
         clock=clock,
     )
     reached("after_staging")
@@ -209,8 +213,6 @@ def _stage_and_commit(
         tables = StagedTables.read(staged)
     with clock.phase("build_alerts"):
         tables = with_alerts(tables, plan.alerting, warehouse)
-    clauses = tuple(plan.alerting.rules.policy.clauses)
-    allowed = (*plan.protection.privacy.allow_list, *plan.protection.official_handles)
     with clock.phase("quality_gate"):
         warnings = check_quality(
             warehouse,
@@ -221,6 +223,7 @@ def _stage_and_commit(
             plan.operations,
             allowed,
             zone=ZoneInfo(plan.alerting.settings.timezone),
+            record_results=staged_record_results(staged.record_files),
         )
     with clock.phase("commit_transaction"):
         counts = commit_run(
