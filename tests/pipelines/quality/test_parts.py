@@ -27,8 +27,15 @@ CLAUSES = ("7.13", "7.16", "7.17")
 
 def comparable(results: list[DqResult]) -> list[tuple[object, ...]]:
     return [
-        (r.suite, r.expectation, r.column, r.explains, r.success, r.unexpected_count or 0)
-        + (r.observed_value,)
+        (
+            r.suite,
+            r.expectation,
+            r.column,
+            r.explains,
+            r.success,
+            r.unexpected_count or 0,
+            r.observed_value,
+        )
         for r in results
     ]
 
