@@ -43,8 +43,9 @@ class QualityStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def record(self, run_id: str, results: Sequence[ExpectationResult]) -> None:
-        """Store a run's expectation results (their own transaction: kept if the commit fails)."""
+    def record(self, run_id: str, results: Sequence[ExpectationResult], after: int = 0) -> None:
+        """Store a run's expectation results (their own transaction: kept if the commit fails),
+        numbered from ``after`` (a later check of the same run comes after the batch's)."""
         if not results:
             return
         stamp = now()
@@ -68,9 +69,16 @@ class QualityStore:
                         r.explains,
                         stamp,
                     )
-                    for position, r in enumerate(results)
+                    for position, r in enumerate(results, start=after)
                 ],
             )
+
+    def next_position(self, run_id: str) -> int:
+        """Where a run's next results are numbered from."""
+        rows = self.connection.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM dq_results WHERE run_id = ?", (run_id,)
+        )
+        return int(rows[0][0])
 
     def results_of(self, run_id: str) -> list[dict[str, Any]]:
         """A run's results in the order they were checked, by column name."""

@@ -56,6 +56,13 @@ class RunLog:
         values["ranges"] = _ranges_json(ranges)
         self._update(run_id, values)
 
+    def add_alerts_raised(self, run_id: str, count: int) -> None:
+        """Count alerts raised after the commit (bullying patterns) among the run's alerts."""
+        self.connection.execute(
+            "UPDATE runs SET alerts_raised = COALESCE(alerts_raised, 0) + ? WHERE run_id = ?",
+            (count, run_id),
+        )
+
     def fail(self, run_id: str, error: str) -> None:
         """Mark a run failed with a one-line reason."""
         self._update(run_id, {"status": "failed", "finished_at": now(), "error": error[:2000]})

@@ -195,12 +195,17 @@ def warehouse(make_settings: SettingsFactory, warehouse_kind: str) -> Iterator[W
 def test_each_pattern_fires_once_on_its_shape_across_reruns(warehouse: Warehouse) -> None:
     threads = synthetic_threads()
     threads.store(warehouse)
+    for run_id in ("run-1", "run-2"):
+        warehouse.runs.start(run_id, "process", {})
 
     first = raise_pattern_alerts(warehouse, ALERTING, "run-1")
     again = raise_pattern_alerts(warehouse, ALERTING, "run-2", NOW + timedelta(minutes=5))
 
     alerts = {row["rule_id"]: row for row in warehouse.rows("alerts")}
     assert (first, again) == (4, 0)
+    # Each run counts the pattern alerts it raised among its alerts.
+    raised = [warehouse.runs.row(run_id)["alerts_raised"] or 0 for run_id in ("run-1", "run-2")]
+    assert raised == [4, 0]
     assert sorted(alerts) == ["brigading", "pile-on-person", "pile-on-thread", "repeat-offender"]
     thread = json.loads(alerts["pile-on-thread"]["evidence"])
     assert thread["pattern"]["subject"] == "x:post-a"
@@ -219,6 +224,22 @@ def test_each_pattern_fires_once_on_its_shape_across_reruns(warehouse: Warehouse
         OWNERS["uni_sport"]
     )
     assert all(row["record_id"] == f"pattern:{row['alert_id']}" for row in alerts.values())
+
+
+def test_pattern_alerts_nobody_would_receive_fail_the_alerts_suite_and_are_not_raised(
+    warehouse: Warehouse,
+) -> None:
+    synthetic_threads().store(warehouse)
+    warehouse.runs.start("run-1", "process", {})
+    nobody = Routing(recipients={}, handles={}, fallback=None)
+
+    raised = raise_pattern_alerts(warehouse, dataclasses.replace(ALERTING, routing=nobody), "run-1")
+
+    assert raised == 0 and warehouse.rows("alerts") == []
+    failed = [row for row in warehouse.quality.results_of("run-1") if not row["success"]]
+    assert [(row["suite"], row["column_name"]) for row in failed] == [("alerts", "recipients")]
+    # Told right, they are raised on the next run.
+    assert raise_pattern_alerts(warehouse, ALERTING, "run-2") == 4
 
 
 def test_a_busy_friendly_thread_and_old_windows_raise_nothing(warehouse: Warehouse) -> None:
