@@ -26,7 +26,7 @@ workers against the fewest, wall clock) and ``dask_cpu_scaling=R`` (all the fewe
 CPU seconds against the busiest worker's with the most workers).
 
 Usage: ``python benchmarks/process_throughput.py [--records N] [--runner dask
-[--workers 1 2]] [-- beam options]``
+[--workers 1 2] [--rounds N]] [-- beam options]``
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import argparse
 import logging
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -156,6 +157,43 @@ def timed_process(
     return time.perf_counter() - started, time.process_time() - cpu, result
 
 
+def dask_name(workers: int, round_: int | None) -> str:
+    """A Dask configuration's name (and its warehouse's): ``dask_2``, or ``dask_2_r3``."""
+    return f"dask_{workers}" if round_ is None else f"dask_{workers}_r{round_}"
+
+
+def dask_figures(
+    counts: list[int],
+    rounds: int,
+    rates: dict[str, float],
+    worker_cpu: dict[str, list[float]],
+) -> list[str]:
+    """The machine-readable Dask figures: records/s per worker count (the median of the
+    rounds), the wall-clock scaling (the median of each round's most workers against its
+    fewest) and the CPU scaling (the same, from the workers' CPU seconds)."""
+    names = {
+        count: [dask_name(count, r if rounds > 1 else None) for r in range(1, rounds + 1)]
+        for count in counts
+    }
+    figures = [
+        f"dask_{count}_records_per_s={statistics.median(rates[n] for n in names[count]):.0f}"
+        for count in counts
+    ]
+    if len(counts) < 2:
+        return figures
+    fewest, most = names[min(counts)], names[max(counts)]
+    walls = [rates[m] / rates[f] for f, m in zip(fewest, most, strict=True)]
+    # What the workers' part could gain with a free core per worker: the fewest workers'
+    # CPU time against the busiest worker's when there are more.
+    cpus = [sum(worker_cpu[f]) / worker_cpu[m][0] for f, m in zip(fewest, most, strict=True)]
+    if rounds > 1:
+        print("scaling per round (wall): " + ", ".join(f"{ratio:.2f}" for ratio in walls))
+        print("scaling per round (CPU): " + ", ".join(f"{ratio:.2f}" for ratio in cpus))
+    figures.append(f"dask_scaling={statistics.median(walls):.2f}")
+    figures.append(f"dask_cpu_scaling={statistics.median(cpus):.2f}")
+    return figures
+
+
 def main(argv: list[str] | None = None) -> None:
     # Pipeline workers read the pseudonym key from the environment; the benchmark brings its own.
     os.environ.setdefault("SOCMON_PRIVACY__PSEUDONYM_KEY", "benchmark-only-key-0123456789")
@@ -164,10 +202,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runner", choices=("direct", "dask"), default="direct")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="Run the worker counts this many times, alternating (1 2 1 2 ...); the figures "
+        "are the medians, and the scaling the median of each round's",
+    )
+    parser.add_argument(
         "--range-span",
         type=int,
         default=None,
         help="Offsets per read task (pipeline.max_range_span); Dask spreads these tasks",
+    )
+    parser.add_argument(
+        "--id-buckets",
+        type=int,
+        default=None,
+        help="Deduplication shards, one staged records file each (pipeline.id_buckets): the "
+        "last step's tasks, which more workers share more evenly when there are more",
     )
     parser.add_argument(
         "--no-preload",
@@ -181,6 +233,8 @@ def main(argv: list[str] | None = None) -> None:
     pipeline: dict[str, object] = {}
     if args.range_span is not None:
         pipeline["max_range_span"] = args.range_span
+    if args.id_buckets is not None:
+        pipeline["id_buckets"] = args.id_buckets
     rates: dict[str, float] = {}
     worker_cpu: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as directory, EmbeddedBroker() as broker:
@@ -198,7 +252,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         configurations: list[tuple[str, int]] = [("direct", 0)]
         if args.runner == "dask":
-            configurations += [(f"dask_{count}", count) for count in args.workers]
+            configurations += [
+                (dask_name(count, round_ if args.rounds > 1 else None), count)
+                for round_ in range(1, args.rounds + 1)
+                for count in args.workers
+            ]
         for name, workers in configurations:
             if workers:
                 preload = () if args.no_preload else PRELOAD
@@ -244,14 +302,7 @@ def main(argv: list[str] | None = None) -> None:
         f"raw_read_records_per_s={raw_rate:.0f}",
         f"process_vs_raw_read={rates['direct'] / raw_rate:.2f}",
     ]
-    dask = {name: rate for name, rate in rates.items() if name.startswith("dask_")}
-    figures += [f"{name}_records_per_s={rate:.0f}" for name, rate in dask.items()]
-    if len(dask) > 1:
-        fewest, most = f"dask_{min(args.workers)}", f"dask_{max(args.workers)}"
-        figures.append(f"dask_scaling={rates[most] / rates[fewest]:.2f}")
-        # What the workers' part could gain with a free core per worker: the fewest workers'
-        # CPU time against the busiest worker's when there are more.
-        figures.append(f"dask_cpu_scaling={sum(worker_cpu[fewest]) / worker_cpu[most][0]:.2f}")
+    figures += dask_figures(args.workers, args.rounds, rates, worker_cpu)
     print(" ".join(figures))
 
 
