@@ -58,18 +58,12 @@ READ_RECEIPT_ARROW_SCHEMA = pa.schema(
     ]
 )
 
-#: The records suites' results on each parsed batch (JSON, aggregates only), staged for the
-#: commit step to merge (:mod:`pipelines.quality.parts`).
-QUALITY_PARTS = "quality_parts"
-QUALITY_PARTS_ARROW_SCHEMA = pa.schema([("parts", pa.string())])
-
 #: The staged tables besides records: file prefix → schema.
 SIDE_TABLES = {
     "dead_letters": DEAD_LETTER_ARROW_SCHEMA,
     "out_of_scope": OUT_OF_SCOPE_ARROW_SCHEMA,
     "detections": DETECTION_ARROW_SCHEMA,
     READ_RECEIPTS: READ_RECEIPT_ARROW_SCHEMA,
-    QUALITY_PARTS: QUALITY_PARTS_ARROW_SCHEMA,
 }
 
 
@@ -213,15 +207,6 @@ def write_staged_table(
     temporary.replace(local)
 
 
-def quality_parts_of(staged: StagedRun) -> list[str]:
-    """The records suites' parts that the parsed batches of a run staged (JSON each)."""
-    return [
-        parts
-        for path in staged.quality_part_files
-        for parts in read_staged_table(path)["parts"].to_pylist()
-    ]
-
-
 def read_staged_table(path: str | Path) -> pa.Table:
     """One staged file, from a local path or a URL."""
     if not is_remote(path):
@@ -296,7 +281,6 @@ class StagedRun:
     record_files: tuple[str, ...] = ()
     dead_letter_files: tuple[str, ...] = ()
     detection_files: tuple[str, ...] = ()
-    quality_part_files: tuple[str, ...] = ()
     records_read: int = 0
     records_staged: int = 0
     duplicates: int = 0
@@ -317,7 +301,6 @@ class StagedRun:
             "record_files": [file_name(file) for file in self.record_files],
             "dead_letter_files": [file_name(file) for file in self.dead_letter_files],
             "detection_files": [file_name(file) for file in self.detection_files],
-            "quality_part_files": [file_name(file) for file in self.quality_part_files],
             "records_read": self.records_read,
             "records_staged": self.records_staged,
             "duplicates": self.duplicates,
@@ -367,7 +350,6 @@ def staged_run_from_files(
         record_files=tuple(record_files),
         dead_letter_files=tuple(side_files["dead_letters"]),
         detection_files=tuple(side_files["detections"]),
-        quality_part_files=tuple(side_files[QUALITY_PARTS]),
         records_read=receipted if records_read is None else records_read,
         records_staged=staged,
         duplicates=duplicates,

@@ -101,8 +101,7 @@ class StageRun(beam.PTransform[PCollection[PartitionRange], PCollection[str]]):
             >> beam.ParDo(
                 ReadPartitionRange(self.bootstrap_servers, self.batch_size, self.poll_timeout_s)
             )
-            | "ParseAndProtect"
-            >> beam.ParDo(ParseBatch(self.topic, self.protection, self.scoring, self.checks))
+            | "ParseAndProtect" >> beam.ParDo(ParseBatch(self.topic, self.protection, self.scoring))
             | "KeyByStagedFile" >> beam.ParDo(KeyByStagedFile(self.buckets))
             | "GatherFiles" >> beam.GroupByKey()
             | "StageFiles" >> beam.ParDo(StageFile(self.directory, self.checks))
@@ -128,8 +127,8 @@ def run_pipeline(
 ) -> StagedRun:
     """Run the pipeline over ``ranges`` and return the manifest of what it staged.
 
-    ``checks``, when given, are the records suites, run by the workers on each parsed batch
-    and each staged records file; the commit step merges their results.
+    ``checks``, when given, are the records suites, run on each staged records file where it
+    is written (the workers, on a cluster); the commit step merges their results.
     ``clock`` times its phases: ``pipeline.submit`` (building the graph and handing it to the
     runner; the DirectRunner runs it all here), ``pipeline.wait`` and ``pipeline.manifest``.
     """

@@ -26,8 +26,6 @@ from pipelines.beam.scoring import ScoringSpec
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.quality.parts import PARTS_METADATA_KEY, RecordChecks
 from pipelines.staging import (
-    QUALITY_PARTS,
-    QUALITY_PARTS_ARROW_SCHEMA,
     READ_RECEIPTS,
     SIDE_TABLES,
     read_receipt,
@@ -41,9 +39,8 @@ OUT_OF_SCOPE = "out_of_scope"
 DETECTIONS = "detections"
 #: What parsing a batch gives, in this order.
 PARSED_KINDS = (RECORDS, DEAD_LETTERS, OUT_OF_SCOPE, DETECTIONS)
-#: What ``ParseBatch`` emits: the parsed kinds, a receipt for every batch read and, when it
-#: checks records, the records suites' results on the batch.
-KINDS = (*PARSED_KINDS, READ_RECEIPTS, QUALITY_PARTS)
+#: What ``ParseBatch`` emits: the parsed kinds and a receipt for every batch read.
+KINDS = (*PARSED_KINDS, READ_RECEIPTS)
 
 
 def without_secrets(protection: ProtectionSpec) -> ProtectionSpec:
@@ -66,8 +63,7 @@ class WorkerTools:
 
 class ParseBatch(beam.DoFn):
     """Parses, scopes, scores and protects a batch; emits ``(kind, table)`` for each of
-    ``KINDS`` that has rows, and the batch's read receipt (what it read, staged apart); with
-    ``checks``, also the records suites' per-row results on the batch's records.
+    ``KINDS`` that has rows, and the batch's read receipt (what it read, staged apart).
 
     ``records`` are valid, in-scope records, redacted and pseudonymised; the other kinds
     are dead letters, out-of-scope records and detections (privacy and classifiers). The
@@ -76,16 +72,11 @@ class ParseBatch(beam.DoFn):
     """
 
     def __init__(
-        self,
-        topic: str,
-        protection: ProtectionSpec,
-        scoring: ScoringSpec | None = None,
-        checks: RecordChecks | None = None,
+        self, topic: str, protection: ProtectionSpec, scoring: ScoringSpec | None = None
     ) -> None:
         self.topic = topic
         self.protection = without_secrets(protection)
         self.scoring = scoring
-        self.checks = checks
         self.valid = Metrics.counter("socmon", "records_valid")
         self.rejected = Metrics.counter("socmon", "dead_letters")
         self.skipped = Metrics.counter("socmon", "out_of_scope")
@@ -120,9 +111,6 @@ class ParseBatch(beam.DoFn):
                 yield kind, table
         if batch.num_rows:
             yield READ_RECEIPTS, read_receipt(batch.column("partition")[0].as_py(), batch["offset"])
-        if self.checks is not None and parsed.records.num_rows:
-            parts = self.checks.on_batch(parsed.records)
-            yield QUALITY_PARTS, pa.table({"parts": [parts]}, QUALITY_PARTS_ARROW_SCHEMA)
 
 
 #: The staged file a group of tables becomes: its kind and shard (side tables have one, 0).
@@ -155,9 +143,9 @@ class KeyByStagedFile(beam.DoFn):
 class StageFile(beam.DoFn):
     """Stages one group as one Parquet file ``<kind>-<shard>.parquet`` under ``directory``:
     for records, the latest version of each id in the shard (the rest count as duplicates),
-    its ids checked unique when ``checks`` are given (the result goes into the file's
-    metadata, for the commit step to merge); for a side table (dead letters, out of scope,
-    detections, receipts, the batches' check results), every row."""
+    checked against the records suites when ``checks`` are given (the results go into the
+    file's metadata, for the commit step to merge); for a side table (dead letters, out of
+    scope, detections), every row."""
 
     def __init__(self, directory: str, checks: RecordChecks | None = None) -> None:
         self.directory = directory
@@ -170,9 +158,7 @@ class StageFile(beam.DoFn):
         if kind == RECORDS:
             kept, duplicates = keep_latest(tables)
             self.duplicates.inc(duplicates)
-            checked = None
-            if self.checks is not None:
-                checked = {PARTS_METADATA_KEY: self.checks.on_staged_file(kept).encode()}
+            checked = {PARTS_METADATA_KEY: self.checks.run(kept)} if self.checks else None
             write_staged_table(kept, path, duplicates, checked)
         else:
             schema = SIDE_TABLES[kind]

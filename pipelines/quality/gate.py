@@ -66,13 +66,11 @@ def validate_parts(
     now: datetime,
     known_clauses: Sequence[str],
     allowed: Sequence[str] = (),
-    keep: Callable[[str], bool] | None = None,
 ) -> list[ResultPart]:
-    """Like :func:`validate_tables`, for one part of a batch (a parsed batch, a staged file)
-    and only the expectations whose type ``keep`` accepts (all without it): each result
+    """Like :func:`validate_tables`, for one part of a batch (a staged file): each result
     keeps the counts that :func:`pipelines.quality.parts.merge_parts` needs to judge the
     whole batch from its parts."""
-    outcomes = validation_outcomes(tables, account_keys, now, known_clauses, allowed, keep)
+    outcomes = validation_outcomes(tables, account_keys, now, known_clauses, allowed)
     return [_part(suite_name, item) for suite_name, item in outcomes]
 
 
@@ -82,10 +80,8 @@ def validation_outcomes(
     now: datetime | None,
     known_clauses: Sequence[str] | None,
     allowed: Sequence[str],
-    keep: Callable[[str], bool] | None = None,
 ) -> list[tuple[str, Any]]:
-    """Every applicable suite run on each non-empty table (only the expectations whose type
-    ``keep`` accepts, when given): (suite name, expectation outcome)."""
+    """Every applicable suite run on each non-empty table: (suite name, expectation outcome)."""
     present = {
         name: table for name, table in tables.items() if table is not None and table.num_rows
     }
@@ -108,10 +104,7 @@ def validation_outcomes(
         known_clauses = tuple(load_policy(DEFAULT_POLICY).clauses)
     factories = suites_for(account_keys, known_clauses, now or datetime.now(UTC))
     for name, table in present.items():
-        table_suites = [
-            context.suites.add(_only(factory(), keep)) for factory in factories.get(name, [])
-        ]
-        table_suites = [suite for suite in table_suites if suite.expectations]
+        table_suites = [context.suites.add(factory()) for factory in factories.get(name, [])]
         if not table_suites:
             continue
         definition = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(
@@ -128,12 +121,6 @@ def validation_outcomes(
             outcome = validator.validate_expectation_suite(suite)
             outcomes.extend((suite.name, item) for item in outcome.results)
     return outcomes
-
-
-def _only(suite: Any, keep: Callable[[str], bool] | None) -> Any:
-    if keep is not None:
-        suite.expectations = [e for e in suite.expectations if keep(e.configuration.type)]
-    return suite
 
 
 def columns_checked(suites: Iterable[Any], columns: Sequence[str]) -> list[str]:

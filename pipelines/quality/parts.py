@@ -1,21 +1,21 @@
-"""The records suites run by the pipeline's workers, on each parsed batch and each staged
-file, and the whole batch judged from its parts.
+"""The records suites run where records are staged, one staged file at a time, and the
+whole batch judged from its parts.
 
-On a cluster the workers that parse and stage the records also check them, in parallel, and
-the commit step (one writer in the client) only merges what they found: that took the
-records suites (about a second per 100,000 records) out of the serial part of a run. The
-per-row expectations run on each parsed batch (their unexpected counts add up, a ``mostly``
-is judged on the sums, a minimum or maximum is the least or greatest of the parts'). "One
-row per record id" runs on each staged records file: records are staged by the shard of
-their id, so every version of an id is in one file and ids are unique in the batch exactly
-when they are in every file. Nothing but aggregates is kept, as in the gate.
+On a cluster the workers that stage the records also check them, in parallel, and the
+commit step (one writer in the client) only merges what they found: on two Dask workers that
+took the records suites (about a second per 100,000 records) out of the serial part of a
+run. Records are staged by the shard of their id, so every version of an id is in one file
+and "one row per record id" holds for the batch exactly when it holds in every file. The
+other expectations are per-row checks (their unexpected counts add up, and a ``mostly``
+is judged on the sums) or a minimum or maximum (the batch's is the least or greatest of the
+files'). Nothing but aggregates is kept, as in the gate.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import pyarrow as pa
@@ -55,46 +55,28 @@ class ResultPart:
         )
 
 
-#: The one records expectation that needs every version of an id together: checked on each
-#: staged records file (after deduplication); the rest on each parsed batch.
-UNIQUE_IDS = "expect_column_values_to_be_unique"
-
-
 @dataclasses.dataclass(frozen=True)
 class RecordChecks:
-    """What a worker needs to check the records it parses and stages (nothing secret): the
-    registered accounts, the policy's clauses, the allow list and the run's time.
-
-    The per-row expectations run on each parsed batch, in the read tasks (which the runner
-    spreads evenly over the workers; the staging tasks after the shuffle it may not): they
-    see every version read, so a defect in a version that deduplication drops counts too.
-    Ids are checked unique on each staged records file.
-    """
+    """What a worker needs to check the records it stages (nothing secret): the registered
+    accounts, the policy's clauses, the allow list and the run's time."""
 
     account_keys: tuple[str, ...]
     clauses: tuple[str, ...]
     allowed: tuple[str, ...]
     now: datetime
 
-    def on_batch(self, records: pa.Table) -> str:
-        """The per-row expectations' parts for one parsed batch, as JSON."""
-        return self._run(records, lambda expectation: expectation != UNIQUE_IDS)
-
-    def on_staged_file(self, records: pa.Table) -> str:
-        """The unique-ids expectation's part for one staged records file, as JSON."""
-        return self._run(records, lambda expectation: expectation == UNIQUE_IDS)
-
-    def _run(self, records: pa.Table, keep: Callable[[str], bool]) -> str:
+    def run(self, records: pa.Table) -> bytes:
+        """The records suites' parts for one staged file, as the metadata value to keep."""
         from pipelines.quality.gate import validate_parts
 
         parts = validate_parts(
-            {"records": records}, self.account_keys, self.now, self.clauses, self.allowed, keep
+            {"records": records}, self.account_keys, self.now, self.clauses, self.allowed
         )
-        return json.dumps([part.to_json() for part in parts])
+        return json.dumps([part.to_json() for part in parts]).encode("utf-8")
 
 
-def parts_from_json(value: str | bytes) -> list[ResultPart]:
-    """Parts as :class:`RecordChecks` wrote them."""
+def parts_from_metadata(value: bytes) -> list[ResultPart]:
+    """The parts a staged file kept (see :meth:`RecordChecks.run`)."""
     return [ResultPart.from_json(item) for item in json.loads(value)]
 
 
@@ -147,12 +129,10 @@ def _optional_int(value: object) -> int | None:
     return None if value is None else int(str(value))
 
 
-def staged_record_results(
-    record_files: Sequence[str], batch_parts: Sequence[str]
-) -> list[DqResult] | None:
-    """The records suites' results of a staged batch, merged from the staged files' metadata
-    (unique ids) and the parsed batches' parts (``batch_parts``, JSON); None when a records
-    file holds none (the pipeline ran without checks), and the gate checks the records itself."""
+def staged_record_results(record_files: Sequence[str]) -> list[DqResult] | None:
+    """The records suites' results of a staged batch, merged from its files' metadata; None
+    when a file holds none (the pipeline ran without checks), and the gate checks the
+    records itself."""
     from pipelines.staging import read_file_metadata
 
     files = []
@@ -160,7 +140,5 @@ def staged_record_results(
         value = (read_file_metadata(path).metadata or {}).get(PARTS_METADATA_KEY)
         if value is None:
             return None
-        files.append(parts_from_json(value))
-    if not files:
-        return None
-    return merge_parts([*files, *(parts_from_json(parts) for parts in batch_parts)])
+        files.append(parts_from_metadata(value))
+    return merge_parts(files) if files else None

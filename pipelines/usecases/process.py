@@ -32,7 +32,7 @@ from pipelines.quality.parts import RecordChecks, staged_record_results
 from pipelines.quality.results import DqResult
 from pipelines.quality.volume import volume_checks
 from pipelines.ranges import PartitionRange
-from pipelines.staging import quality_parts_of, remove_staged, remove_stale_runs, staged_path
+from pipelines.staging import remove_staged, remove_stale_runs, staged_path
 from pipelines.steps import reached
 from pipelines.usecases.after_commit import finish_after_commit
 from pipelines.usecases.commit_step import check_quality, log_warnings, with_alerts
@@ -223,7 +223,7 @@ def _stage_and_commit(
             plan.operations,
             allowed,
             zone=ZoneInfo(plan.alerting.settings.timezone),
-            record_results=staged_record_results(staged.record_files, quality_parts_of(staged)),
+            record_results=staged_record_results(staged.record_files),
         )
     with clock.phase("commit_transaction"):
         counts = commit_run(

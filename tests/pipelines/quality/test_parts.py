@@ -13,10 +13,8 @@ from pipelines.beam.batches import split_by_bucket
 from pipelines.quality.gate import validate_parts, validate_tables
 from pipelines.quality.parts import (
     PARTS_METADATA_KEY,
-    UNIQUE_IDS,
     RecordChecks,
     merge_parts,
-    parts_from_json,
     staged_record_results,
 )
 from pipelines.quality.results import DqResult
@@ -100,22 +98,16 @@ def test_mostly_is_judged_on_the_sums_not_on_each_file() -> None:
     assert whole.success and merged.success and merged.unexpected_count == 1
 
 
-def test_batches_and_staged_files_carry_their_parts_and_the_commit_step_merges_them(
-    tmp_path: Path,
-) -> None:
-    """Per-row checks on each parsed batch, unique ids on each staged file: merged, the
-    results are the whole batch's."""
+def test_staged_files_carry_their_parts_and_the_commit_step_merges_them(tmp_path: Path) -> None:
     checks = RecordChecks(ACCOUNTS, CLAUSES, allowed=(), now=NOW)
     table = DEFECTS["a leaked email"](clean_records())
-    batches = [checks.on_batch(table.slice(start, 10)) for start in range(0, table.num_rows, 10)]
     paths = []
     for shard, records in split_by_bucket(table, 3).items():
         path = str(tmp_path / f"records-{shard:04d}.parquet")
-        parts = {PARTS_METADATA_KEY: checks.on_staged_file(records).encode()}
-        write_staged_table(records, path, 0, parts)
+        write_staged_table(records, path, 0, {PARTS_METADATA_KEY: checks.run(records)})
         paths.append(path)
 
-    results = staged_record_results(paths, batches)
+    results = staged_record_results(paths)
 
     assert results is not None
     assert comparable(results) == comparable(
@@ -124,18 +116,4 @@ def test_batches_and_staged_files_carry_their_parts_and_the_commit_step_merges_t
     assert "jane.doe" not in repr(results)
     # A file staged without checks: the gate checks the records itself.
     write_staged_table(clean_records(), tmp_path / "records-0009.parquet", 0)
-    assert staged_record_results([*paths, str(tmp_path / "records-0009.parquet")], batches) is None
-
-
-def test_two_versions_of_a_post_in_one_batch_are_not_a_duplicate_but_in_a_staged_file_are() -> None:
-    """A batch may read a post and its edit (deduplication keeps one); a staged file may not."""
-    checks = RecordChecks(ACCOUNTS, CLAUSES, allowed=(), now=NOW)
-    table = clean_records()
-    twice = pa.concat_tables([table, table.slice(0, 1)])
-
-    on_batch = parts_from_json(checks.on_batch(twice))
-    [on_file] = parts_from_json(checks.on_staged_file(twice))
-
-    assert all(part.result.success for part in on_batch)
-    assert UNIQUE_IDS not in {part.result.expectation for part in on_batch}
-    assert on_file.result.expectation == UNIQUE_IDS and not on_file.result.success
+    assert staged_record_results([*paths, str(tmp_path / "records-0009.parquet")]) is None
