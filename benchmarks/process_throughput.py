@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> None:
         f"raw_read_records_per_s={raw_rate:.0f}",
         f"process_vs_raw_read={rates['direct'] / raw_rate:.2f}",
     ]
-    figures += dask_figures(args.workers, args.rounds, rates, worker_cpu)
+    if args.runner == "dask":
+        figures += dask_figures(args.workers, args.rounds, rates, worker_cpu)
     print(" ".join(figures))
 
 
