@@ -62,7 +62,7 @@ def settle_findings(
     if records is None or not records.num_rows:
         return SettledFindings(None, None, None)
     versions = warehouse.records.current_versions(records, run_id)
-    current = pa.array(sorted(versions.observed_at), pa.string())
+    current = pa.array(sorted(versions.ids), pa.string())
     detections = _of_records(detections, current)
     alerts = _of_records(alerts, current)
     detections_superseded = alerts_superseded = 0
@@ -126,12 +126,14 @@ def _with_ids(
     versions: CurrentVersions,
 ) -> pa.Table:
     keys = list(zip(*(table[name].to_pylist() for name in key_columns), strict=True))
-    staged = [
-        (first, key, versions.observed_at[record_id])
-        for first, key, record_id in zip(
-            table[id_column].to_pylist(), keys, table["record_id"].to_pylist(), strict=True
+    staged = list(
+        zip(
+            table[id_column].to_pylist(),
+            keys,
+            versions.versions_of(table["record_id"].to_pylist()),
+            strict=True,
         )
-    ]
+    )
     known = [
         (row[id_column], tuple(row[name] for name in key_columns), bool(row["live"]))
         for row in stored
