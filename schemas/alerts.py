@@ -104,6 +104,14 @@ class Alert:
             "recipients": list(self.recipients),
             "url": self.url,
             "created_at": self.created_at.isoformat() if self.created_at else None,
+            # Its state, published again whenever it changes (the latest message per key is
+            # the alert as it stands); who acted is kept in the warehouse, not sent on.
+            "status": self.status,
+            "acknowledged_at": _iso(self.acknowledged_at),
+            "resolved_at": _iso(self.resolved_at),
+            "action_taken": self.action_taken,
+            "duplicate_of": self.duplicate_of,
+            "record_deleted_at": _iso(self.record_deleted_at),
         }
 
 
@@ -186,3 +194,7 @@ class StartedEmail:
     @property
     def digest(self) -> bool:
         return self.items[0].mode == "digest"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

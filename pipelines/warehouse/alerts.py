@@ -34,7 +34,7 @@ ORDER BY d.recipient, a.created_at, d.delivery_id
 """
 _SUPERSEDE = f"""
 UPDATE alerts SET superseded_at = ?, superseded_by_run = ?,
-    status = CASE WHEN status = 'open' THEN 'superseded' ELSE status END
+    status = CASE WHEN status = 'open' THEN 'superseded' ELSE status END, published = FALSE
 WHERE superseded_at IS NULL
   AND EXISTS (SELECT 1 FROM rescored_records r WHERE r.id = alerts.record_id
               AND (r.models_judged OR alerts.category NOT IN ({MODEL_CATEGORY_LIST})))
@@ -168,7 +168,8 @@ class AlertStore:
         unresolved or confirmed high and critical ones, which are stamped 'deleted by
         author' and keep their redacted evidence."""
         self.connection.execute(
-            f"UPDATE alerts SET record_deleted_at = ? WHERE record_id IN ({record_condition}) "
+            "UPDATE alerts SET record_deleted_at = ?, published = FALSE "
+            f"WHERE record_id IN ({record_condition}) "
             f"AND ({HOLD}) AND record_deleted_at IS NULL",
             (moment, *parameters),
         )

@@ -124,7 +124,7 @@ class PrivacyStore:
                 pattern["items_erased"] = pattern.get("items_erased", 0) + len(items) - len(kept)
                 evidence["items"] = kept
                 self.connection.execute(
-                    "UPDATE alerts SET evidence = ? WHERE alert_id = ?",
+                    "UPDATE alerts SET evidence = ?, published = FALSE WHERE alert_id = ?",
                     (json.dumps(evidence, sort_keys=True, ensure_ascii=False), alert_id),
                 )
         if deleted:

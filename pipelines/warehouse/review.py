@@ -197,7 +197,8 @@ class ReviewStore:
         with self.connection.transaction():
             changed = self.connection.execute(
                 "UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, "
-                "acknowledged_by = ? WHERE alert_id = ? AND status = 'open' RETURNING 1",
+                "acknowledged_by = ?, published = FALSE "
+                "WHERE alert_id = ? AND status = 'open' RETURNING 1",
                 (moment, actor, alert_id),
             )
             if not changed:
@@ -226,7 +227,7 @@ class ReviewStore:
                 "UPDATE alerts SET status = ?, resolved_at = ?, resolved_by = ?, "
                 "action_taken = COALESCE(?, action_taken), duplicate_of = ?, "
                 "acknowledged_at = COALESCE(acknowledged_at, ?), "
-                "acknowledged_by = COALESCE(acknowledged_by, ?) "
+                "acknowledged_by = COALESCE(acknowledged_by, ?), published = FALSE "
                 "WHERE alert_id = ? AND status <> 'superseded' RETURNING 1",
                 (verdict, moment, actor, action_taken, duplicate_of, moment, actor, alert_id),
             )
@@ -264,7 +265,8 @@ class ReviewStore:
         with self.connection.transaction():
             if action_taken:
                 self._require_update(
-                    "UPDATE alerts SET action_taken = ? WHERE alert_id = ? RETURNING 1",
+                    "UPDATE alerts SET action_taken = ?, published = FALSE "
+                    "WHERE alert_id = ? RETURNING 1",
                     (action_taken, alert_id),
                 )
             event = "action_taken" if action_taken else "noted"

@@ -346,6 +346,28 @@ def test_alerts_are_published_to_the_alerts_topic_once(hostile: Settings, tmp_pa
     assert count(settings, "alerts", "NOT published") == 0
 
 
+def test_a_reviewed_alert_is_published_again_with_its_state_and_only_once(
+    hostile: Settings,
+) -> None:
+    settings = hostile
+    alerts = alert_ids_by_rule(settings)
+    abuse = alerts["abuse-received"]
+    assert resolve(settings, abuse, "false_positive").returncode == 0
+
+    process(settings)  # publishes what changed since the last run
+    process(settings)  # nothing has changed since
+
+    messages = read_topic(settings, settings.kafka.alerts_topic.name)
+    about_abuse = [json.loads(m.value) for m in messages if m.key.decode() == abuse]
+    assert [payload["status"] for payload in about_abuse] == ["open", "false_positive"]
+    latest = about_abuse[-1]
+    assert latest["resolved_at"] and latest["acknowledged_at"]
+    assert not {"resolved_by", "acknowledged_by"} & set(latest)  # who acted stays here
+    others = [m for m in messages if m.key.decode() != abuse]
+    assert len(others) == len(alerts) - 1  # untouched alerts are not sent again
+    assert count(settings, "alerts", "NOT published") == 0
+
+
 def test_a_deleted_item_keeps_an_unresolved_severe_alert_and_takes_a_dismissed_one(
     hostile: Settings, tmp_path: Path
 ) -> None:
