@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 
+from pipelines.alerts.pattern_alerts import pattern_alerts
 from pipelines.alerts.patterns import (
     find_patterns,
     items_from_rows,
     lookback,
-    pattern_alerts,
     raised_from_rows,
 )
 from pipelines.quality.gate import validate_tables

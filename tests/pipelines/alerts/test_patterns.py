@@ -17,11 +17,11 @@ import yaml
 
 from pipelines.alerts.build import Routing
 from pipelines.alerts.emails import EmailContext, compose
+from pipelines.alerts.pattern_alerts import pattern_alerts
 from pipelines.alerts.patterns import (
     HostileItem,
     PatternMatch,
     find_patterns,
-    pattern_alerts,
 )
 from pipelines.alerts.rules import Brigading, PileOn, RepeatOffender, RulesError, load_rules
 from pipelines.settings.alerts import DEFAULT_POLICY, AlertSettings
