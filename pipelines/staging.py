@@ -33,6 +33,9 @@ from schemas.tables import DEAD_LETTERS, DETECTIONS, OUT_OF_SCOPE, RECORDS, rows
 
 MANIFEST_NAME = "manifest.json"
 DUPLICATES_METADATA_KEY = b"socmon.duplicates"
+#: Where a staged records file keeps the records suites' results on it (JSON, aggregates
+#: only; :mod:`pipelines.quality.parts`).
+CHECKS_METADATA_KEY = b"socmon.quality"
 
 RECORD_ARROW_SCHEMA = RECORDS.staged_schema
 RECORD_COLUMNS: tuple[str, ...] = RECORDS.staged_columns
@@ -281,6 +284,9 @@ class StagedRun:
     record_files: tuple[str, ...] = ()
     dead_letter_files: tuple[str, ...] = ()
     detection_files: tuple[str, ...] = ()
+    #: The records suites' results each records file carries, in ``record_files`` order;
+    #: empty when a file carries none (the pipeline ran without checks).
+    record_checks: tuple[bytes, ...] = ()
     records_read: int = 0
     records_staged: int = 0
     duplicates: int = 0
@@ -334,10 +340,12 @@ def staged_run_from_files(
     record_files = _staged_files(location, "records-*.parquet")
     side_files = {name: _staged_files(location, f"{name}-*.parquet") for name in SIDE_TABLES}
     staged = duplicates = 0
+    checks: list[bytes | None] = []
     for path in record_files:
         metadata = read_file_metadata(path)
         staged += metadata.num_rows
         duplicates += int((metadata.metadata or {}).get(DUPLICATES_METADATA_KEY, b"0"))
+        checks.append((metadata.metadata or {}).get(CHECKS_METADATA_KEY))
     side_counts = {
         name: sum(read_file_metadata(path).num_rows for path in paths)
         for name, paths in side_files.items()
@@ -350,6 +358,7 @@ def staged_run_from_files(
         record_files=tuple(record_files),
         dead_letter_files=tuple(side_files["dead_letters"]),
         detection_files=tuple(side_files["detections"]),
+        record_checks=() if None in checks else tuple(c for c in checks if c is not None),
         records_read=receipted if records_read is None else records_read,
         records_staged=staged,
         duplicates=duplicates,

@@ -24,8 +24,9 @@ from pipelines.beam.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.beam.kafka_source import raw_messages
 from pipelines.beam.scoring import ScoringSpec
 from pipelines.privacy.spec import ProtectionSpec
-from pipelines.quality.parts import PARTS_METADATA_KEY, RecordChecks
+from pipelines.quality.parts import RecordChecks
 from pipelines.staging import (
+    CHECKS_METADATA_KEY,
     READ_RECEIPTS,
     SIDE_TABLES,
     read_receipt,
@@ -158,7 +159,7 @@ class StageFile(beam.DoFn):
         if kind == RECORDS:
             kept, duplicates = keep_latest(tables)
             self.duplicates.inc(duplicates)
-            checked = {PARTS_METADATA_KEY: self.checks.run(kept)} if self.checks else None
+            checked = {CHECKS_METADATA_KEY: self.checks.run(kept)} if self.checks else None
             write_staged_table(kept, path, duplicates, checked)
         else:
             schema = SIDE_TABLES[kind]

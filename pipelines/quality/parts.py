@@ -22,9 +22,6 @@ import pyarrow as pa
 
 from pipelines.quality.results import DqResult
 
-#: Where a staged records file keeps its part of the batch's results (Parquet metadata).
-PARTS_METADATA_KEY = b"socmon.quality"
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ResultPart:
@@ -129,16 +126,10 @@ def _optional_int(value: object) -> int | None:
     return None if value is None else int(str(value))
 
 
-def staged_record_results(record_files: Sequence[str]) -> list[DqResult] | None:
-    """The records suites' results of a staged batch, merged from its files' metadata; None
-    when a file holds none (the pipeline ran without checks), and the gate checks the
-    records itself."""
-    from pipelines.staging import read_file_metadata
-
-    files = []
-    for path in record_files:
-        value = (read_file_metadata(path).metadata or {}).get(PARTS_METADATA_KEY)
-        if value is None:
-            return None
-        files.append(parts_from_metadata(value))
-    return merge_parts(files) if files else None
+def staged_record_results(record_checks: Sequence[bytes]) -> list[DqResult] | None:
+    """The records suites' results of a staged batch, merged from what each staged records
+    file carries (:attr:`pipelines.staging.StagedRun.record_checks`); None when they carry
+    none (the pipeline ran without checks), and the gate checks the records itself."""
+    if not record_checks:
+        return None
+    return merge_parts([parts_from_metadata(value) for value in record_checks])

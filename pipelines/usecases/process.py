@@ -223,7 +223,7 @@ def _stage_and_commit(
             plan.operations,
             allowed,
             zone=ZoneInfo(plan.alerting.settings.timezone),
-            record_results=staged_record_results(staged.record_files),
+            record_results=staged_record_results(staged.record_checks),
         )
     with clock.phase("commit_transaction"):
         counts = commit_run(

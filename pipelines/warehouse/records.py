@@ -75,7 +75,7 @@ class CurrentVersions:
         wanted = pa.array(sorted(set(record_ids)), pa.string())
         rows = self.staged.filter(pc.is_in(self.staged["id"], value_set=wanted))
         version = dict(zip(rows["id"].to_pylist(), _utc_times(rows["observed_at"]), strict=True))
-        return [_known(version.get(record_id), record_id) for record_id in record_ids]
+        return [version[record_id] for record_id in record_ids]
 
     def rescored_table(self) -> pa.Table:
         """``rescored`` as the Arrow table the supersede statements read."""
@@ -85,12 +85,6 @@ class CurrentVersions:
                 "models_judged": pa.array(list(self.rescored.values()), pa.bool_()),
             }
         )
-
-
-def _known(version: datetime | None, record_id: str) -> datetime:
-    if version is None:
-        raise KeyError(f"record {record_id} was not staged")
-    return version
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,9 @@ import pytest
 
 from pipelines.beam.batches import split_by_bucket
 from pipelines.quality.gate import validate_parts, validate_tables
-from pipelines.quality.parts import (
-    PARTS_METADATA_KEY,
-    RecordChecks,
-    merge_parts,
-    staged_record_results,
-)
+from pipelines.quality.parts import RecordChecks, merge_parts, staged_record_results
 from pipelines.quality.results import DqResult
-from pipelines.staging import write_staged_table
+from pipelines.staging import CHECKS_METADATA_KEY, staged_run_from_files, write_staged_table
 from tests.pipelines.quality.test_gate import ACCOUNTS, RECORDS, clean_records, with_column
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -101,19 +96,19 @@ def test_mostly_is_judged_on_the_sums_not_on_each_file() -> None:
 def test_staged_files_carry_their_parts_and_the_commit_step_merges_them(tmp_path: Path) -> None:
     checks = RecordChecks(ACCOUNTS, CLAUSES, allowed=(), now=NOW)
     table = DEFECTS["a leaked email"](clean_records())
-    paths = []
     for shard, records in split_by_bucket(table, 3).items():
-        path = str(tmp_path / f"records-{shard:04d}.parquet")
-        write_staged_table(records, path, 0, {PARTS_METADATA_KEY: checks.run(records)})
-        paths.append(path)
+        path = tmp_path / f"records-{shard:04d}.parquet"
+        write_staged_table(records, path, 0, {CHECKS_METADATA_KEY: checks.run(records)})
 
-    results = staged_record_results(paths)
+    staged = staged_run_from_files("run", tmp_path, (), records_read=table.num_rows)
+    results = staged_record_results(staged.record_checks)
 
-    assert results is not None
+    assert len(staged.record_checks) == 3 and results is not None
     assert comparable(results) == comparable(
         validate_tables({"records": table}, ACCOUNTS, NOW, CLAUSES)
     )
     assert "jane.doe" not in repr(results)
     # A file staged without checks: the gate checks the records itself.
     write_staged_table(clean_records(), tmp_path / "records-0009.parquet", 0)
-    assert staged_record_results([*paths, str(tmp_path / "records-0009.parquet")]) is None
+    staged = staged_run_from_files("run", tmp_path, (), records_read=table.num_rows)
+    assert staged.record_checks == () and staged_record_results(staged.record_checks) is None
