@@ -50,12 +50,13 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.pvalue import PCollection
 
 from pipelines.beam.kafka_source import ReadPartitionRange
+from pipelines.beam.readers import DASK_RUNNER, reader_slots
 from pipelines.beam.scoring import ScoringSpec
 from pipelines.beam.transforms import KeyByStagedFile, ParseBatch, StageFile
 from pipelines.phases import PhaseClock
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.quality.parts import RecordChecks
-from pipelines.ranges import PartitionRange, split_range
+from pipelines.ranges import PartitionRange, read_pieces
 from pipelines.staging import StagedRun, staged_path, staged_run_from_files
 from schemas.errors import SocmonError
 
@@ -168,10 +169,10 @@ def _run_pipeline(
     clock: PhaseClock,
 ) -> StagedRun:
     directory = staged_path(staging_dir, run_id)
-    pieces = [piece for whole in ranges for piece in split_range(whole, max_range_span)]
     topic = ranges[0].topic
     options = PipelineOptions(with_runner_defaults(runner_options))
     with clock.phase("pipeline.submit"):
+        pieces = read_pieces(ranges, max_range_span, reader_slots(runner_options))
         pipeline = beam.Pipeline(options=options)
         _ = (
             pipeline
@@ -209,9 +210,6 @@ def _run_pipeline(
             )
         manifest.save()
     return manifest
-
-
-DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
 
 
 def with_runner_defaults(runner_options: Sequence[str]) -> list[str]:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from pipelines.beam.pipeline import run_pipeline
+from pipelines.beam.readers import DASK_RUNNER, reader_slots
 from pipelines.beam.transforms import ParseBatch
 from pipelines.config import Settings
 from pipelines.kafka_admin import high_water_marks
@@ -94,6 +95,12 @@ def test_two_dask_workers_store_what_the_direct_runner_stores(
     assert rows == warehouse_rows(direct)
     assert len(rows["records"]) == 600
     assert rows["detections"], "the demo data raises detections on both runners"
+
+
+def test_the_pieces_are_cut_for_the_clusters_worker_threads(cluster: LocalDaskCluster) -> None:
+    assert reader_slots(cluster.runner_options()) == 2
+    unreachable = [f"--runner={DASK_RUNNER}", f"--dask_client_address=127.0.0.1:{free_port()}"]
+    assert reader_slots(unreachable) == 1  # the run itself reports the unreachable scheduler
 
 
 def test_a_worker_killed_mid_run_leaves_every_record_stored_once(

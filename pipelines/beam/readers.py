@@ -1,0 +1,44 @@
+"""How many range pieces a runner reads at once, so that a run's pieces keep every reader
+busy to the end (:func:`pipelines.ranges.read_pieces` rounds their number up to a multiple)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
+
+
+def reader_slots(runner_options: Sequence[str]) -> int:
+    """The runner's parallel readers: a Dask cluster's worker threads (asked of its
+    scheduler; the machine's cores for a cluster the runner starts itself), the
+    DirectRunner's ``--direct_num_workers`` (0 is every core), and 1 for any other runner,
+    whose parallelism this process cannot see."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--runner", default="DirectRunner")
+    parser.add_argument("--dask_client_address")
+    parser.add_argument("--direct_num_workers", type=int, default=1)
+    known, _ = parser.parse_known_args(list(runner_options))
+    if known.runner in (DASK_RUNNER, "DaskRunner"):
+        if known.dask_client_address:
+            return _dask_threads(known.dask_client_address)
+        return os.cpu_count() or 1
+    if known.runner in ("DirectRunner", "direct"):
+        return known.direct_num_workers or os.cpu_count() or 1
+    return 1
+
+
+def _dask_threads(address: str) -> int:
+    from distributed import Client
+
+    try:
+        with Client(address, timeout=10) as client:
+            threads: dict[str, int] = client.nthreads()
+            return max(1, sum(threads.values()))
+    except OSError as error:  # the run itself will report an unreachable scheduler
+        log.warning("could not ask the Dask scheduler at %s for its workers: %s", address, error)
+        return 1
