@@ -421,12 +421,15 @@ class ClassifierSet:
                     for length, words in normalizer.by_length_.items()
                     for word, count in zip(words, counts[str(length)], strict=True)
                 }
+            # Each read of an archive's member decompresses it again: read each once.
+            coefficients, intercepts = arrays["coefficients"], arrays["intercepts"]
+            calibration = arrays["calibration"]
             linear = {
                 category: LinearModel(
-                    np.ascontiguousarray(arrays["coefficients"][:, index]),
-                    float(arrays["intercepts"][index]),
-                    float(arrays["calibration"][index, 0]),
-                    float(arrays["calibration"][index, 1]),
+                    np.ascontiguousarray(coefficients[:, index]),
+                    float(intercepts[index]),
+                    float(calibration[index, 0]),
+                    float(calibration[index, 1]),
                 )
                 for index, category in enumerate(description["linear_categories"])
             }

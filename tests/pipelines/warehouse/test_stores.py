@@ -300,6 +300,16 @@ def test_published_alerts_are_flagged(warehouse: Warehouse) -> None:
     assert warehouse.alerts.unpublished() == []
 
 
+def test_alerts_are_flagged_published_a_thousand_at_a_time(warehouse: Warehouse) -> None:
+    raised = [alert(f"x:{number}") for number in range(2_101)]
+    warehouse.alerts.insert(alerts_table(raised), None, "run-1")
+    chosen = sorted(each.alert_id for each in raised)[:2_050]  # two chunks and a part
+    warehouse.alerts.mark_published(chosen)
+    assert [each.alert_id for each in warehouse.alerts.unpublished()] == sorted(
+        each.alert_id for each in raised
+    )[2_050:]
+
+
 def test_erasing_an_author_takes_records_detections_and_alerts_and_stays_recorded(
     warehouse: Warehouse,
 ) -> None:
