@@ -50,7 +50,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.pvalue import PCollection
 
 from pipelines.beam.kafka_source import ReadPartitionRange
-from pipelines.beam.readers import DASK_RUNNER, reader_slots
+from pipelines.beam.readers import is_dask, reader_slots
 from pipelines.beam.scoring import ScoringSpec
 from pipelines.beam.transforms import KeyByStagedFile, ParseBatch, StageFile
 from pipelines.phases import PhaseClock
@@ -216,11 +216,10 @@ def with_runner_defaults(runner_options: Sequence[str]) -> list[str]:
     """The runner options, plus one range piece per Dask partition when the DaskRunner is
     chosen without a partitioning (its default puts up to 128 pieces on one worker)."""
     options = list(runner_options)
-    dask = any(option in (f"--runner={DASK_RUNNER}", "--runner=DaskRunner") for option in options)
     partitioned = any(
         option.startswith(("--dask_npartitions", "--dask_partition_size")) for option in options
     )
-    if dask and not partitioned:
+    if is_dask(options) and not partitioned:
         options.append("--dask_partition_size=1")
     return options
 

@@ -13,17 +13,27 @@ log = logging.getLogger(__name__)
 DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
 
 
-def reader_slots(runner_options: Sequence[str]) -> int:
-    """The runner's parallel readers: a Dask cluster's worker threads (asked of its
-    scheduler; the machine's cores for a cluster the runner starts itself), the
-    DirectRunner's ``--direct_num_workers`` (0 is every core), and 1 for any other runner,
-    whose parallelism this process cannot see."""
+def _known(runner_options: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--runner", default="DirectRunner")
     parser.add_argument("--dask_client_address")
     parser.add_argument("--direct_num_workers", type=int, default=1)
     known, _ = parser.parse_known_args(list(runner_options))
-    if known.runner in (DASK_RUNNER, "DaskRunner"):
+    return known
+
+
+def is_dask(runner_options: Sequence[str]) -> bool:
+    """Whether these Beam options choose the DaskRunner (``--runner=X`` or ``--runner X``)."""
+    return bool(_known(runner_options).runner in (DASK_RUNNER, "DaskRunner"))
+
+
+def reader_slots(runner_options: Sequence[str]) -> int:
+    """The runner's parallel readers: a Dask cluster's worker threads (asked of its
+    scheduler; the machine's cores for a cluster the runner starts itself), the
+    DirectRunner's ``--direct_num_workers`` (0 is every core), and 1 for any other runner,
+    whose parallelism this process cannot see."""
+    known = _known(runner_options)
+    if is_dask(runner_options):
         if known.dask_client_address:
             return _dask_threads(known.dask_client_address)
         return os.cpu_count() or 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from pipelines.beam.readers import DASK_RUNNER, reader_slots
+from pipelines.beam.pipeline import with_runner_defaults
+from pipelines.beam.readers import DASK_RUNNER, is_dask, reader_slots
 
 
 def test_the_direct_runner_reads_with_its_workers() -> None:
@@ -21,3 +22,15 @@ def test_a_dask_cluster_the_runner_starts_itself_has_the_machines_cores() -> Non
 
 def test_other_runners_count_as_one_reader() -> None:
     assert reader_slots(["--runner=FlinkRunner", "--flink_master=host:8081"]) == 1
+
+
+def test_the_dask_runner_is_recognised_in_either_spelling_of_the_option() -> None:
+    assert is_dask([f"--runner={DASK_RUNNER}"]) and is_dask(["--runner", "DaskRunner"])
+    assert not is_dask(["--runner=DirectRunner"]) and not is_dask([])
+
+
+def test_dask_gets_one_piece_per_partition_unless_the_options_partition_it() -> None:
+    assert with_runner_defaults(["--runner", "DaskRunner"])[-1] == "--dask_partition_size=1"
+    partitioned = [f"--runner={DASK_RUNNER}", "--dask_npartitions=4"]
+    assert with_runner_defaults(partitioned) == partitioned
+    assert with_runner_defaults(["--runner=DirectRunner"]) == ["--runner=DirectRunner"]
