@@ -12,9 +12,7 @@ from classifiers.model_set import STATEMENT_SCORE
 DATA_SOURCES = {
     "offensive": "OLID (OffensEval 2019 sub-task A; Zampieri et al., NAACL 2019) as packaged by "
     "TweetEval (Barbieri et al., Findings of EMNLP 2020, cardiffnlp/tweeteval), with our own "
-    "university posts and half of the positive and neutral tweets of TweetEval's sentiment task "
-    "(SemEval-2017 Task 4, Rosenthal et al.; the false-alarm set's dev split) as negatives; "
-    "Davidson et al. 2017 (MIT licence, classes 0 and 1) only "
+    "university posts as negatives; Davidson et al. 2017 (MIT licence, classes 0 and 1) only "
     "to choose the regularisation and threshold. Twitter's terms apply to the texts.",
     "hate": "HatEval (SemEval-2019 Task 5; Basile et al.: hate against women and immigrants) as "
     "packaged by TweetEval, and Davidson et al. 2017 (ICWSM; MIT licence), class 0 (hate); "
@@ -166,9 +164,8 @@ def _budget_line(measured: dict[str, Any]) -> str:
     if not measured.get("benign_texts"):
         return "."
     return (
-        f", among the thresholds that flag at most {measured['false_alarm_budget']:.1%} of the "
-        f"{measured['benign_texts']} benign texts of the false-alarm set's dev split that this "
-        "model does not learn from "
+        f", among the thresholds that flag at most {measured['false_alarm_budget']:.0%} of the "
+        f"{measured['benign_texts']} benign texts of the false-alarm set's dev split "
         f"(classifiers/ordinary.py; it flags {measured['benign_flagged']:.2%})."
     )
 

@@ -9,10 +9,6 @@ Splits (built apart; no text is in both):
 - ``dev``: the TweetEval sentiment tweets (``ordinary/tweeteval-sentiment``)
   and our template family A (``classifiers/ordinary_templates.py``). Model
   selection may look at it.
-  Half of its benign tweets (``for_training``, by a hash of the text) are
-  negatives in ``offensive``'s training; the false-alarm budget and the dev
-  figures are measured on the other half and the templates
-  (``not_trained_on``).
 - ``report``: the TweetEval emotion tweets (``ordinary/tweeteval-emotion``)
   and our template family B, written before any result on A was seen. It is
   for the README's figures only: do not choose features, thresholds or
@@ -38,7 +34,6 @@ The data is read from ``root`` (``../shared/data``) and never copied.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -108,21 +103,6 @@ def build(root: Path, split: str) -> list[OrdinaryText]:
             excluded.add(key)
             kept.append(item)
     return kept
-
-
-def for_training(item: OrdinaryText) -> bool:
-    """Whether a dev text is one of the benign real tweets ``offensive`` learns from as
-    negatives: half of them, by a hash of the text (the same half in every run). Templates,
-    negative tweets and the report split are never trained on."""
-    if item.group != BENIGN or item.is_ours or item.source != TWEET_SETS["dev"][0]:
-        return False
-    digest = hashlib.sha256(data.duplicate_key(item.text).encode()).digest()
-    return digest[0] % 2 == 0
-
-
-def not_trained_on(items: Iterable[OrdinaryText]) -> list[OrdinaryText]:
-    """The texts no model learns from: what false alarms are measured on."""
-    return [item for item in items if not for_training(item)]
 
 
 def training_keys(root: Path) -> set[str]:

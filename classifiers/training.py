@@ -10,13 +10,11 @@ source's own validation split: ``classifiers.selection``):
   and transfers to Davidson et al. at macro-F1 0.49; Davidson et al. alone
   transfers to HatEval at 0.55. OLID's inoffensive tweets are full of the
   same politics without hate, and teach the model that topic is not hate.
-* ``offensive``: OLID, with our university posts and half of the false-alarm
-  set's positive and neutral dev tweets (``ordinary.for_training``) as
-  negatives; its budget is measured on the other half. Davidson et al. as
-  extra training data lowered OLID's validation macro-F1 (0.739 → 0.714):
-  its "offensive" class is slurs and profanity in casual speech, which
-  OLID's annotators often did not call offensive; it is used to choose the
-  regularisation and the threshold instead.
+* ``offensive``: OLID, with our university posts as negatives. Davidson et
+  al. as extra training data lowered OLID's validation macro-F1 (0.739 →
+  0.714): its "offensive" class is slurs and profanity in casual speech,
+  which OLID's annotators often did not call offensive; it is used to
+  choose the regularisation and the threshold instead.
 * ``misleading``: CONSTRAINT with its domain gate (``misleading_training``).
 * ``threat``: patterns (``classifiers/threat.py``); its card reports how
   often it fires on the labelled sets.
@@ -80,10 +78,6 @@ STEPS = 8
 GRID = (0.3, 1.0, 3.0)
 #: Weight of our written university posts, relative to one labelled source.
 WRITTEN_WEIGHT = 0.25
-#: Weight of the ordinary tweets ``offensive`` learns from as negatives, relative to one
-#: labelled source. Chosen on the dev split: with 0.05-0.15, OLID's validation macro-F1 at the
-#: same share of the other half flagged rose by 0.005-0.03; with 0.5 or more it fell.
-ORDINARY_WEIGHT = 0.1
 #: Whether the normaliser masks groups, topics and numbers (classifiers.masks).
 MASK_TOPICS = True
 
@@ -109,11 +103,8 @@ class CategoryPlan:
 PLANS: tuple[CategoryPlan, ...] = (
     CategoryPlan("hate", "macro_f1", ("HatEval", "Davidson"), 1.0, false_alarm_budget=0.01),
     # Measured on OLID's validation split at C=3: 0.744 with shares smoothed, 0.72 with counts.
-    # 1.5 %, not the goal's 3 %: at 3 % on this dev split the held-apart split saw 4.0 %, at
-    # 2 % 3.2 %. With ordinary tweets as negatives 1.5 % costs OLID nothing (ORDINARY_WEIGHT).
-    CategoryPlan(
-        "offensive", "macro_f1", ("OLID",), 1.0, smoothing=0.002, false_alarm_budget=0.015
-    ),
+    # 2 %, not the goal's 3 %: at 3 % on this dev split the held-apart split saw 4.0 %.
+    CategoryPlan("offensive", "macro_f1", ("OLID",), 1.0, smoothing=0.002, false_alarm_budget=0.02),
 )
 
 
@@ -164,29 +155,14 @@ def train_all(
     }
     written_part = part("university posts", written, np.zeros(len(written)), WRITTEN_WEIGHT)
     not_offensive = [t for t in labelled.not_offensive() if data.duplicate_key(t) not in held_out]
-    dev_benign = _benign_texts(root)
-    benign_texts = [item.text for item in dev_benign]
-    for_training = np.array([ordinary.for_training(item) for item in dev_benign], dtype=bool)
-    ordinary_negatives = [item.text for item in dev_benign if ordinary.for_training(item)]
     negatives = {
-        "offensive": [written_part]
-        + (
-            [
-                part(
-                    "ordinary tweets, positive or neutral (half)",
-                    ordinary_negatives,
-                    np.zeros(len(ordinary_negatives)),
-                    ORDINARY_WEIGHT,
-                )
-            ]
-            if ordinary_negatives
-            else []
-        ),
+        "offensive": [written_part],
         "hate": [
             part("OLID, not offensive", not_offensive, np.zeros(len(not_offensive))),
             written_part,
         ],
     }
+    benign_texts = _benign_texts(root)
     benign = features.transform([normalize(t) for t in benign_texts]) if benign_texts else None
     linear: dict[str, LinearModel] = {}
     thresholds: dict[str, float] = {}
@@ -203,7 +179,7 @@ def train_all(
             plan,
             matrices,
             negatives[plan.category],
-            _budget_texts(plan.category, benign, already, for_training),
+            (benign, already if plan.category == "offensive" else None),
             placeholder_columns(features),
         )
         linear[plan.category], thresholds[plan.category] = model, threshold
@@ -220,7 +196,7 @@ def train_all(
             else:
                 already |= scores >= threshold
     progress("training misleading and its domain gate")
-    labelled_tweets = [normalize(t) for t in labelled.olid.train.texts + labelled.hateval.train.texts]
+    ordinary = [normalize(t) for t in labelled.olid.train.texts + labelled.hateval.train.texts]
     chatter = [
         normalize(t) for t in labelled.olid.validation.texts + labelled.hateval.validation.texts
     ]
@@ -228,7 +204,7 @@ def train_all(
         misleading,
         normalize,
         features,
-        labelled_tweets,
+        ordinary,
         [normalize(t) for t in written],
         chatter,
         SEED,
@@ -279,7 +255,7 @@ def _labelled(
     return matrices, keep.count(False)
 
 
-def _benign_texts(root: Path) -> list[ordinary.OrdinaryText]:
+def _benign_texts(root: Path) -> list[str]:
     """The benign texts of the false-alarm set's dev split (``classifiers.ordinary``: real
     tweets of positive or neutral sentiment and our own posts), or none without its data.
     Its report split is never read here."""
@@ -288,24 +264,7 @@ def _benign_texts(root: Path) -> list[ordinary.OrdinaryText]:
     except data.DataError:
         log.warning("no ordinary tweets under %s: thresholds without a false-alarm budget", root)
         return []
-    return [item for item in items if item.group == ordinary.BENIGN]
-
-
-def _budget_texts(
-    category: str,
-    benign: Any,
-    already: npt.NDArray[np.bool_] | None,
-    for_training: npt.NDArray[np.bool_],
-) -> tuple[Any, npt.NDArray[np.bool_] | None]:
-    """The benign texts (a matrix, or None) a category's false-alarm budget is measured on,
-    and those other labels already flag: for ``offensive``, which learns from some of them,
-    only those it does not learn from (with what hate and threats flag among them)."""
-    if category != "offensive":
-        return benign, None
-    if benign is None or already is None:
-        return benign, already
-    kept = ~for_training
-    return benign[np.flatnonzero(kept)], already[kept]
+    return [item.text for item in items if item.group == ordinary.BENIGN]
 
 
 def _train_category(

@@ -36,8 +36,7 @@ def test_false_alarms_prints_a_row_per_kind_and_no_text(tmp_path: Path, split: s
     write_ordinary(tmp_path)
     output = run("false_alarms.py", "--split", split, "--data", str(tmp_path), "--sample", "2")
     texts = [item.text for item in ordinary.build(tmp_path, split)]
-    # The dev tweets offensive learns from are not measured (classifiers.ordinary).
-    for kind in ordinary.by_kind(ordinary.not_trained_on(ordinary.build(tmp_path, split))):
+    for kind in ordinary.by_kind(ordinary.build(tmp_path, split)):
         cells = table_cells(output, kind)
         # texts, then one share per category and alt-profanity-check's
         assert len(cells) == 3 + len(CATEGORIES) + 1
@@ -53,9 +52,6 @@ def test_false_alarms_prints_a_row_per_kind_and_no_text(tmp_path: Path, split: s
     for category in CATEGORIES:
         assert f"  {category} " in output  # the headline against each goal
     assert not any(text in output for text in texts)
-    measured = ordinary.by_kind(ordinary.not_trained_on(ordinary.build(tmp_path, split)))
-    sampled = sum(min(2, len(items)) for items in measured.values())
-    assert f"split {split}: {sampled:,} texts" in output
 
 
 @pytest.mark.parametrize("split", functional.SPLITS)

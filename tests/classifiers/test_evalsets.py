@@ -104,30 +104,6 @@ def test_template_families_share_no_text_and_no_filler() -> None:
         assert not set(fillers) & set(FAMILY_B.fillers[slot])
 
 
-def test_half_of_the_benign_dev_tweets_are_trained_on_and_never_measured(tmp_path: Path) -> None:
-    write_ordinary(tmp_path)
-    sentiment = tmp_path / "ordinary" / "tweeteval-sentiment"
-    rows = [(f"Lovely day {n} at the food fair", n % 3) for n in range(300)]
-    with (sentiment / "text.txt").open("a", encoding="utf-8") as texts:
-        texts.writelines(f"{text}\n" for text, _ in rows)
-    with (sentiment / "labels.txt").open("a", encoding="utf-8") as labels:
-        labels.writelines(f"{label}\n" for _, label in rows)
-    dev, report = ordinary.build(tmp_path, "dev"), ordinary.build(tmp_path, "report")
-
-    trained = [item for item in dev if ordinary.for_training(item)]
-    benign_tweets = [item for item in dev if item.group == ordinary.BENIGN and not item.is_ours]
-    assert 0.35 < len(trained) / len(benign_tweets) < 0.65
-    assert all(item.group == ordinary.BENIGN and not item.is_ours for item in trained)
-    assert not any(ordinary.for_training(item) for item in report)
-    measured = ordinary.not_trained_on(dev)
-    assert len(measured) + len(trained) == len(dev)
-    assert not keys([i.text for i in measured]) & keys([i.text for i in trained])
-    assert all(item in measured for item in dev if item.is_ours or item.group != ordinary.BENIGN)
-    assert trained == [
-        item for item in ordinary.build(tmp_path, "dev") if ordinary.for_training(item)
-    ]
-
-
 def test_unknown_split_and_missing_data_are_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="dev, report"):
         ordinary.build(tmp_path, "test")

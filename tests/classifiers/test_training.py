@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifiers import data, ordinary, training
+from classifiers import data, training
 from classifiers.model_set import LINEAR_MODELS, ClassifierSet
 from classifiers.training import model_version, train_all
 from tests.support import write_dataset
@@ -66,38 +66,6 @@ def test_training_is_reproducible_and_writes_models_and_cards(
         assert model_version(name, model, loaded.features, loaded.normalizer) == version
         nudged = replace(model, intercept=model.intercept + 1e-9)
         assert model_version(name, nudged, loaded.features, loaded.normalizer) != version
-
-
-def test_offensive_learns_from_half_the_ordinary_tweets_and_is_budgeted_on_the_rest(
-    tmp_path: Path,
-) -> None:
-    write_dataset(tmp_path / "data")
-    tweets = {
-        "tweeteval-sentiment": [
-            (f"Great match {n} at the stadium today", n % 3) for n in range(90)
-        ],
-        "tweeteval-emotion": [("So happy with my results", 1)],
-    }
-    for folder, rows in tweets.items():
-        path = tmp_path / "data" / "ordinary" / folder
-        path.mkdir(parents=True)
-        (path / "text.txt").write_text("".join(f"{t}\n" for t, _ in rows), encoding="utf-8")
-        (path / "labels.txt").write_text("".join(f"{n}\n" for _, n in rows), encoding="utf-8")
-    dev = ordinary.build(tmp_path / "data", "dev")
-    benign = [item for item in dev if item.group == ordinary.BENIGN]
-    trained = [item for item in benign if ordinary.for_training(item)]
-    assert trained
-
-    metrics = train_all(tmp_path / "data", tmp_path / "m", n_features=2**14).metadata["metrics"]
-    offensive_parts = metrics["offensive"]["trained_on"]
-    assert offensive_parts["ordinary tweets, positive or neutral (half)"] == {
-        "texts": len(trained),
-        "positives": 0,
-    }
-    assert metrics["offensive"]["benign_texts"] == len(benign) - len(trained)
-    assert metrics["offensive"]["false_alarm_budget"] == 0.015
-    assert metrics["hate"]["benign_texts"] == len(benign)  # hate learns from none of them
-    assert not any("ordinary" in name for name in metrics["hate"]["trained_on"])
 
 
 def test_deduplication_keeps_the_majority_and_drops_validation_texts() -> None:
