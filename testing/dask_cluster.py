@@ -37,6 +37,12 @@ PRELOAD = ("pipelines.beam.dask_preload",)
 #: read 12 and 10 of 22 pieces; with 1.0, 11 and 11). Tasks here take about a second, so a
 #: round trip to the scheduler per task costs nothing measurable.
 SCHEDULER_ENVIRONMENT = {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
+#: Workers do not run Dask's statistical profiler: every 10 ms it walks the running task's
+#: stack on the worker's event loop, holding the GIL, so the task waits. With a 60-frame stack
+#: (Beam's are deep) a task did 2-3 % more work a second without it (medians of six and four
+#: alternating pairs of 6-second runs on one worker; ``benchmarks/dask_profiler_cost.py``).
+#: The caller's ``environment`` can turn it back on.
+WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 START_TIMEOUT_S = 60.0
 
 
@@ -49,6 +55,12 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def worker_environment(caller: Mapping[str, str | None]) -> dict[str, str | None]:
+    """What each worker's environment gets on top of this process's: ``WORKER_ENVIRONMENT``,
+    then the caller's ``environment``, which wins."""
+    return {**WORKER_ENVIRONMENT, **caller}
 
 
 class LocalDaskCluster:
@@ -128,7 +140,7 @@ class LocalDaskCluster:
                 f"socmon-worker-{number}",
                 *self._preload_arguments(),
             ],
-            self.environment,
+            worker_environment(self.environment),
         )
         self.workers.append(worker)
         return worker

@@ -31,7 +31,7 @@ from pipelines.staging import remove_staged
 from pipelines.usecases.compose import process_plan
 from pipelines.usecases.process import process
 from pipelines.warehouse.commit import StagedTables
-from testing.dask_cluster import LocalDaskCluster, free_port
+from testing.dask_cluster import LocalDaskCluster, free_port, worker_environment
 from testing.synthetic import demo_lines
 from tests.integration.helpers import query, replay
 from tests.support import TEST_PSEUDONYM_KEY, SettingsFactory
@@ -40,6 +40,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 DEMO = demo_lines(600, seed=3)
 KEY_VARIABLE = "SOCMON_PRIVACY__PSEUDONYM_KEY"
+PROFILER_VARIABLE = "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED"
 #: The tables a run writes, each with the columns that say which run wrote a row and when.
 COMPARED = {
     "records": ("id", {"first_run_id", "last_run_id"}),
@@ -101,6 +102,22 @@ def test_the_pieces_are_cut_for_the_clusters_worker_threads(cluster: LocalDaskCl
     assert reader_slots(cluster.runner_options()) == 2
     unreachable = [f"--runner={DASK_RUNNER}", f"--dask_client_address=127.0.0.1:{free_port()}"]
     assert reader_slots(unreachable) == 1  # the run itself reports the unreachable scheduler
+
+
+def test_the_cluster_is_configured_as_the_readme_asks(cluster: LocalDaskCluster) -> None:
+    from distributed import Client
+
+    def setting(name: str) -> object:
+        import dask
+
+        return dask.config.get(name)
+
+    with Client(cluster.address, timeout=10) as client:
+        profiling = client.run(setting, "distributed.worker.profile.enabled")
+        saturation = client.run_on_scheduler(setting, "distributed.scheduler.worker-saturation")
+    assert len(profiling) == 2 and not any(profiling.values())  # no profiler on the workers
+    assert float(saturation) == 1.0
+    assert worker_environment({PROFILER_VARIABLE: "True"})[PROFILER_VARIABLE] == "True"
 
 
 def test_a_worker_killed_mid_run_leaves_every_record_stored_once(
