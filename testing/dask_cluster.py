@@ -41,7 +41,7 @@ SCHEDULER_ENVIRONMENT = {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"
 #: stack on the worker's event loop, holding the GIL, so the task waits. With a 60-frame stack
 #: (Beam's are deep) a task did 2-3 % more work a second without it (medians of six and four
 #: alternating pairs of 6-second runs on one worker; ``benchmarks/dask_profiler_cost.py``).
-#: The caller's ``environment`` can turn it back on.
+#: The caller's ``environment``, or this process's, can turn it back on.
 WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 START_TIMEOUT_S = 60.0
 
@@ -58,9 +58,10 @@ def free_port() -> int:
 
 
 def worker_environment(caller: Mapping[str, str | None]) -> dict[str, str | None]:
-    """What each worker's environment gets on top of this process's: ``WORKER_ENVIRONMENT``,
-    then the caller's ``environment``, which wins."""
-    return {**WORKER_ENVIRONMENT, **caller}
+    """What each worker's environment gets on top of this process's: ``WORKER_ENVIRONMENT``
+    where this process does not set the variable itself, then the caller's ``environment``."""
+    defaults = {key: value for key, value in WORKER_ENVIRONMENT.items() if key not in os.environ}
+    return {**defaults, **caller}
 
 
 class LocalDaskCluster:

@@ -120,6 +120,14 @@ def test_the_cluster_is_configured_as_the_readme_asks(cluster: LocalDaskCluster)
     assert worker_environment({PROFILER_VARIABLE: "True"})[PROFILER_VARIABLE] == "True"
 
 
+def test_this_process_can_turn_the_workers_profiler_back_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert worker_environment({})[PROFILER_VARIABLE] == "False"
+    monkeypatch.setenv(PROFILER_VARIABLE, "True")
+    assert PROFILER_VARIABLE not in worker_environment({})  # the inherited "True" stays
+
+
 def test_a_worker_killed_mid_run_leaves_every_record_stored_once(
     make_settings: SettingsFactory, tmp_path: Path
 ) -> None:
