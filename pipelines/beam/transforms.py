@@ -4,8 +4,8 @@ The functions live in :mod:`pipelines.beam.batches`; the DoFns only load, count 
 
 Written for every runner, including Beam's DaskRunner, which (Beam 2.77) runs ``setup`` and
 ``teardown`` around every bundle and hands all of a multi-output ParDo's outputs to each
-consumer: so the protector and models are shared per worker process through Beam's
-:class:`~apache_beam.utils.shared.Shared`, and ``ParseBatch`` emits ``(kind, table)`` pairs
+consumer: so the protector and models are kept per worker process, from one run to the next
+(:mod:`pipelines.beam.worker_tools`), and ``ParseBatch`` emits ``(kind, table)`` pairs
 instead of tagged outputs, which :class:`KeyByStagedFile` keys by the file they are staged in.
 """
 
@@ -18,11 +18,11 @@ from collections.abc import Iterable, Iterator
 import apache_beam as beam
 import pyarrow as pa
 from apache_beam.metrics.metric import Metrics
-from apache_beam.utils.shared import Shared
 
 from pipelines.beam.batches import keep_latest, parse_messages, split_by_bucket
 from pipelines.beam.kafka_source import raw_messages
 from pipelines.beam.scoring import ScoringSpec
+from pipelines.beam.worker_tools import WorkerTools, worker_tools
 from pipelines.privacy.spec import ProtectionSpec
 from pipelines.quality.parts import RecordChecks
 from pipelines.staging import (
@@ -54,14 +54,6 @@ def without_secrets(protection: ProtectionSpec) -> ProtectionSpec:
     return dataclasses.replace(protection, privacy=privacy)
 
 
-class WorkerTools:
-    """The protector and classifiers one worker process loads once and shares."""
-
-    def __init__(self, protection: ProtectionSpec, scoring: ScoringSpec | None) -> None:
-        self.protector = protection.build()
-        self.classifiers = scoring.build() if scoring else None
-
-
 class ParseBatch(beam.DoFn):
     """Parses, scopes, scores and protects a batch; emits ``(kind, table)`` for each of
     ``KINDS`` that has rows, and the batch's read receipt (what it read, staged apart).
@@ -82,11 +74,10 @@ class ParseBatch(beam.DoFn):
         self.rejected = Metrics.counter("socmon", "dead_letters")
         self.skipped = Metrics.counter("socmon", "out_of_scope")
         self.unscored = Metrics.counter("socmon", "records_unscored")
-        self._shared = Shared()
         self._tools: WorkerTools | None = None
 
     def setup(self) -> None:
-        self._tools = self._shared.acquire(lambda: WorkerTools(self.protection, self.scoring))
+        self._tools = worker_tools(self.protection, self.scoring)
         # The protector and models live as long as the worker: keep the garbage collector
         # from walking their objects again at every full collection (a tenth of the
         # pipeline's time on the process benchmark); ``teardown`` hands them back.
