@@ -4,7 +4,8 @@ The same demo data goes through ingest → process → warehouse once on the Dir
 and once on Dask; the warehouses must hold the same rows, byte for byte, apart from
 run ids and the times of the runs. A worker killed mid-run must leave every record
 stored exactly once after the next run; the pseudonym key reaches the workers only from
-their own environment; staging works on an S3-compatible server (moto, on loopback).
+their own environment; staging works on an S3-compatible server (moto, on loopback); a
+worker keeps its models from one run to the next.
 """
 
 from __future__ import annotations
@@ -284,3 +285,51 @@ def test_dask_workers_stage_on_s3_and_the_commit_step_reads_it_there(
     assert on_s3.records.sort_by("id").equals(local.records.sort_by("id"))
     assert on_s3.dead_letters is not None and local.dead_letters is not None
     assert on_s3.dead_letters.equals(local.dead_letters)
+
+
+def kept_tools_mark() -> str:
+    """On a worker: a mark put on the protector and models it keeps the first time they are
+    seen here ("" before any run), so a set built again is told from the one kept."""
+    from uuid import uuid4
+
+    from pipelines.beam import worker_tools
+
+    if worker_tools._kept is None:
+        return ""
+    tools = worker_tools._kept[1]
+    if not hasattr(tools, "test_mark"):
+        tools.test_mark = uuid4().hex  # type: ignore[attr-defined]
+    return str(tools.test_mark)  # type: ignore[attr-defined]
+
+
+def test_workers_keep_their_models_from_one_run_to_the_next(
+    cluster: LocalDaskCluster, make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    from distributed import Client
+
+    settings = make_settings()
+    replay(settings, DEMO[:200], tmp_path / "demo.jsonl")
+    plan = process_plan(settings)
+    topic = settings.kafka.records_topic.name
+    _, ends = high_water_marks(settings.kafka.bootstrap_servers or "", topic)
+    ranges = [PartitionRange(topic, partition, 0, end) for partition, end in sorted(ends.items())]
+    kept = []
+    for run in ("run-1", "run-2"):
+        staged = run_pipeline(
+            run_id=run,
+            ranges=ranges,
+            bootstrap_servers=plan.bootstrap_servers,
+            staging_dir=str(tmp_path / "staging"),
+            batch_size=50,
+            buckets=2,
+            max_range_span=50,
+            poll_timeout_s=20,
+            runner_options=cluster.runner_options(),
+            protection=plan.protection,
+            scoring=plan.scoring,
+        )
+        assert staged.records_read == 200
+        with Client(cluster.address, timeout=10) as client:
+            kept.append(client.run(kept_tools_mark))
+    assert all(kept[0].values()) and len(kept[0]) == 2  # both workers built their tools
+    assert kept[1] == kept[0]  # and used them again in the second run
