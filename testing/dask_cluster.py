@@ -39,8 +39,8 @@ PRELOAD = ("pipelines.beam.dask_preload",)
 SCHEDULER_ENVIRONMENT = {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
 #: Workers do not run Dask's statistical profiler: every 10 ms it walks the running task's
 #: stack on the worker's event loop, holding the GIL, so the task waits. With a 60-frame stack
-#: (Beam's are deep) a task did 2-3 % more work a second without it (medians of six and four
-#: alternating pairs of 6-second runs on one worker; ``benchmarks/dask_profiler_cost.py``).
+#: (Beam's are deep) a task did 2-6 % more work a second without it (medians of two runs of
+#: ``benchmarks/dask_profiler_cost.py``: +2.2 %, 3 of 4 pairs faster; +6.3 %, 6 of 6).
 #: The caller's ``environment``, or this process's, can turn it back on.
 WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 START_TIMEOUT_S = 60.0

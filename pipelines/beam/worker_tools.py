@@ -42,7 +42,7 @@ def worker_tools(protection: ProtectionSpec, scoring: ScoringSpec | None) -> Wor
     fingerprint = tools_fingerprint(protection, scoring)
     with _lock:
         if _kept is None or _kept[0] != fingerprint:
-            _kept = None  # the old set's memory is free before the new one loads
+            _kept = None  # the old set can be freed before the new one loads
             _kept = (fingerprint, WorkerTools(protection, scoring))
         return _kept[1]
 
