@@ -8,13 +8,19 @@ machine, during which no task starts); each worker imports them again, with the 
 filter's NER runtime, the classifiers' loader and the Kafka client, when its first task
 arrives (about 2.5 CPU seconds a worker). A cluster that outlives a run pays this once at
 start. The models themselves are still loaded once per worker and run, from the run's
-settings; nothing secret is read here.
+settings.
+
+A worker also reads the secrets given to it as files, as ``socmon`` does
+(:func:`pipelines.config.read_secret_files`: ``$SOCMON_SECRETS_DIR/<VARIABLE>`` or
+``<VARIABLE>_FILE``): on Kubernetes the pseudonym key is mounted from the Secret, never written
+into the pod's environment. Only the names of the variables set are logged.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import os
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,20 @@ def preload(worker: bool = True) -> list[str]:
 
 def dask_setup(server: object) -> None:
     """Called by Dask when a scheduler or worker starts with ``--preload`` of this module."""
-    missing = preload(worker=type(server).__name__ != "Scheduler")
+    worker = type(server).__name__ != "Scheduler"
+    missing = preload(worker=worker)
     if missing:
         log.info("not preloaded (not installed): %s", ", ".join(missing))
+    if worker:
+        read_worker_secrets()
+
+
+def read_worker_secrets() -> list[str]:
+    """Secrets mounted as files become this worker's environment variables (the pseudonym
+    key, for the tasks' ``key_from_environment``); returns the names of those set."""
+    from pipelines.config import read_secret_files
+
+    found = read_secret_files(os.environ)
+    if found:
+        log.info("secrets read from files: %s", ", ".join(found))
+    return found

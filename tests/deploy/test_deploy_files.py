@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 KUBERNETES_VERSION = "1.30.0"
-MANIFESTS = sorted((DEPLOY / "k8s").glob("*.yaml"))
+#: The Kubernetes objects (kustomization.yaml, Kustomize's own file, lists them).
+MANIFESTS = sorted(p for p in (DEPLOY / "k8s").glob("*.yaml") if p.name != "kustomization.yaml")
 
 
 def tool(name: str) -> str:

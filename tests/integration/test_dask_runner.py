@@ -185,16 +185,23 @@ def kill_first_busy_worker(cluster: LocalDaskCluster, killed: threading.Event) -
             time.sleep(0.05)
 
 
+@pytest.mark.parametrize("given_as", ["variable", "mounted file"])
 def test_workers_take_the_pseudonym_key_from_their_own_environment(
-    make_settings: SettingsFactory, tmp_path: Path
+    make_settings: SettingsFactory, tmp_path: Path, given_as: str
 ) -> None:
     settings = make_settings()
     replay(settings, DEMO, tmp_path / "demo.jsonl")
     worker_key = "a-key-only-the-workers-hold-0123456789"
     spec = process_plan(settings).protection
     assert TEST_PSEUDONYM_KEY.encode() not in pickle.dumps(ParseBatch("topic", spec))
+    environment: dict[str, str | None] = {KEY_VARIABLE: worker_key}
+    if given_as == "mounted file":  # as a Kubernetes Secret mounts it (deploy/k8s-dask)
+        secrets = tmp_path / "worker-secrets"
+        secrets.mkdir()
+        (secrets / KEY_VARIABLE).write_text(worker_key + "\n", encoding="utf-8")
+        environment = {KEY_VARIABLE: None, "SOCMON_SECRETS_DIR": str(secrets)}
 
-    with LocalDaskCluster(workers=2, environment={KEY_VARIABLE: worker_key}) as keyed:
+    with LocalDaskCluster(workers=2, environment=environment) as keyed:
         process(settings, keyed.runner_options())
 
     line = next(json.loads(line) for line in DEMO if _is_public_author(line))
