@@ -4,11 +4,10 @@ busy to the end (:func:`pipelines.ranges.read_pieces` rounds their number up to 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 from collections.abc import Sequence
 
-log = logging.getLogger(__name__)
+from schemas.errors import SocmonError
 
 DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
 
@@ -29,7 +28,8 @@ def is_dask(runner_options: Sequence[str]) -> bool:
 
 def reader_slots(runner_options: Sequence[str]) -> int:
     """The runner's parallel readers: a Dask cluster's worker threads (asked of its
-    scheduler; the machine's cores for a cluster the runner starts itself), the
+    scheduler, which must answer: :class:`DaskSchedulerUnreachable`; the machine's cores for
+    a cluster the runner starts itself), the
     DirectRunner's ``--direct_num_workers`` (0 is every core), and 1 for any other runner,
     whose parallelism this process cannot see."""
     known = _known(runner_options)
@@ -42,13 +42,26 @@ def reader_slots(runner_options: Sequence[str]) -> int:
     return 1
 
 
+#: How long to try reaching a Dask scheduler before the run fails (a tick retries later).
+SCHEDULER_TIMEOUT_S = 10
+
+
+class DaskSchedulerUnreachable(SocmonError):
+    """The Dask scheduler named by ``--dask_client_address`` did not answer."""
+
+
 def _dask_threads(address: str) -> int:
+    """The worker threads of the cluster at ``address``; the run fails here, before anything
+    is submitted, when its scheduler does not answer (Beam's DaskRunner would wait another
+    30 s to say the same)."""
     from distributed import Client
 
     try:
-        with Client(address, timeout=10) as client:
+        with Client(address, timeout=SCHEDULER_TIMEOUT_S) as client:
             threads: dict[str, int] = client.nthreads()
             return max(1, sum(threads.values()))
-    except OSError as error:  # the run itself will report an unreachable scheduler
-        log.warning("could not ask the Dask scheduler at %s for its workers: %s", address, error)
-        return 1
+    except OSError as error:
+        raise DaskSchedulerUnreachable(
+            f"no Dask scheduler answered at {address} within {SCHEDULER_TIMEOUT_S} s ({error}); "
+            "start it or correct --dask_client_address"
+        ) from None

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from pipelines.beam.pipeline import run_pipeline
-from pipelines.beam.readers import DASK_RUNNER, reader_slots
+from pipelines.beam.readers import DASK_RUNNER, DaskSchedulerUnreachable, reader_slots
 from pipelines.beam.transforms import ParseBatch
 from pipelines.config import Settings
 from pipelines.kafka_admin import high_water_marks
@@ -101,8 +101,10 @@ def test_two_dask_workers_store_what_the_direct_runner_stores(
 
 def test_the_pieces_are_cut_for_the_clusters_worker_threads(cluster: LocalDaskCluster) -> None:
     assert reader_slots(cluster.runner_options()) == 2
-    unreachable = [f"--runner={DASK_RUNNER}", f"--dask_client_address=127.0.0.1:{free_port()}"]
-    assert reader_slots(unreachable) == 1  # the run itself reports the unreachable scheduler
+    address = f"127.0.0.1:{free_port()}"
+    unreachable = [f"--runner={DASK_RUNNER}", f"--dask_client_address={address}"]
+    with pytest.raises(DaskSchedulerUnreachable, match=f"no Dask scheduler answered at {address}"):
+        reader_slots(unreachable)
 
 
 def test_the_cluster_is_configured_as_the_readme_asks(cluster: LocalDaskCluster) -> None:
