@@ -26,6 +26,12 @@ def is_dask(runner_options: Sequence[str]) -> bool:
     return bool(_known(runner_options).runner in (DASK_RUNNER, "DaskRunner"))
 
 
+def dask_client_address(runner_options: Sequence[str]) -> str | None:
+    """The scheduler these Beam options name (``--dask_client_address``), if any."""
+    address: str | None = _known(runner_options).dask_client_address
+    return address
+
+
 def reader_slots(runner_options: Sequence[str]) -> int:
     """The runner's parallel readers: a Dask cluster's worker threads (asked of its
     scheduler, which must answer: :class:`DaskSchedulerUnreachable`; the machine's cores for

@@ -35,6 +35,12 @@ def key_from_environment() -> bytes:
     return value.encode()
 
 
+def key_check_value(key: bytes) -> str:
+    """A short value that tells two keys apart without showing either (an HMAC of a fixed
+    message): `socmon doctor` compares this process's with each Dask worker's."""
+    return hmac.digest(key, b"socmon pseudonym key check", hashlib.sha256).hex()[:16]
+
+
 class Pseudonymizer:
     """Turns platform user ids into pseudonyms with one key."""
 

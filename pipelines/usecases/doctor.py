@@ -13,39 +13,13 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pipelines.config import OfficialAccount, Settings
+from pipelines.usecases.doctor_checks import Check, failed, ok, one_line, skipped
+from pipelines.usecases.doctor_dask import check_dask
 from schemas.errors import SocmonError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Check:
-    """The outcome of one check: passed, failed, or skipped (the part is not configured)."""
-
-    name: str
-    outcome: str  # "ok" | "failed" | "skipped"
-    detail: str
-    #: A failure that a change of configuration or secrets fixes, not a retry (exit 2).
-    configuration: bool = False
-
-    @property
-    def failed(self) -> bool:
-        return self.outcome == "failed"
-
-
-def ok(name: str, detail: str) -> Check:
-    return Check(name, "ok", detail)
-
-
-def failed(name: str, detail: str, *, configuration: bool = False) -> Check:
-    return Check(name, "failed", detail, configuration)
-
-
-def skipped(name: str, detail: str) -> Check:
-    return Check(name, "skipped", detail)
 
 
 def run_checks(settings: Settings, quick: bool = False) -> list[Check]:
@@ -56,6 +30,7 @@ def run_checks(settings: Settings, quick: bool = False) -> list[Check]:
     if quick:
         return checks
     checks.append(check_broker(settings))
+    checks.append(check_dask(settings))
     checks.append(check_smtp(settings))
     checks.extend(check_tokens(settings))
     return checks
@@ -147,7 +122,7 @@ def check_models(settings: Settings) -> Check:
         # Scoring one text shows the arrays fit together, not only that the files parse.
         load_classifiers(classifiers).score(["doctor's test text"], explain=False)
     except (SocmonError, OSError, ValueError, KeyError) as error:
-        return failed("models", f"{classifiers.model_dir}: {_one_line(error)}")
+        return failed("models", f"{classifiers.model_dir}: {one_line(error)}")
     return ok("models", f"{classifiers.model_dir}: loaded, scored a test text")
 
 
@@ -165,7 +140,7 @@ def check_privacy_models(settings: Settings) -> list[Check]:
             if model is not None:
                 model.tag(["Margaret Thompson lives at 12 High Street"])
         except Exception as error:  # a missing package or model file, whatever its error
-            checks.append(failed(f"model {name}", _one_line(error)))
+            checks.append(failed(f"model {name}", one_line(error)))
             continue
         checks.append(ok(f"model {name}", "loaded, tagged a test text"))
     return checks
@@ -186,16 +161,16 @@ def check_warehouse(settings: Settings, migrations: bool = True) -> Check:
         return failed("warehouse", str(error), configuration=True)
     except WarehouseBusy as error:
         # A writer holds a DuckDB file alone: it exists and a socmon command is using it.
-        return ok("warehouse", f"{where}: in use by a writing command ({_one_line(error)})")
+        return ok("warehouse", f"{where}: in use by a writing command ({one_line(error)})")
     except WarehouseError as error:
-        return failed("warehouse", f"{where}: {_one_line(error)}")
+        return failed("warehouse", f"{where}: {one_line(error)}")
     with warehouse:
         if not migrations:
             return ok("warehouse", f"{where}: reachable")
         try:
             state = warehouse.status.schema_state(schema_name(settings.warehouse))
         except Exception as error:  # the driver's own errors: name them on the line
-            return failed("warehouse", f"{where}: cannot read its schema: {_one_line(error)}")
+            return failed("warehouse", f"{where}: cannot read its schema: {one_line(error)}")
     if state.unknown:
         return failed(
             "warehouse",
@@ -238,7 +213,7 @@ def check_broker(settings: Settings) -> Check:
         finally:
             admin.close()
     except Exception as error:  # BrokerUnreachable or any of kafka-python's errors
-        return failed("broker", f"{kafka.bootstrap_servers}: {_one_line(error)}")
+        return failed("broker", f"{kafka.bootstrap_servers}: {one_line(error)}")
     missing = [topic.name for topic in kafka.topics() if topic.name not in existing]
     if missing:
         return failed(
@@ -279,7 +254,7 @@ def check_smtp(settings: Settings) -> Check:
     except smtplib.SMTPAuthenticationError as error:
         return failed("smtp", f"{where}: login refused ({error.smtp_code})", configuration=True)
     except (smtplib.SMTPException, OSError) as error:
-        return failed("smtp", f"{where}: {_one_line(error)}")
+        return failed("smtp", f"{where}: {one_line(error)}")
     return ok("smtp", f"{where}: answers" + (", login accepted" if smtp.username else ""))
 
 
@@ -339,14 +314,9 @@ def _token_check(name: str, token: object, probe: Callable[[str], object]) -> Ch
     try:
         probe(token.get_secret_value())
     except AccessDenied as error:
-        return failed(name, f"rejected: {_one_line(error)}", configuration=True)
+        return failed(name, f"rejected: {one_line(error)}", configuration=True)
     except RateLimited:
         return ok(name, "accepted (rate-limited right now)")
     except Exception as error:  # a 5xx, a timeout, a refused connection: the API, not the token
-        return failed(name, f"API unreachable or failing: {_one_line(error)}")
+        return failed(name, f"API unreachable or failing: {one_line(error)}")
     return ok(name, "accepted")
-
-
-def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text[:300]

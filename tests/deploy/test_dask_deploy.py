@@ -19,8 +19,8 @@ import click
 import pytest
 import yaml
 
-from pipelines.beam.readers import DASK_RUNNER
-from pipelines.config import load_settings
+from pipelines.beam.readers import dask_client_address, is_dask
+from pipelines.config import Settings, load_settings
 from pipelines.privacy.pseudonyms import KEY_VARIABLE
 from testing.dask_cluster import PRELOAD, SCHEDULER_ENVIRONMENT, WORKER_ENVIRONMENT
 from tests.deploy.test_deploy_files import DEPLOY, KUBERNETES_VERSION, run, tool
@@ -105,17 +105,31 @@ def test_the_dask_setup_adds_a_scheduler_and_workers_and_runs_every_pod_on_the_d
     assert "SOCMON_EXTRAS=report,dask" in dockerfile
 
 
+def tick_settings(
+    on_dask: dict[tuple[str, str], dict[str, Any]], folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The tick's settings: the shared ConfigMap, and what its environment sets."""
+    configmap = on_dask[("ConfigMap", "socmon-config")]
+    config = folder / "socmon.toml"
+    config.write_text(configmap["data"]["socmon.toml"], encoding="utf-8")
+    monkeypatch.setenv(KEY_VARIABLE, "k" * 32)
+    for name, value in environment(on_dask[("CronJob", "socmon-tick")]).items():
+        if name.startswith("SOCMON_PIPELINE__"):
+            monkeypatch.setenv(name, value)
+    return load_settings(config)
+
+
 def test_the_tick_sends_the_pipeline_to_the_schedulers_service(
-    on_dask: dict[tuple[str, str], dict[str, Any]],
+    on_dask: dict[tuple[str, str], dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tick = on_dask[("CronJob", "socmon-tick")]
-    args = container(tick)["args"]
-    assert args[:3] == ["--log-json", "run", "--"]
-    options = dict(arg.removeprefix("--").split("=", 1) for arg in args[3:])
-    assert options["runner"] == DASK_RUNNER
+    assert container(tick)["args"] == ["--log-json", "run"]
+    # In the settings, so `socmon doctor` in the same pod checks the cluster the ticks use.
+    options = tick_settings(on_dask, tmp_path, monkeypatch).pipeline.runner_options
+    assert is_dask(options)
     service = on_dask[("Service", "socmon-dask-scheduler")]
     [comm] = [port for port in service["spec"]["ports"] if port["name"] == "comm"]
-    assert options["dask_client_address"] == f"tcp://socmon-dask-scheduler:{comm['port']}"
+    assert dask_client_address(options) == f"tcp://socmon-dask-scheduler:{comm['port']}"
     scheduler = on_dask[("Deployment", "socmon-dask-scheduler")]
     assert service["spec"]["selector"] == scheduler["spec"]["template"]["metadata"]["labels"]
     assert f"--port={comm['port']}" in container(scheduler)["args"]
@@ -192,13 +206,5 @@ def test_tick_and_workers_reach_the_same_staging_store_with_the_same_credentials
     assert example["metadata"]["name"] == "socmon-staging-credentials"
     assert "[default]" in example["stringData"]["credentials"]
 
-    # The tick's settings: the shared ConfigMap, with the staging folder from its environment.
-    configmap = on_dask[("ConfigMap", "socmon-config")]
-    config = tmp_path / "socmon.toml"
-    config.write_text(configmap["data"]["socmon.toml"], encoding="utf-8")
-    monkeypatch.setenv(KEY_VARIABLE, "k" * 32)
-    monkeypatch.setenv(
-        "SOCMON_PIPELINE__STAGING_DIR", environment(tick)["SOCMON_PIPELINE__STAGING_DIR"]
-    )
-    settings = load_settings(config)
+    settings = tick_settings(on_dask, tmp_path, monkeypatch)
     assert str(settings.pipeline.staging_dir).startswith("s3://")

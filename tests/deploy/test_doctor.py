@@ -108,6 +108,7 @@ def test_a_healthy_installation_passes_every_check_and_shows_no_secret(
         "model ner_rampart": "ok",
         "warehouse": "ok",
         "broker": "ok",
+        "dask": "skip",  # the DirectRunner: no cluster (tests/integration/test_dask_runner.py)
         "smtp": "ok",
         "token x/uni_main": "ok",
         "token x/uni_research": "ok",

@@ -30,6 +30,7 @@ from pipelines.kafka_admin import high_water_marks
 from pipelines.ranges import PartitionRange
 from pipelines.staging import remove_staged
 from pipelines.usecases.compose import process_plan
+from pipelines.usecases.doctor_dask import check_dask
 from pipelines.usecases.process import process
 from pipelines.warehouse.commit import StagedTables
 from testing.dask_cluster import LocalDaskCluster, free_port, worker_environment
@@ -105,6 +106,32 @@ def test_the_pieces_are_cut_for_the_clusters_worker_threads(cluster: LocalDaskCl
     unreachable = [f"--runner={DASK_RUNNER}", f"--dask_client_address={address}"]
     with pytest.raises(DaskSchedulerUnreachable, match=f"no Dask scheduler answered at {address}"):
         reader_slots(unreachable)
+
+
+def on_cluster(settings: Settings, runner_options: list[str]) -> Settings:
+    """``settings`` with the pipeline sent to a cluster (``pipeline.runner_options``)."""
+    pipeline = settings.pipeline.model_copy(update={"runner_options": tuple(runner_options)})
+    return settings.model_copy(update={"pipeline": pipeline})
+
+
+def test_doctor_finds_the_cluster_with_this_processs_versions_and_key(
+    cluster: LocalDaskCluster, make_settings: SettingsFactory
+) -> None:
+    check = check_dask(on_cluster(make_settings(), cluster.runner_options()))
+    assert (check.outcome, check.name) == ("ok", "dask")
+    assert check.detail.startswith(f"{cluster.address}: 2 workers, 2 threads")
+
+
+def test_doctor_names_the_workers_without_a_pseudonym_key(make_settings: SettingsFactory) -> None:
+    from distributed import Client
+
+    with LocalDaskCluster(workers=2, environment={KEY_VARIABLE: None}) as keyless:
+        check = check_dask(on_cluster(make_settings(), keyless.runner_options()))
+        with Client(keyless.address, timeout=10) as client:  # type: ignore[no-untyped-call]
+            workers = sorted(client.nthreads())  # type: ignore[no-untyped-call]
+    assert check.failed and check.configuration
+    assert f"no pseudonym key on {', '.join(workers)}" in check.detail
+    assert TEST_PSEUDONYM_KEY not in check.detail
 
 
 def test_the_cluster_is_configured_as_the_readme_asks(cluster: LocalDaskCluster) -> None:
@@ -205,6 +232,11 @@ def test_workers_take_the_pseudonym_key_from_their_own_environment(
 
     with LocalDaskCluster(workers=2, environment=environment) as keyed:
         process(settings, keyed.runner_options())
+        # `socmon doctor` here sees that the workers' pseudonyms are not this process's.
+        check = check_dask(on_cluster(settings, keyed.runner_options()))
+    assert check.failed and check.configuration
+    assert "another pseudonym key than this process's on tcp://127.0.0.1:" in check.detail
+    assert worker_key not in check.detail and TEST_PSEUDONYM_KEY not in check.detail
 
     line = next(json.loads(line) for line in DEMO if _is_public_author(line))
     [stored] = query(settings, "SELECT author_id FROM records WHERE id = ?", (line["id"],))
