@@ -208,3 +208,17 @@ def test_tick_and_workers_reach_the_same_staging_store_with_the_same_credentials
 
     settings = tick_settings(on_dask, tmp_path, monkeypatch)
     assert str(settings.pipeline.staging_dir).startswith("s3://")
+
+
+def test_scheduler_and_workers_are_probed_on_dasks_health_page(
+    on_dask: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    for name in ("socmon-dask-scheduler", "socmon-dask-worker"):
+        part = container(on_dask[("Deployment", name)])
+        [dashboard] = [arg for arg in part["args"] if arg.startswith("--dashboard-address=:")]
+        ports = {port["name"]: port["containerPort"] for port in part["ports"]}
+        assert ports["dashboard"] == int(dashboard.rsplit(":", 1)[1])
+        probe = part["livenessProbe"]["httpGet"]
+        assert probe == {"path": "/health", "port": "dashboard"}
+    worker = container(on_dask[("Deployment", "socmon-dask-worker")])
+    assert worker["readinessProbe"]["httpGet"] == {"path": "/health", "port": "dashboard"}

@@ -16,6 +16,7 @@ import json
 import pickle
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,21 @@ def test_doctor_names_the_workers_without_a_pseudonym_key(make_settings: Setting
     assert check.failed and check.configuration
     assert f"no pseudonym key on {', '.join(workers)}" in check.detail
     assert TEST_PSEUDONYM_KEY not in check.detail
+
+
+def test_scheduler_and_workers_answer_on_the_health_page_kubernetes_probes(
+    cluster: LocalDaskCluster,
+) -> None:
+    from distributed import Client
+
+    with Client(cluster.address, timeout=10) as client:  # type: ignore[no-untyped-call]
+        info = client.scheduler_info()  # type: ignore[no-untyped-call]
+    ports = [info["services"]["dashboard"]]
+    ports += [worker["services"]["dashboard"] for worker in info["workers"].values()]
+    assert len(ports) == 3
+    for port in ports:  # deploy/k8s-dask probes /health on each dashboard port
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as page:
+            assert page.read() == b"ok"
 
 
 def test_the_cluster_is_configured_as_the_readme_asks(cluster: LocalDaskCluster) -> None:
