@@ -332,7 +332,24 @@ def test_dask_workers_stage_on_s3_and_the_commit_step_reads_it_there(
             assert not filesystem.exists("socmon-staging/staging/run-1")
         return tables
 
-    environment = {KEY_VARIABLE: TEST_PSEUDONYM_KEY, **s3_bucket}
+    # The workers get their secrets as deploy/k8s-dask mounts them: the pseudonym key and an
+    # AWS credentials file, none in their environment (without the file, signing fails).
+    secrets = tmp_path / "worker-secrets"
+    secrets.mkdir()
+    (secrets / KEY_VARIABLE).write_text(TEST_PSEUDONYM_KEY, encoding="utf-8")
+    credentials = secrets / "credentials"
+    credentials.write_text(
+        "[default]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+        encoding="utf-8",
+    )
+    environment: dict[str, str | None] = {
+        **s3_bucket,
+        KEY_VARIABLE: None,
+        "AWS_ACCESS_KEY_ID": None,
+        "AWS_SECRET_ACCESS_KEY": None,
+        "SOCMON_SECRETS_DIR": str(secrets),
+        "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
+    }
     with LocalDaskCluster(workers=2, environment=environment) as remote:
         on_s3 = staged_on("s3://socmon-staging/staging", remote.runner_options())
     local = staged_on(str(tmp_path / "local"), [])
