@@ -35,9 +35,8 @@ def dask_client_address(runner_options: Sequence[str]) -> str | None:
 def reader_slots(runner_options: Sequence[str]) -> int:
     """The runner's parallel readers: a Dask cluster's worker threads (asked of its
     scheduler, which must answer: :class:`DaskSchedulerUnreachable`; the machine's cores for
-    a cluster the runner starts itself), the
-    DirectRunner's ``--direct_num_workers`` (0 is every core), and 1 for any other runner,
-    whose parallelism this process cannot see."""
+    a cluster the runner starts itself), the DirectRunner's ``--direct_num_workers`` (0 is
+    every core), and 1 for any other runner, whose parallelism this process cannot see."""
     known = _known(runner_options)
     if is_dask(runner_options):
         if known.dask_client_address:

@@ -32,6 +32,7 @@ from tests.deploy.test_deploy_files import (
     DEPLOY,
     KUBERNETES_VERSION,
     _secret_variables,
+    pod_of,
     run,
     tool,
 )
@@ -51,16 +52,8 @@ def on_dask() -> dict[tuple[str, str], dict[str, Any]]:
     return {(d["kind"], d["metadata"]["name"]): d for d in render(ON_DASK)}
 
 
-def pod(document: dict[str, Any]) -> dict[str, Any]:
-    spec = document["spec"]
-    if document["kind"] == "CronJob":
-        spec = spec["jobTemplate"]["spec"]
-    found: dict[str, Any] = spec["template"]["spec"]
-    return found
-
-
 def container(document: dict[str, Any]) -> dict[str, Any]:
-    [only] = pod(document)["containers"]
+    [only] = pod_of(document)["containers"]
     found: dict[str, Any] = only
     return found
 
@@ -74,7 +67,7 @@ def mounts(document: dict[str, Any]) -> dict[str, str]:
 
 
 def volumes(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {volume["name"]: volume for volume in pod(document)["volumes"]}
+    return {volume["name"]: volume for volume in pod_of(document)["volumes"]}
 
 
 @pytest.mark.parametrize("folder", [ONE_MACHINE, ON_DASK], ids=["k8s", "k8s-dask"])

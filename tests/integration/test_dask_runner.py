@@ -109,16 +109,10 @@ def test_the_pieces_are_cut_for_the_clusters_worker_threads(cluster: LocalDaskCl
         reader_slots(unreachable)
 
 
-def on_cluster(settings: Settings, runner_options: list[str]) -> Settings:
-    """``settings`` with the pipeline sent to a cluster (``pipeline.runner_options``)."""
-    pipeline = settings.pipeline.model_copy(update={"runner_options": tuple(runner_options)})
-    return settings.model_copy(update={"pipeline": pipeline})
-
-
 def test_doctor_finds_the_cluster_with_this_processs_versions_and_key(
     cluster: LocalDaskCluster, make_settings: SettingsFactory
 ) -> None:
-    check = check_dask(on_cluster(make_settings(), cluster.runner_options()))
+    check = check_dask(make_settings(pipeline={"runner_options": cluster.runner_options()}))
     assert (check.outcome, check.name) == ("ok", "dask")
     assert check.detail.startswith(f"{cluster.address}: 2 workers, 2 threads")
 
@@ -127,7 +121,7 @@ def test_doctor_names_the_workers_without_a_pseudonym_key(make_settings: Setting
     from distributed import Client
 
     with LocalDaskCluster(workers=2, environment={KEY_VARIABLE: None}) as keyless:
-        check = check_dask(on_cluster(make_settings(), keyless.runner_options()))
+        check = check_dask(make_settings(pipeline={"runner_options": keyless.runner_options()}))
         with Client(keyless.address, timeout=10) as client:  # type: ignore[no-untyped-call]
             workers = sorted(client.nthreads())  # type: ignore[no-untyped-call]
     assert check.failed and check.configuration
@@ -249,7 +243,7 @@ def test_workers_take_the_pseudonym_key_from_their_own_environment(
     with LocalDaskCluster(workers=2, environment=environment) as keyed:
         process(settings, keyed.runner_options())
         # `socmon doctor` here sees that the workers' pseudonyms are not this process's.
-        check = check_dask(on_cluster(settings, keyed.runner_options()))
+        check = check_dask(make_settings(pipeline={"runner_options": keyed.runner_options()}))
     assert check.failed and check.configuration
     assert "another pseudonym key than this process's on tcp://127.0.0.1:" in check.detail
     assert worker_key not in check.detail and TEST_PSEUDONYM_KEY not in check.detail
